@@ -1,0 +1,70 @@
+import {
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  type PublicAccessBlockConfiguration,
+} from '@aws-sdk/client-s3';
+import { callOf, isNotFound, type Call } from './call.js';
+import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
+
+export interface PublicAccessBlock {
+  BlockPublicAcls: boolean;
+  IgnorePublicAcls: boolean;
+  BlockPublicPolicy: boolean;
+  RestrictPublicBuckets: boolean;
+}
+
+export interface S3Port {
+  /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
+  bucketExists(bucket: string): Promise<boolean>;
+  /** undefined: no Block Public Access configuration is set on the bucket. */
+  getPublicAccessBlock(bucket: string): Promise<PublicAccessBlock | undefined>;
+  putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
+}
+
+export function createS3Client(settings: AwsSettings, readOnly: boolean): S3Client {
+  return instrument(
+    new S3Client({ ...clientOptions(settings), forcePathStyle: usesCustomS3Endpoint(settings) }),
+    readOnly,
+  );
+}
+
+const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
+  BlockPublicAcls: c.BlockPublicAcls ?? false,
+  IgnorePublicAcls: c.IgnorePublicAcls ?? false,
+  BlockPublicPolicy: c.BlockPublicPolicy ?? false,
+  RestrictPublicBuckets: c.RestrictPublicBuckets ?? false,
+});
+
+export function createS3Port(client: S3Client): S3Port {
+  return {
+    async bucketExists(bucket) {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        return true;
+      } catch (err) {
+        if (isNotFound(err, 'NotFound', 'NoSuchBucket')) return false;
+        throw err;
+      }
+    },
+
+    async getPublicAccessBlock(bucket) {
+      try {
+        const out = await client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }));
+        return out.PublicAccessBlockConfiguration ? toBlock(out.PublicAccessBlockConfiguration) : undefined;
+      } catch (err) {
+        if (isNotFound(err, 'NoSuchPublicAccessBlockConfiguration')) return undefined;
+        throw err;
+      }
+    },
+
+    async putPublicAccessBlock(bucket, config) {
+      return callOf(
+        await client.send(
+          new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: config }),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+// The AWS SDK warns on Node 20 that its 2027 releases will need Node 22. The on-call engineer can
+// do nothing about that at 3 a.m.; keep it off their stderr (drp's engines field already says so).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CommandEnv, CommandResult } from './commands/env.js';
+import { formatError, isUserError } from './errors.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
+import { terminalProgress } from './output/progress.js';
+import { parseParamFlags } from './runbook/params.js';
+import { VERSION } from './version.js';
+
+const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+interface GlobalFlags {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  incident?: string;
+  output: 'text' | 'json';
+  logLevel: LogLevel;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveInt(name: string, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max)
+      throw new InvalidArgumentError(`${name} is a whole number from 1 to ${max}.`);
+    return n;
+  };
+}
+
+function commandEnv(flags: GlobalFlags): CommandEnv {
+  const json = flags.output === 'json';
+  return {
+    aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
+    incidentId: flags.incident,
+    output: flags.output,
+    log: createLogger(flags.logLevel),
+    progress: terminalProgress(process.stderr),
+    say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
+    notice: (text) => process.stderr.write(`${text}\n`),
+    confirm: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } finally {
+        rl.close();
+      }
+    },
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+  };
+}
+
+function print(result: CommandResult, flags: GlobalFlags): never {
+  if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+  else if (result.text) process.stdout.write(`${result.text}\n`);
+  process.exit(result.exitCode);
+}
+
+/** Hints for failures that are about the environment, not about drp. */
+function nextStepFor(err: unknown): string | undefined {
+  const text = `${(err as Error)?.name} ${(err as Error)?.message}`;
+  if (/Could not load credentials|CredentialsProviderError/.test(text)) {
+    return 'configure AWS credentials (AWS_PROFILE, --profile, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).';
+  }
+  if (/ExpiredToken|token.*expired/i.test(text))
+    return 'your AWS session expired: refresh it (`aws sso login`) and run again.';
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text))
+    return 'the AWS endpoint is unreachable: check --endpoint-url, AWS_ENDPOINT_URL and the network.';
+  return undefined;
+}
+
+function fail(err: unknown, flags: GlobalFlags): never {
+  if (isUserError(err)) {
+    process.stderr.write(`drp: ${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
+    if (flags.output === 'json')
+      process.stdout.write(
+        `${JSON.stringify({ error: { kind: 'usage', message: err.message, details: err.details } })}\n`,
+      );
+    process.exit(EXIT.usage);
+  }
+  createLogger(flags.logLevel === 'silent' ? 'silent' : 'error').error({ err }, 'drp failed');
+  const hint = nextStepFor(err);
+  process.stderr.write(`drp: failed: ${formatError(err)}\n${hint ? `next: ${hint}\n` : ''}`);
+  if (flags.output === 'json')
+    process.stdout.write(`${JSON.stringify({ error: { kind: 'failure', message: formatError(err) } })}\n`);
+  process.exit(EXIT.failed);
+}
+
+/** Wraps a command action: lazy-loads its module, prints its result, maps errors to exit codes. */
+function action<A extends unknown[]>(
+  handler: (env: CommandEnv, flags: GlobalFlags, ...args: A) => Promise<CommandResult>,
+) {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const flags = cmd.optsWithGlobals<GlobalFlags>();
+    try {
+      print(await handler(commandEnv(flags), flags, ...(args.slice(0, -1) as A)), flags);
+    } catch (err) {
+      fail(err, flags);
+    }
+  };
+}
+
+interface RunFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  evidenceDir?: string;
+  exemptPrincipal?: string[];
+  concurrency: number;
+  key?: string;
+  kmsKeyId?: string;
+  operator?: string;
+}
+
+/** Flags every command that changes AWS shares: safety, evidence, signing. */
+function withRunFlags(cmd: Command): Command {
+  return cmd
+    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
+    .option('--yes', 'apply without asking (required when stdin is not a terminal)')
+    .option('--evidence-dir <dir>', 'where the journal and artefacts go (default ./evidence/<incident-id>/)')
+    .option(
+      '--exempt-principal <arn>',
+      'an IAM principal ARN every deny must also exempt (repeatable)',
+      collect,
+    )
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option(
+      '--key <path>',
+      'Ed25519 signing key (PKCS#8 PEM); default $DRP_SIGNING_KEY or ~/.config/drp/signing-key.pem',
+    )
+    .option('--kms-key-id <arn>', 'sign the journal with this AWS KMS ECC_NIST_P256 key instead')
+    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)');
+}
+
+function runOptions(flags: RunFlags) {
+  return {
+    dryRun: Boolean(flags.dryRun),
+    yes: Boolean(flags.yes),
+    evidenceDir: flags.evidenceDir,
+    exemptPrincipals: flags.exemptPrincipal ?? [],
+    concurrency: flags.concurrency,
+    keyPath: flags.key,
+    kmsKeyId: flags.kmsKeyId,
+    operator: flags.operator,
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('drp')
+    .description(
+      'Incident-response runbooks for AWS: contain a leaked S3 bucket, keep a signed evidence journal.',
+    )
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or the profile)'))
+    .addOption(new Option('--profile <name>', 'AWS shared-config profile'))
+    .addOption(
+      new Option(
+        '--endpoint-url <url>',
+        'send every AWS call here (an emulator); AWS_ENDPOINT_URL also works',
+      ),
+    )
+    .addOption(
+      new Option('--incident <id>', 'incident id (default generated, e.g. INC-20261125-183000-7f3a)'),
+    )
+    .addOption(new Option('--output <format>', 'stdout format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
+
+  program
+    .command('validate')
+    .description(
+      'check runbooks: exit 0 when valid, 2 with every problem (file:line:col, path, what is valid)',
+    )
+    .argument('<runbook...>', 'runbook files or bundled names')
+    .action(
+      action(async (_env, _flags, refs: string[]) =>
+        (await import('./commands/validate.js')).validateRunbooks(refs),
+      ),
+    );
+
+  program
+    .command('runbooks')
+    .description('list the bundled runbooks with their descriptions, params and steps')
+    .action(action(async () => (await import('./commands/runbooks.js')).listRunbooks()));
+
+  program
+    .command('plan')
+    .description('read-only: what each step observes and would change (no journal)')
+    .argument('<runbook>', 'runbook file or bundled name')
+    .option(
+      '--param <name=value>',
+      'runbook param (repeatable; list params: repeat or comma-separate)',
+      collect,
+    )
+    .option(
+      '--exempt-principal <arn>',
+      'an IAM principal ARN every deny must also exempt (repeatable)',
+      collect,
+    )
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .action(
+      action(
+        async (
+          env,
+          _flags,
+          runbook: string,
+          opts: { param?: string[]; exemptPrincipal?: string[]; concurrency: number },
+        ) =>
+          (await import('./commands/plan.js')).planRunbook(
+            {
+              runbook,
+              params: parseParamFlags(opts.param ?? []),
+              exemptPrincipals: opts.exemptPrincipal ?? [],
+              concurrency: opts.concurrency,
+            },
+            env,
+          ),
+      ),
+    );
+
+  withRunFlags(
+    program
+      .command('run')
+      .description('execute a runbook: plan, confirm, apply in order, journal every step')
+      .argument('<runbook>', 'runbook file or bundled name')
+      .option(
+        '--param <name=value>',
+        'runbook param (repeatable; list params: repeat or comma-separate)',
+        collect,
+      ),
+  ).action(
+    action(async (env, _flags, runbook: string, opts: RunFlags & { param?: string[] }) =>
+      (await import('./commands/run.js')).runRunbook(
+        { ...runOptions(opts), runbook, params: parseParamFlags(opts.param ?? []), command: 'run' },
+        env,
+      ),
+    ),
+  );
+
+  withRunFlags(
+    program
+      .command('contain')
+      .description(
+        'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
+      )
+      .requiredOption('--bucket <name>', 'the leaked bucket')
+      .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+  ).action(
+    action(async (env, _flags, opts: RunFlags & { bucket: string; runbook?: string }) =>
+      (await import('./commands/contain.js')).contain(
+        { bucket: opts.bucket, runbook: opts.runbook },
+        runOptions(opts),
+        env,
+      ),
+    ),
+  );
+
+  program
+    .command('permissions')
+    .description('the least-privilege IAM policy (JSON) that running the runbook needs')
+    .argument('<runbook>', 'runbook file or bundled name')
+    .action(
+      action(async (_env, _flags, runbook: string) =>
+        (await import('./commands/permissions.js')).runbookPermissions(runbook),
+      ),
+    );
+
+  program
+    .command('keygen')
+    .description('create an Ed25519 journal signing key pair and print its fingerprint')
+    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default ~/.config/drp)')
+    .action(
+      action(async (_env, _flags, opts: { out?: string }) =>
+        (await import('./commands/keygen.js')).keygen(opts.out),
+      ),
+    );
+
+  program
+    .command('verify')
+    .description('verify a journal offline: exit 0 intact and sealed, 1 anything else (naming the line)')
+    .argument('<journal>', 'path to journal.jsonl')
+    .option(
+      '--pubkey <pem>',
+      'the public key it must be signed with (else the key in its genesis, with a warning)',
+    )
+    .option('--artefacts', 're-hash every artefact file the journal names')
+    .action(
+      action(async (_env, _flags, journal: string, opts: { pubkey?: string; artefacts?: boolean }) =>
+        (await import('./commands/verify.js')).verify(journal, {
+          pubkey: opts.pubkey,
+          artefacts: Boolean(opts.artefacts),
+        }),
+      ),
+    );
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has printed the message; help and --version are not errors.
+      process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    }
+    process.stderr.write(`drp: internal error: ${formatError(err)}\n`);
+    process.exit(EXIT.failed);
+  }
+}
+
+await main(process.argv);

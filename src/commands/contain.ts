@@ -1,0 +1,44 @@
+import { UserError } from '../errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { GivenParam } from '../runbook/params.js';
+import type { CommandEnv, CommandResult } from './env.js';
+import { runRunbook, type RunOptions } from './run.js';
+
+export const DEFAULT_CONTAIN_RUNBOOK = 'deepfake-s3-leak';
+
+/** contain's own flags, each feeding the runbook param of the same meaning. */
+export interface ContainFlags {
+  bucket: string;
+  runbook?: string;
+}
+
+/** Runbook param <- contain flag. A flag whose param the runbook does not declare is an error, not ignored. */
+const PARAM_OF_FLAG: { flag: string; param: string; values: (f: ContainFlags) => (string | undefined)[] }[] =
+  [{ flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] }];
+
+export function containParams(
+  flags: ContainFlags,
+  declared: Record<string, unknown>,
+  runbookName: string,
+): GivenParam[] {
+  const given: GivenParam[] = [];
+  for (const { flag, param, values } of PARAM_OF_FLAG) {
+    const list = values(flags).filter((v): v is string => v !== undefined);
+    if (list.length === 0) continue;
+    if (!(param in declared))
+      throw new UserError(`${flag}: runbook ${runbookName} has no param "${param}" to take it`);
+    given.push(...list.map((value) => ({ name: param, value, flag })));
+  }
+  return given;
+}
+
+/** `drp contain --bucket NAME`: the deepfake-s3-leak runbook (or --runbook) with flags as params. */
+export async function contain(
+  flags: ContainFlags,
+  run: Omit<RunOptions, 'runbook' | 'params' | 'command'>,
+  env: CommandEnv,
+): Promise<CommandResult> {
+  const loaded = loadRunbook(flags.runbook ?? DEFAULT_CONTAIN_RUNBOOK);
+  const params = containParams(flags, loaded.runbook.params, loaded.runbook.name);
+  return runRunbook({ ...run, runbook: loaded, params, command: 'contain' }, env);
+}

@@ -1,0 +1,168 @@
+import { hostname, userInfo } from 'node:os';
+import { UserError } from '../errors.js';
+import type { Signer } from '../journal/signer.js';
+import { JournalWriter } from '../journal/writer.js';
+import { changeCount, renderHeader, renderPlan, renderSummary } from '../output/render.js';
+import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '../runbook/execute.js';
+import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
+import type { GivenParam } from '../runbook/params.js';
+import { openSession, type Session } from '../runbook/session.js';
+import { PrincipalArn } from '../steps/names.js';
+import { VERSION } from '../version.js';
+import type { CommandEnv, CommandResult } from './env.js';
+import { loadSigner, type SigningOptions } from './signing.js';
+
+export interface RunOptions extends SigningOptions {
+  /** A file path or bundled name, or a runbook the caller already loaded. */
+  runbook: string | LoadedRunbook;
+  params: GivenParam[];
+  dryRun: boolean;
+  yes: boolean;
+  evidenceDir?: string;
+  exemptPrincipals: string[];
+  concurrency: number;
+  operator?: string;
+  /** The command that started the run, for the journal: run, contain, scan, ... */
+  command: string;
+}
+
+function checkOptions(opts: RunOptions, env: CommandEnv): void {
+  if (!opts.dryRun && !opts.yes && !env.stdinIsTTY) {
+    throw new UserError(
+      'refusing to change AWS without confirmation: stdin is not a terminal. Review the plan with --dry-run, then pass --yes.',
+    );
+  }
+  for (const arn of opts.exemptPrincipals) {
+    const check = PrincipalArn.safeParse(arn);
+    if (!check.success) throw new UserError(`--exempt-principal ${arn}: ${check.error.issues[0]?.message}`);
+  }
+}
+
+function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions) {
+  const osUser = safeUser();
+  return {
+    tool: { name: 'drp', version: VERSION },
+    node: process.version,
+    command: opts.command,
+    incidentId: session.incidentId,
+    runbook: { name: loaded.runbook.name, path: loaded.path, sha256: loaded.sha256 },
+    params: session.params,
+    dryRun: opts.dryRun,
+    caller: {
+      arn: session.caller.arn,
+      accountId: session.caller.accountId,
+      principalArn: session.caller.principalArn,
+    },
+    exemptPrincipals: session.exemptPrincipals,
+    region: session.region,
+    host: hostname(),
+    osUser,
+    operator: opts.operator ?? osUser,
+    signer: {
+      algorithm: signer.algorithm,
+      publicKeyPem: signer.publicKeyPem,
+      fingerprint: signer.fingerprint,
+      keyRef: signer.keyRef,
+    },
+  };
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+/**
+ * `drp run` and everything built on it (contain, scan, ...): plan every step read-only, show the
+ * plan, ask, then apply in order, journaling each intent before its AWS call. A dry-run stops
+ * after the plan, and its journal says so.
+ */
+export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<CommandResult> {
+  checkOptions(opts, env);
+  const loaded = typeof opts.runbook === 'string' ? loadRunbook(opts.runbook) : opts.runbook;
+  const signer = await loadSigner(opts, env);
+  const session = await openSession(loaded, opts.params, {
+    aws: { ...env.aws, concurrency: opts.concurrency },
+    incidentId: env.incidentId,
+    exemptPrincipals: opts.exemptPrincipals,
+    concurrency: opts.concurrency,
+    evidenceDir: opts.evidenceDir,
+    writable: !opts.dryRun,
+    log: env.log,
+    progress: env.progress,
+    now: env.now,
+  });
+  const header = renderHeader({
+    runbook: loaded.runbook.name,
+    incidentId: session.incidentId,
+    accountId: session.caller.accountId,
+    region: session.region,
+    callerArn: session.caller.arn,
+    dryRun: opts.dryRun,
+  });
+  const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
+  const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
+  let report: RunReport;
+  try {
+    await journal.append('genesis', genesis(loaded, session, signer, opts));
+    env.say(`${header}\n\nPlan:\n${renderPlan(planned)}\n`);
+    if (opts.dryRun) {
+      report = { outcome: 'dry-run', steps: await recordPlans(planned, journal) };
+    } else if (
+      !opts.yes &&
+      !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`))
+    ) {
+      report = { outcome: 'declined', steps: await recordPlans(planned, journal) };
+    } else {
+      const steps = await applySteps(planned, {
+        journal,
+        contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts),
+        log: env.log,
+      });
+      report = { outcome: runOutcome(steps), steps };
+    }
+    await journal.seal({ outcome: report.outcome, counts: countOutcomes(report) });
+  } finally {
+    journal.close();
+  }
+  return result(report, journal.path, session, opts);
+}
+
+function countOutcomes(report: RunReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
+  return counts;
+}
+
+function nextSteps(report: RunReport, journalPath: string): string[] {
+  if (report.outcome === 'dry-run') return ['Run the same command without --dry-run to apply this plan.'];
+  if (report.outcome !== 'failed') return [`Check the journal: drp verify ${journalPath}`];
+  const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
+  const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
+  return [
+    `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
+    'Fix the cause shown above (permissions, quotas, the resource), then run the same command again:',
+    '  every step is idempotent, so what already succeeded reports "nothing-to-do".',
+  ];
+}
+
+function result(report: RunReport, journalPath: string, session: Session, opts: RunOptions): CommandResult {
+  const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
+  return {
+    exitCode,
+    text: renderSummary(report, journalPath, nextSteps(report, journalPath)),
+    json: {
+      incidentId: session.incidentId,
+      accountId: session.caller.accountId,
+      region: session.region,
+      caller: session.caller,
+      dryRun: opts.dryRun,
+      outcome: report.outcome,
+      journal: journalPath,
+      steps: report.steps,
+    },
+  };
+}

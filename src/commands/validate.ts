@@ -1,0 +1,39 @@
+import { isUserError } from '../errors.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { CommandResult } from './env.js';
+
+/** `drp validate <runbook...>`: every problem of every file, before anything runs. */
+export function validateRunbooks(refs: string[]): CommandResult {
+  const results = refs.map((ref) => {
+    try {
+      const { runbook, path } = loadRunbook(ref);
+      return {
+        ref,
+        path,
+        valid: true,
+        name: runbook.name,
+        steps: runbook.steps.length,
+        problems: [] as string[],
+      };
+    } catch (err) {
+      if (!isUserError(err)) throw err;
+      return {
+        ref,
+        valid: false,
+        problems: err.details.length ? [err.message, ...err.details] : [err.message],
+      };
+    }
+  });
+  const text = results
+    .map((r) =>
+      r.valid
+        ? `ok  ${r.path} (${r.name}, ${r.steps} steps)`
+        : r.problems.map((p, i) => (i ? `    ${p}` : `ERR ${p}`)).join('\n'),
+    )
+    .join('\n');
+  return {
+    exitCode: results.every((r) => r.valid) ? 0 : 2,
+    text,
+    json: { valid: results.every((r) => r.valid), results },
+  };
+}

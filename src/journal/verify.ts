@@ -1,0 +1,188 @@
+import { fingerprintOf, verifySignature } from './signer.js';
+import { GENESIS_PREV, pae, PAYLOAD_TYPE, sha256Hex, type Envelope } from './dsse.js';
+import { ENTRY_TYPES, type Entry } from './entry.js';
+import type { ChainHead } from './writer.js';
+
+export interface VerifyOptions {
+  /** The public key (SPKI PEM) the journal must be signed with. Without it, genesis's own key. */
+  pubkeyPem?: string;
+}
+
+export interface Failure {
+  /** 1-based line of journal.jsonl. */
+  line: number;
+  reason: string;
+}
+
+export interface Verification {
+  /** Intact and sealed: what `drp verify` exits 0 for. */
+  ok: boolean;
+  sealed: boolean;
+  /** The entries that verified, in order: up to the first failure. */
+  entries: Entry[];
+  failure?: Failure;
+  /** The last line had no newline: a write cut short (kill -9 mid-append). */
+  tornLine?: { line: number; text: string };
+  warnings: string[];
+  fingerprint?: string;
+  /** Where the verified chain ends: what `drp resume` continues from. */
+  head?: ChainHead;
+}
+
+interface Line {
+  number: number;
+  text: string;
+}
+
+function splitLines(bytes: Buffer): { lines: Line[]; torn?: Line } {
+  const text = bytes.toString('utf8');
+  const parts = text.split('\n');
+  const tail = parts.pop() ?? '';
+  const lines = parts.map((t, i) => ({ number: i + 1, text: t }));
+  return tail === '' ? { lines } : { lines, torn: { number: parts.length + 1, text: tail } };
+}
+
+function parseEnvelope(text: string): Envelope | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not valid JSON';
+  }
+  const e = value as Envelope;
+  if (typeof e !== 'object' || e === null) return 'not a DSSE envelope';
+  if (e.payloadType !== PAYLOAD_TYPE) return `payloadType is not ${PAYLOAD_TYPE}`;
+  if (typeof e.payload !== 'string') return 'payload is not a base64 string';
+  const sig = Array.isArray(e.signatures) && e.signatures.length === 1 ? e.signatures[0] : undefined;
+  if (!sig || typeof sig.keyid !== 'string' || typeof sig.sig !== 'string')
+    return 'expected exactly one signature {keyid, sig}';
+  return e;
+}
+
+/** Seq values of every parseable line, unverified: tells a deleted entry from a reordered one. */
+function peekSeqs(lines: Line[]): (number | undefined)[] {
+  return lines.map((l) => {
+    const e = parseEnvelope(l.text);
+    if (typeof e === 'string') return undefined;
+    try {
+      const seq = (JSON.parse(Buffer.from(e.payload, 'base64').toString('utf8')) as Entry).seq;
+      return typeof seq === 'number' ? seq : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
+ * Checks a journal offline, line by line: envelope shape, signature, journal id, seq, the prev
+ * chain, and the order of entry types. Stops at the first failure and names its line.
+ */
+export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verification {
+  const { lines, torn } = splitLines(bytes);
+  const warnings: string[] = [];
+  const entries: Entry[] = [];
+  const seqs = peekSeqs(lines);
+  const openIntents = new Set<string>();
+  const pinned = options.pubkeyPem ? fingerprintOf(options.pubkeyPem) : undefined;
+  if (!pinned)
+    warnings.push(
+      "no --pubkey given: checked against the key in the journal's own genesis, which proves integrity, not who signed",
+    );
+  let keyPem = options.pubkeyPem;
+  let journalId: string | undefined;
+  let prev = GENESIS_PREV;
+  let sealed = false;
+  let firstTime = '';
+
+  const result = (failure?: Failure): Verification => {
+    const tornLine = torn ? { line: torn.number, text: torn.text } : undefined;
+    if (!failure && tornLine)
+      failure = { line: tornLine.line, reason: 'torn last line: the write was cut short (no newline)' };
+    if (!failure && !sealed) {
+      failure = {
+        line: lines.length,
+        reason: `no seal: the journal ends at line ${lines.length} without one; its tail may have been cut`,
+      };
+    }
+    const head = journalId ? { journalId, nextSeq: entries.length, prev, firstTime } : undefined;
+    return {
+      ok: !failure,
+      sealed,
+      entries,
+      failure,
+      tornLine,
+      warnings,
+      fingerprint: keyPem ? fingerprintOf(keyPem) : undefined,
+      head,
+    };
+  };
+
+  if (lines.length === 0 && !torn) return { ...result({ line: 1, reason: 'empty journal' }), ok: false };
+
+  for (const [index, line] of lines.entries()) {
+    const fail = (reason: string) => result({ line: line.number, reason });
+    if (sealed) return fail('entry after the seal: nothing may follow it');
+    const envelope = parseEnvelope(line.text);
+    if (typeof envelope === 'string') return fail(envelope);
+    const payload = Buffer.from(envelope.payload, 'base64');
+    let entry: Entry;
+    try {
+      entry = JSON.parse(payload.toString('utf8')) as Entry;
+    } catch {
+      return fail('payload is not valid JSON (entry edited)');
+    }
+    if (index === 0) {
+      if (entry.type !== 'genesis') return fail(`first entry is "${String(entry.type)}", not genesis`);
+      const signer = entry.signer as { publicKeyPem?: string } | undefined;
+      if (!keyPem) {
+        if (typeof signer?.publicKeyPem !== 'string') return fail('genesis has no signer.publicKeyPem');
+        keyPem = signer.publicKeyPem;
+      }
+    }
+    const sig = envelope.signatures[0]!;
+    const expectedKeyid = fingerprintOf(keyPem!);
+    if (sig.keyid !== expectedKeyid) {
+      return fail(
+        `signed by key ${sig.keyid}, not the ${pinned ? 'pinned' : 'genesis'} key ${expectedKeyid} (wrong key)`,
+      );
+    }
+    const signed = pae(envelope.payloadType, payload);
+    if (!verifySignature(keyPem!, signed, Buffer.from(sig.sig, 'base64'))) {
+      return fail('signature does not verify: the entry was edited after signing');
+    }
+    journalId ??= entry.journalId;
+    if (entry.journalId !== journalId)
+      return fail(`entry from another journal (journalId ${entry.journalId}, expected ${journalId})`);
+    if (entry.seq !== index) {
+      const later = seqs.indexOf(index, index + 1);
+      const why = entry.seq > index && later === -1 ? `entry ${index} was deleted` : 'entries were reordered';
+      return fail(`seq ${entry.seq} where ${index} was expected: ${why}`);
+    }
+    if (entry.prev !== prev)
+      return fail('prev does not match the hash of the previous entry: the chain is broken');
+    const problem = checkOrder(entry, index, openIntents);
+    if (problem) return fail(problem);
+    if (entry.type === 'seal') sealed = true;
+    if (index === 0) firstTime = entry.time;
+    prev = sha256Hex(signed);
+    entries.push(entry);
+  }
+  return result();
+}
+
+function checkOrder(entry: Entry, index: number, openIntents: Set<string>): string | undefined {
+  if (!(ENTRY_TYPES as readonly string[]).includes(entry.type))
+    return `unknown entry type "${String(entry.type)}"`;
+  if (entry.type === 'genesis' && index !== 0) return 'a second genesis: entries from another journal';
+  const stepId = typeof entry.stepId === 'string' ? entry.stepId : undefined;
+  if (entry.type === 'intent') {
+    if (!stepId) return 'intent without stepId';
+    openIntents.add(stepId);
+  }
+  if (entry.type === 'result' && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {
+    if (!stepId || !openIntents.has(stepId))
+      return `result for step "${stepId}" without its intent before it`;
+  }
+  if (entry.type === 'result' && stepId) openIntents.delete(stepId);
+  return undefined;
+}

@@ -1,0 +1,70 @@
+import type { PlannedStep, RunReport, StepReport } from '../runbook/execute.js';
+import { formatError } from '../errors.js';
+import type { Change } from '../steps/define.js';
+import { table } from './table.js';
+
+export interface RunHeader {
+  runbook: string;
+  incidentId: string;
+  accountId: string;
+  region: string;
+  callerArn: string;
+  dryRun: boolean;
+}
+
+const changeLine = (c: Change) => `${c.action} ${c.target}${c.detail ? `: ${c.detail}` : ''}`;
+
+export function renderHeader(h: RunHeader): string {
+  const mode = h.dryRun ? 'DRY-RUN (nothing will change)' : 'LIVE';
+  return `drp ${h.runbook}  incident ${h.incidentId}  ${mode}\naccount ${h.accountId}  region ${h.region}  as ${h.callerArn}`;
+}
+
+/** The plan an operator reads before confirming: per step, what would change. */
+export function renderPlan(planned: PlannedStep[]): string {
+  const lines: string[] = [];
+  planned.forEach((step, i) => {
+    lines.push(
+      `${String(i + 1).padStart(2)}. ${step.id} (${step.type})${step.onError === 'continue' ? '  [onError: continue]' : ''}`,
+    );
+    if (!step.plan) lines.push(`      ! cannot plan: ${formatError(step.planError)}`);
+    else if (step.plan.changes.length === 0) lines.push('      nothing to do');
+    for (const c of step.plan?.changes ?? []) lines.push(`      + ${changeLine(c)}`);
+    for (const n of step.plan?.notes ?? []) lines.push(`      ! ${n}`);
+  });
+  return lines.join('\n');
+}
+
+export const changeCount = (planned: PlannedStep[]) =>
+  planned.reduce((n, s) => n + (s.plan?.changes.length ?? 0), 0);
+
+function whatChanged(r: StepReport): string {
+  if (r.error)
+    return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}${r.error.text}`;
+  if (r.reason) return r.reason;
+  if (r.changes.length === 0) return r.outcome === 'planned' ? 'nothing to do' : '-';
+  return r.changes.map(changeLine).join('; ');
+}
+
+/** The closing summary: one row per step, then what to do next. */
+export function renderSummary(
+  report: RunReport,
+  journalPath: string | undefined,
+  nextSteps: string[] = [],
+): string {
+  const rows = report.steps.map((r) => [r.id, r.outcome, whatChanged(r)]);
+  const notes = report.steps.flatMap((r) => r.notes.map((n) => `  ! ${r.id}: ${n}`));
+  const verdict = {
+    completed: 'Every step succeeded.',
+    failed: 'CONTAINMENT INCOMPLETE: a step failed.',
+    'dry-run': 'Dry-run: nothing was changed.',
+    declined: 'Declined: nothing was changed.',
+  }[report.outcome];
+  return [
+    table(['step', 'outcome', 'what changed'], rows),
+    ...(notes.length ? ['', 'Findings:', ...notes] : []),
+    '',
+    verdict,
+    ...nextSteps.map((s) => `  - ${s}`),
+    ...(journalPath ? [`journal: ${journalPath}`] : []),
+  ].join('\n');
+}

@@ -1,0 +1,42 @@
+import type { AwsPorts } from '../aws/ports.js';
+import type { ArtefactStore } from '../journal/artefacts.js';
+import type { Logger } from '../log.js';
+import type { Progress } from '../output/progress.js';
+
+/** Who is running drp, as AWS sees it. */
+export interface Caller {
+  /** What STS GetCallerIdentity returned (for a role: the assumed-role session ARN). */
+  arn: string;
+  accountId: string;
+  /**
+   * The ARN that `aws:PrincipalArn` carries for this caller: the user ARN, or for an assumed
+   * role the role ARN with its path. Every deny drp writes exempts it.
+   */
+  principalArn: string;
+  /** The IAM role name when the caller is an assumed role. */
+  roleName?: string;
+}
+
+/** Run-wide settings from the command line that steps may read. */
+export interface RunSettings {
+  /** Bounded parallelism for per-object work (legal holds, copies). */
+  concurrency: number;
+  /** Directory holding the journal and artefacts. */
+  evidenceDir: string;
+}
+
+/** What a step's plan and apply see. In plan, `aws` is read-only and `artefacts` refuses writes. */
+export interface StepContext {
+  readonly stepId: string;
+  readonly incidentId: string;
+  readonly region: string;
+  readonly caller: Caller;
+  /** The caller's principal and every --exempt-principal: no deny may apply to them. */
+  readonly exemptPrincipals: readonly string[];
+  readonly aws: AwsPorts;
+  readonly artefacts: Pick<ArtefactStore, 'write' | 'stream'>;
+  readonly settings: RunSettings;
+  readonly log: Logger;
+  readonly progress: Progress;
+  now(): Date;
+}

@@ -1,0 +1,180 @@
+import { describeError, formatError, isUserError, type AwsErrorInfo } from '../errors.js';
+import type { Outcome } from '../journal/entry.js';
+import type { JournalWriter } from '../journal/writer.js';
+import type { Logger } from '../log.js';
+import { StepFailure, type AnyStep, type Change, type Plan } from '../steps/define.js';
+import type { StepContext } from './context.js';
+
+/** A runbook step with its params substituted and parsed: ready to plan. */
+export interface PreparedStep {
+  id: string;
+  type: string;
+  onError: 'stop' | 'continue';
+  definition: AnyStep;
+  params: unknown;
+}
+
+export interface PlannedStep extends PreparedStep {
+  plan?: Plan;
+  /** A plan that failed (an AWS error): the step fails when its turn comes. */
+  planError?: unknown;
+}
+
+export interface StepReport {
+  id: string;
+  type: string;
+  outcome: Outcome | 'planned';
+  changes: Change[];
+  notes: string[];
+  requestIds: string[];
+  error?: AwsErrorInfo & { text: string };
+  /** Why a step was skipped. */
+  reason?: string;
+}
+
+export type RunOutcome = 'completed' | 'failed' | 'dry-run' | 'declined';
+
+export interface RunReport {
+  outcome: RunOutcome;
+  steps: StepReport[];
+}
+
+/** At most this many request ids go in a result entry; bulk ids belong in the step's artefact. */
+const MAX_REQUEST_IDS = 50;
+
+/**
+ * Plans every step in order, read-only. A UserError (a bucket or user that does not exist) ends
+ * the whole run before anything changes; any other failure is kept for its step's turn.
+ */
+export async function planSteps(
+  steps: PreparedStep[],
+  contextFor: (step: PreparedStep) => StepContext,
+  log: Logger,
+): Promise<PlannedStep[]> {
+  const planned: PlannedStep[] = [];
+  for (const step of steps) {
+    try {
+      planned.push({ ...step, plan: await step.definition.plan(contextFor(step), step.params) });
+    } catch (err) {
+      if (isUserError(err)) throw err;
+      log.warn({ step: step.id, err }, 'plan failed');
+      planned.push({ ...step, planError: err });
+    }
+  }
+  return planned;
+}
+
+const errorOf = (err: unknown) => ({ ...describeError(err), text: formatError(err) });
+
+export interface ApplyDeps {
+  journal: JournalWriter;
+  contextFor(step: PreparedStep): StepContext;
+  log: Logger;
+}
+
+/** Journals the plans of a run that changes nothing: a dry-run, or a run the operator declined. */
+export async function recordPlans(planned: PlannedStep[], journal: JournalWriter): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  for (const step of planned) {
+    const base = { stepId: step.id, stepType: step.type, params: step.params };
+    if (step.plan) await journal.append('plan', { ...base, plan: step.plan });
+    else await journal.append('plan', { ...base, error: errorOf(step.planError) });
+    reports.push({
+      id: step.id,
+      type: step.type,
+      outcome: step.plan ? 'planned' : 'failed',
+      changes: step.plan?.changes ?? [],
+      notes: step.plan?.notes ?? [],
+      requestIds: [],
+      ...(step.plan ? {} : { error: errorOf(step.planError) }),
+    });
+  }
+  return reports;
+}
+
+/**
+ * Applies planned steps in order. Each change is announced by an fsynced `intent` entry before
+ * the step's first AWS call and closed by a `result` entry; a step with nothing to change is
+ * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so).
+ */
+export async function applySteps(planned: PlannedStep[], deps: ApplyDeps): Promise<StepReport[]> {
+  const reports: StepReport[] = [];
+  let stoppedBy: string | undefined;
+  for (const step of planned) {
+    const report = stoppedBy
+      ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps.journal)
+      : await applyOne(step, deps);
+    reports.push(report);
+    if (report.outcome === 'failed' && step.onError === 'stop') stoppedBy ??= step.id;
+  }
+  return reports;
+}
+
+async function skip(step: PlannedStep, reason: string, journal: JournalWriter): Promise<StepReport> {
+  await journal.append('result', { stepId: step.id, stepType: step.type, outcome: 'skipped', reason });
+  return { id: step.id, type: step.type, outcome: 'skipped', changes: [], notes: [], requestIds: [], reason };
+}
+
+async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDeps): Promise<StepReport> {
+  const base = { stepId: step.id, stepType: step.type };
+  const report: StepReport = {
+    id: step.id,
+    type: step.type,
+    outcome: 'failed',
+    changes: [],
+    notes: step.plan?.notes ?? [],
+    requestIds: [],
+  };
+  if (!step.plan) {
+    report.error = errorOf(step.planError);
+    await journal.append('result', { ...base, outcome: 'failed', phase: 'plan', error: report.error });
+    return report;
+  }
+  await journal.append('intent', { ...base, params: step.params, plan: step.plan });
+  if (step.plan.changes.length === 0) {
+    await journal.append('result', { ...base, outcome: 'nothing-to-do', changes: [], requestIds: [] });
+    return { ...report, outcome: 'nothing-to-do' };
+  }
+  try {
+    const applied = await step.definition.apply(contextFor(step), step.params, step.plan);
+    const outcome: Outcome = applied.changes.length ? 'applied' : 'nothing-to-do';
+    const requestIds = applied.requestIds.slice(0, MAX_REQUEST_IDS);
+    await journal.append('result', {
+      ...base,
+      outcome,
+      changes: applied.changes,
+      requestIds,
+      ...(applied.requestIds.length > requestIds.length ? { requestIdCount: applied.requestIds.length } : {}),
+      ...(applied.data !== undefined ? { data: applied.data } : {}),
+      ...(applied.notes?.length ? { notes: applied.notes } : {}),
+    });
+    return {
+      ...report,
+      outcome,
+      changes: applied.changes,
+      requestIds,
+      notes: [...report.notes, ...(applied.notes ?? [])],
+    };
+  } catch (err) {
+    log.error({ step: step.id, err }, 'step failed');
+    const cause = err instanceof StepFailure ? err.cause : err;
+    const partial = err instanceof StepFailure ? err.partial : undefined;
+    report.error = errorOf(cause);
+    report.changes = partial?.changes ?? [];
+    report.requestIds = (partial?.requestIds ?? []).slice(0, MAX_REQUEST_IDS);
+    await journal.append('result', {
+      ...base,
+      outcome: 'failed',
+      phase: 'apply',
+      error: report.error,
+      changes: report.changes,
+      requestIds: report.requestIds,
+      ...(partial?.data !== undefined ? { data: partial.data } : {}),
+    });
+    return report;
+  }
+}
+
+export function runOutcome(reports: StepReport[]): RunOutcome {
+  return reports.some((r) => r.outcome === 'failed') ? 'failed' : 'completed';
+}

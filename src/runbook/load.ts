@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { UserError } from '../errors.js';
+import { registry } from '../steps/index.js';
+import type { Runbook } from './schema.js';
+import { formatPath, validateDocument, type Problem } from './validate.js';
+import type { Path } from './template.js';
+
+/** A runbook is a page of YAML; anything near this size is a mistake or an attack. */
+const MAX_BYTES = 1024 * 1024;
+/** YAML aliases beyond this are refused: a "billion laughs" file expands exponentially. */
+const MAX_ALIASES = 100;
+
+export const BUNDLED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../runbooks');
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  /** The file it came from, and its text's SHA-256 (recorded in the journal's genesis). */
+  path: string;
+  sha256: string;
+  /** "file:line:col" of a path in the document, for messages found after loading. */
+  locate(path: Path): string;
+}
+
+export function bundledRunbooks(): string[] {
+  return readdirSync(BUNDLED_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'))
+    .sort();
+}
+
+/** A file path, or the name of a bundled runbook. */
+export function resolveRunbookPath(ref: string): string {
+  if (existsSync(ref) && statSync(ref).isFile()) return ref;
+  if (/^[a-z0-9-]+$/.test(ref) && bundledRunbooks().includes(ref)) return join(BUNDLED_DIR, `${ref}.yaml`);
+  throw new UserError(
+    `runbook "${ref}" is neither a file nor a bundled runbook; bundled: ${bundledRunbooks().join(', ')}`,
+  );
+}
+
+function decode(bytes: Buffer, path: string): string {
+  if (bytes.length > MAX_BYTES)
+    throw new UserError(`${path}: ${bytes.length} bytes; a runbook is at most ${MAX_BYTES} bytes`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${path}: not valid UTF-8 text`);
+  }
+}
+
+function locator(doc: Document, lines: LineCounter, file: string) {
+  return (path: Path): string => {
+    // Walk down as far as the path exists: a missing field is reported at its parent.
+    let node: unknown = doc.contents;
+    let offset: number | undefined;
+    for (const key of path) {
+      const range = (node as { range?: [number, number] } | null)?.range;
+      if (range) offset = range[0];
+      if (isMap(node))
+        node = node.items.find((pair) => (pair.key as { value?: unknown })?.value === key)?.value;
+      else if (isSeq(node) && typeof key === 'number') node = node.items[key];
+      else break;
+      if (!node) break;
+    }
+    const range = (node as { range?: [number, number] } | null | undefined)?.range;
+    if (range) offset = range[0];
+    if (offset === undefined) return file;
+    const { line, col } = lines.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+}
+
+export function parseRunbook(text: string, file: string): LoadedRunbook {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const details = doc.errors.map((e) => {
+      const pos = e.linePos?.[0];
+      return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`;
+    });
+    throw new UserError(`${file}: invalid YAML`, details);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    throw new UserError(`${file}: ${(err as Error).message} (YAML aliases are limited to ${MAX_ALIASES})`);
+  }
+  const locate = locator(doc, lines, file);
+  const { runbook, problems } = validateDocument(data, registry);
+  if (!runbook) throw invalid(file, problems, locate);
+  return { runbook, path: file, sha256: createHash('sha256').update(text).digest('hex'), locate };
+}
+
+export function invalid(file: string, problems: Problem[], locate: (path: Path) => string): UserError {
+  const n = problems.length;
+  return new UserError(
+    `${file}: invalid runbook (${n} problem${n === 1 ? '' : 's'})`,
+    problems.map((p) => `${locate(p.path)}: ${formatPath(p.path)}: ${p.message}`),
+  );
+}
+
+export function loadRunbook(ref: string): LoadedRunbook {
+  const path = resolveRunbookPath(ref);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new UserError(`cannot read runbook ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  return parseRunbook(decode(bytes, path), path);
+}

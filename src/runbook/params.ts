@@ -1,0 +1,76 @@
+import { UserError } from '../errors.js';
+import type { ParamSpec, ParamValue } from './schema.js';
+
+/** One operator-given value, with the flag it came from so a message can name it. */
+export interface GivenParam {
+  name: string;
+  value: string;
+  /** e.g. "--param retentionDays=abc" or "--bucket". */
+  flag: string;
+}
+
+/** `--param k=v` strings into GivenParams; the value may contain "=". */
+export function parseParamFlags(flags: string[]): GivenParam[] {
+  return flags.map((flag) => {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new UserError(`--param ${flag}: expected NAME=VALUE, e.g. --param bucket=media-prod`);
+    return { name: flag.slice(0, eq), value: flag.slice(eq + 1), flag: `--param ${flag}` };
+  });
+}
+
+function coerce(spec: ParamSpec, given: GivenParam): ParamValue {
+  switch (spec.type) {
+    case 'string':
+      return given.value;
+    case 'integer':
+      if (!/^-?\d{1,15}$/.test(given.value))
+        throw new UserError(`${given.flag}: ${given.name} is an integer`);
+      return Number(given.value);
+    case 'boolean':
+      if (given.value !== 'true' && given.value !== 'false')
+        throw new UserError(`${given.flag}: ${given.name} is true or false`);
+      return given.value === 'true';
+    case 'list':
+      return given.value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+  }
+}
+
+/**
+ * The runbook's params with the operator's values: typed, defaults applied, required ones
+ * present. A list param may be given several times (each adds) or comma-separated.
+ */
+export function resolveParams(
+  specs: Record<string, ParamSpec>,
+  given: GivenParam[],
+  runbookName: string,
+): Record<string, ParamValue> {
+  const values: Record<string, ParamValue> = {};
+  for (const g of given) {
+    const spec = specs[g.name];
+    if (!spec) {
+      const declared = Object.keys(specs).join(', ') || '(none)';
+      throw new UserError(
+        `${g.flag}: runbook ${runbookName} has no param "${g.name}"; its params: ${declared}`,
+      );
+    }
+    const value = coerce(spec, g);
+    const previous = values[g.name];
+    if (spec.type === 'list' && Array.isArray(previous))
+      values[g.name] = [...previous, ...(value as string[])];
+    else if (previous !== undefined)
+      throw new UserError(`${g.flag}: ${g.name} was given twice; it takes one value`);
+    else values[g.name] = value;
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (values[name] !== undefined) continue;
+    if (spec.default !== undefined) values[name] = spec.default;
+    else if (spec.required)
+      throw new UserError(
+        `missing param "${name}": pass --param ${name}=VALUE${spec.description ? ` (${spec.description})` : ''}`,
+      );
+  }
+  return values;
+}

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import type { StepContext } from '../runbook/context.js';
+
+/** One change a step makes (or would make): shown in the plan, journaled, summarised in the table. */
+export interface Change {
+  /** A verb: put-public-access-block, put-legal-hold, deactivate-access-key, ... */
+  action: string;
+  /** What it acts on: s3://bucket, arn:aws:iam::1:user/u, ... */
+  target: string;
+  /** Human detail, e.g. "all four settings on" or "1,204 versions". */
+  detail?: string;
+  /** How many resources the change covers, when it covers many (legal holds). */
+  count?: number;
+}
+
+/**
+ * What plan() returns: plain data a test can toEqual. `observed` is the before-state; it is
+ * journaled in the step's intent entry and is what a restore puts back. No changes means
+ * nothing to do.
+ */
+export interface Plan<Observed = unknown> {
+  observed: Observed;
+  changes: Change[];
+  /** Findings and warnings the operator should read (e.g. "no trail covers us-east-1"). */
+  notes?: string[];
+}
+
+/**
+ * What apply() returns: the changes actually made and the AWS request ids that made them.
+ * Keep requestIds short (the journal keeps the first 50): per-object ids belong in an artefact.
+ */
+export interface Applied {
+  changes: Change[];
+  requestIds: string[];
+  /** Step-specific facts a restore or a report needs (ids of things drp created, counts). */
+  data?: unknown;
+  notes?: string[];
+}
+
+export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed = unknown> {
+  /** Kebab-case, equal to the file name under src/steps/. */
+  type: string;
+  /** One sentence; it is this step's documentation in `drp runbooks`, README and --help. */
+  summary: string;
+  /** The `with:` block. Use .strict() objects so unknown fields are reported. */
+  params: Params;
+  /** IAM actions the step may call; `drp permissions` is their union; also selects the AWS ports. */
+  permissions: readonly string[];
+  /** A valid `with:` block, checked by the registry test and shown in docs. */
+  example: z.input<Params>;
+  /** Read-only: observe and return the changes to make. Gets read-only AWS ports. */
+  plan(ctx: StepContext, params: z.output<Params>): Promise<Plan<Observed>>;
+  /** Make exactly the planned changes; idempotent; never deletes customer data. */
+  apply(ctx: StepContext, params: z.output<Params>, plan: Plan<Observed>): Promise<Applied>;
+}
+
+/** Typed identity: lets each step file infer its params and observed types. */
+export function defineStep<Params extends z.ZodType, Observed>(
+  step: StepDefinition<Params, Observed>,
+): StepDefinition<Params, Observed> {
+  return step;
+}
+
+// The registry holds steps of different param types; erase them at the boundary.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStep = StepDefinition<any, any>;
+
+/**
+ * Thrown by apply() when it fails part-way: the journal and the summary then say what was done
+ * before the failure (e.g. 9,990 of 10,000 legal holds placed) instead of only that it failed.
+ */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    readonly partial: Applied,
+    options: { cause: unknown },
+  ) {
+    super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
+  }
+}

@@ -1,0 +1,9 @@
+import type { AnyStep } from './define.js';
+import s3BlockPublicAccess from './s3-block-public-access.js';
+
+/** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
+export const registry: readonly AnyStep[] = [s3BlockPublicAccess];
+
+export function findStep(type: string): AnyStep | undefined {
+  return registry.find((s) => s.type === type);
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { PublicAccessBlock } from '../aws/s3.js';
+import { defineStep } from './define.js';
+import { BucketName } from './names.js';
+
+const ALL_ON: PublicAccessBlock = {
+  BlockPublicAcls: true,
+  IgnorePublicAcls: true,
+  BlockPublicPolicy: true,
+  RestrictPublicBuckets: true,
+};
+
+export interface Observed {
+  bucket: string;
+  /** null: no Block Public Access configuration was set on the bucket. */
+  publicAccessBlock: PublicAccessBlock | null;
+}
+
+const describe = (c: PublicAccessBlock | null) =>
+  c
+    ? Object.entries(c)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')
+    : 'none set';
+
+export default defineStep({
+  type: 's3-block-public-access',
+  summary: 'Turn on all four Block Public Access settings of the bucket, so nothing in it can be public',
+  params: z.object({ bucket: BucketName }).strict(),
+  permissions: ['s3:ListBucket', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+  example: { bucket: 'product-media-prod' },
+
+  async plan(ctx, { bucket }) {
+    if (!(await ctx.aws.s3.bucketExists(bucket)))
+      throw new UserError(`bucket "${bucket}" does not exist (or is in another account)`);
+    const current = (await ctx.aws.s3.getPublicAccessBlock(bucket)) ?? null;
+    const observed: Observed = { bucket, publicAccessBlock: current };
+    const allOn = current !== null && Object.values(current).every(Boolean);
+    return {
+      observed,
+      changes: allOn
+        ? []
+        : [
+            {
+              action: 'put-public-access-block',
+              target: `s3://${bucket}`,
+              detail: `all four settings on (was: ${describe(current)})`,
+            },
+          ],
+    };
+  },
+
+  async apply(ctx, { bucket }, plan) {
+    const call = await ctx.aws.s3.putPublicAccessBlock(bucket, ALL_ON);
+    return { changes: plan.changes, requestIds: call.requestId ? [call.requestId] : [] };
+  },
+});

@@ -1,0 +1,57 @@
+"""Start moto_server with two fixes that real AWS behaviour needs and moto 5.2 lacks.
+
+Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
+
+1. Object Lock on a bucket that already holds objects. moto refuses
+   PutObjectLockConfiguration with BucketNeedsToBeNew when the bucket has objects, but real S3
+   has allowed enabling Object Lock on existing versioned buckets since 2023, and a leaked bucket
+   always has objects: without this patch the containment scenario cannot run at all.
+
+2. Bucket-policy conditions. moto evaluates a bucket policy's Deny statements but ignores their
+   Condition blocks, so drp's Deny that exempts the responder through aws:PrincipalArn would lock
+   the responder out of the emulator. In the tests every request comes from the responder, so
+   statements with a condition are skipped: exactly what AWS does for the exempt principal.
+"""
+
+import json
+import sys
+
+from moto.s3 import models as s3_models
+from moto.s3.exceptions import InvalidBucketState
+
+
+def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
+    bucket = self.get_bucket(bucket_name)
+    if not bucket.is_versioned:
+        raise InvalidBucketState(
+            "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
+        )
+    # moto's BucketNeedsToBeNew check on existing objects is the one line left out here.
+    if lock_enabled:
+        bucket.object_lock_enabled = True
+        bucket.versioning_status = "Enabled"
+    bucket.default_lock_mode = mode
+    bucket.default_lock_days = days
+    bucket.default_lock_years = years
+
+
+def get_permission(self, action, resource):
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    document = json.loads(self.policy.decode())
+    statements = document.get("Statement", [])
+    if isinstance(statements, dict):
+        statements = [statements]
+    document["Statement"] = [s for s in statements if "Condition" not in s]
+    return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+
+s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
+s3_models.FakeBucket.get_permission = get_permission
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
