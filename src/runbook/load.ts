@@ -78,8 +78,8 @@ export function parseRunbook(text: string, file: string): LoadedRunbook {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const details = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return `${file}${pos ? `:${pos.line}:${pos.col}` : ''}: YAML syntax error: ${e.message.split('\n')[0]}`;
+      const { line, col } = lines.linePos(e.pos[0]);
+      return `${file}:${line}:${col}: YAML syntax error: ${e.message.split('\n')[0]}`;
     });
     throw new UserError(`${file}: invalid YAML`, details);
   }

@@ -1,0 +1,87 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDrp, scratch } from '../support/drp.js';
+
+// These spawn the built binary but need no AWS: every case ends before the first call.
+const NO_AWS = 'http://127.0.0.1:9';
+
+describe('drp CLI (no AWS)', () => {
+  it('--help lists every command and exits 0', async () => {
+    const out = await runDrp(['--help']);
+    expect(out.code).toBe(0);
+    for (const c of ['validate', 'runbooks', 'plan', 'run', 'contain', 'permissions', 'keygen', 'verify'])
+      expect(out.stdout).toContain(c);
+  });
+
+  it('an unknown flag is exit 2 naming it', async () => {
+    const out = await runDrp(['contain', '--bucket', 'b', '--frobnicate']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('a missing required flag is exit 2 naming it', async () => {
+    const out = await runDrp(['contain', '--yes']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--bucket <name>/);
+  });
+
+  it('a bad --concurrency is exit 2 saying what is valid', async () => {
+    const out = await runDrp(['contain', '--bucket', 'b', '--concurrency', '0']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--concurrency is a whole number from 1 to 512/);
+  });
+
+  it('a missing runbook param is exit 2 naming it, before any AWS call', async () => {
+    const out = await runDrp(['--endpoint-url', NO_AWS, 'run', 'deepfake-s3-leak', '--yes']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/missing param "bucket": pass --param bucket=VALUE/);
+  });
+
+  it('a bad bucket name is exit 2 naming the field, before any AWS call', async () => {
+    const out = await runDrp(['--endpoint-url', NO_AWS, 'contain', '--bucket', 'Bad_Name', '--yes']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/steps\[0\]\.with\.bucket: a bucket name uses lowercase/);
+  });
+
+  it('validate: 0 for the bundled runbooks, 2 with line and path for broken YAML', async () => {
+    expect((await runDrp(['validate', 'deepfake-s3-leak'])).code).toBe(0);
+    const file = join(scratch(), 'broken.yaml');
+    writeFileSync(file, 'apiVersion: drp/v1\nname: [unclosed\n');
+    const out = await runDrp(['validate', file]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toMatch(/broken\.yaml:\d+:\d+: YAML syntax error/);
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('permissions prints a valid least-privilege policy', async () => {
+    const out = await runDrp(['permissions', 'deepfake-s3-leak']);
+    expect(out.code).toBe(0);
+    const policy = JSON.parse(out.stdout) as {
+      Version: string;
+      Statement: { Effect: string; Action: string[] }[];
+    };
+    expect(policy.Version).toBe('2012-10-17');
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    expect(actions).toContain('s3:PutBucketPublicAccessBlock');
+    expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('runbooks lists the bundled runbooks with their params', async () => {
+    const out = await runDrp(['runbooks']);
+    expect(out.stdout).toMatch(/deepfake-s3-leak: Contain a leaked S3 bucket/);
+    expect(out.stdout).toMatch(/bucket \(string, required\)/);
+  });
+
+  it('keygen then verify: a journal checked against the pinned key', async () => {
+    const dir = scratch();
+    const keygen = await runDrp(['keygen', '--out', dir]);
+    expect(keygen.stdout).toMatch(/fingerprint: [0-9a-f]{64}/);
+    const again = await runDrp(['keygen', '--out', dir]);
+    expect(again.code).toBe(2);
+  });
+
+  it('verify of a missing file is exit 2', async () => {
+    expect((await runDrp(['verify', '/nonexistent/journal.jsonl'])).code).toBe(2);
+  });
+});

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runRunbook, type RunOptions } from '../../../src/commands/run.js';
+import { verifyJournal } from '../../../src/journal/verify.js';
+import { scratch } from '../../support/drp.js';
+import { testEnv } from '../../support/command-env.js';
+import { generateKey } from '../../../src/journal/keys.js';
+
+const s3 = mockClient(S3Client);
+const sts = mockClient(STSClient);
+
+function options(overrides: Partial<RunOptions> = {}): RunOptions {
+  return {
+    runbook: 'deepfake-s3-leak',
+    params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
+    dryRun: false,
+    yes: true,
+    evidenceDir: join(scratch(), 'ev'),
+    exemptPrincipals: [],
+    concurrency: 4,
+    keyPath: generateKey(scratch()).privateKeyPath,
+    command: 'contain',
+    ...overrides,
+  };
+}
+
+describe('drp run', () => {
+  beforeEach(() => {
+    s3.reset();
+    sts.reset();
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetPublicAccessBlockCommand).resolves({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: false },
+    });
+    s3.on(PutPublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R1' } });
+  });
+
+  it('dry-run sends no mutating command and leaves a sealed journal marked dry-run', async () => {
+    const opts = options({ dryRun: true, yes: false });
+    const result = await runRunbook(opts, testEnv().env);
+    expect(result.exitCode).toBe(0);
+    expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 0);
+    const v = verifyJournal(readFileSync(join(opts.evidenceDir!, 'journal.jsonl')));
+    expect(v.ok).toBe(true);
+    expect(v.entries[0]).toMatchObject({
+      type: 'genesis',
+      dryRun: true,
+      command: 'contain',
+      caller: { principalArn: 'arn:aws:iam::123456789012:user/alice' },
+    });
+    expect(v.entries.map((e) => e.type)).toEqual(['genesis', 'plan', 'seal']);
+    expect(v.entries.at(-1)).toMatchObject({ outcome: 'dry-run' });
+  });
+
+  it('refuses to change anything without --yes when stdin is not a terminal, before any AWS call', async () => {
+    await expect(
+      runRunbook(options({ yes: false }), testEnv({ stdinIsTTY: false }).env),
+    ).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringMatching(/stdin is not a terminal.*--dry-run.*--yes/),
+    });
+    expect(sts.calls()).toHaveLength(0);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('asks on a terminal, and a "no" changes nothing', async () => {
+    const { env, questions } = testEnv({ stdinIsTTY: true, answer: false });
+    const result = await runRunbook(options({ yes: false }), env);
+    expect(questions).toEqual(['Apply 1 change(s) to account 123456789012?']);
+    expect(result.exitCode).toBe(1);
+    expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 0);
+  });
+
+  it('applies with --yes and journals the request id', async () => {
+    const opts = options();
+    const result = await runRunbook(opts, testEnv().env);
+    expect(result.exitCode).toBe(0);
+    expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 1);
+    const entries = verifyJournal(readFileSync(join(opts.evidenceDir!, 'journal.jsonl'))).entries;
+    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+      outcome: 'applied',
+      requestIds: ['R1'],
+    });
+  });
+
+  it('exits 1 and names the failed step when AWS refuses, with the service error', async () => {
+    s3.on(PutPublicAccessBlockCommand).rejects(
+      Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }),
+    );
+    const result = await runRunbook(options(), testEnv().env);
+    expect(result.exitCode).toBe(1);
+    expect(result.text).toMatch(/block-public-access\s+failed\s+.*AccessDenied: Access Denied/);
+    expect(result.text).toMatch(/CONTAINMENT INCOMPLETE/);
+  });
+
+  it('refuses an --exempt-principal that is not a principal ARN', async () => {
+    await expect(runRunbook(options({ exemptPrincipals: ['alice'] }), testEnv().env)).rejects.toThrow(
+      /--exempt-principal alice: expected an/,
+    );
+  });
+});

@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { UserError } from '../../../src/errors.js';
+import { verifyJournal } from '../../../src/journal/verify.js';
+import { JournalWriter } from '../../../src/journal/writer.js';
+import { silentLogger } from '../../../src/log.js';
+import { applySteps, planSteps, recordPlans, type PreparedStep } from '../../../src/runbook/execute.js';
+import { defineStep, StepFailure } from '../../../src/steps/define.js';
+import { scratch } from '../../support/drp.js';
+import { testSigner } from '../../support/journal.js';
+import { testContext } from '../../support/step-context.js';
+
+/** A step that records each phase in `calls`, and fails where told to. */
+function fakeStep(
+  id: string,
+  calls: string[],
+  behaviour: { planFails?: Error; applyFails?: Error; nothing?: boolean } = {},
+  onError: 'stop' | 'continue' = 'stop',
+): PreparedStep {
+  const definition = defineStep({
+    type: 'fake',
+    summary: 'a fake step for executor tests',
+    params: z.object({}).strict(),
+    permissions: ['s3:GetObject'],
+    example: {},
+    async plan() {
+      calls.push(`plan ${id}`);
+      if (behaviour.planFails) throw behaviour.planFails;
+      return { observed: { id }, changes: behaviour.nothing ? [] : [{ action: 'do', target: id }] };
+    },
+    async apply(_ctx, _p, plan) {
+      calls.push(`apply ${id}`);
+      if (behaviour.applyFails) throw behaviour.applyFails;
+      return { changes: plan.changes, requestIds: [`req-${id}`] };
+    },
+  });
+  return { id, type: 'fake', onError, definition, params: {} };
+}
+
+async function run(steps: PreparedStep[]) {
+  const signer = testSigner();
+  const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+  await journal.append('genesis', { signer: { publicKeyPem: signer.publicKeyPem } });
+  const { ctx } = testContext();
+  const planned = await planSteps(steps, () => ctx, silentLogger);
+  const reports = await applySteps(planned, { journal, contextFor: () => ctx, log: silentLogger });
+  await journal.seal();
+  const entries = verifyJournal(readFileSync(journal.path)).entries;
+  return { reports, entries, journal };
+}
+
+const kinds = (entries: { type: string; stepId?: unknown; outcome?: unknown }[]) =>
+  entries.map((e) => [e.type, e.stepId, e.outcome].filter(Boolean).join(' '));
+
+describe('executor', () => {
+  it('plans every step first, then applies in order, journaling intent before and result after each', async () => {
+    const calls: string[] = [];
+    const { reports, entries } = await run([
+      fakeStep('a', calls),
+      fakeStep('b', calls, { nothing: true }),
+      fakeStep('c', calls),
+    ]);
+    expect(calls).toEqual(['plan a', 'plan b', 'plan c', 'apply a', 'apply c']);
+    expect(reports.map((r) => r.outcome)).toEqual(['applied', 'nothing-to-do', 'applied']);
+    expect(kinds(entries)).toEqual([
+      'genesis',
+      'intent a',
+      'result a applied',
+      'intent b',
+      'result b nothing-to-do',
+      'intent c',
+      'result c applied',
+      'seal',
+    ]);
+    expect(entries[2]).toMatchObject({ requestIds: ['req-a'], changes: [{ action: 'do', target: 'a' }] });
+  });
+
+  it('stops after a failed step with onError: stop, and journals the rest as skipped with the reason', async () => {
+    const calls: string[] = [];
+    const { reports, entries } = await run([
+      fakeStep('a', calls, { applyFails: new Error('AccessDenied') }),
+      fakeStep('b', calls),
+    ]);
+    expect(calls).toEqual(['plan a', 'plan b', 'apply a']);
+    expect(reports.map((r) => r.outcome)).toEqual(['failed', 'skipped']);
+    expect(reports[0]!.error?.text).toMatch(/AccessDenied/);
+    expect(entries.at(-2)).toMatchObject({
+      type: 'result',
+      stepId: 'b',
+      outcome: 'skipped',
+      reason: 'step "a" failed and has onError: stop',
+    });
+  });
+
+  it('goes on after a failed step with onError: continue', async () => {
+    const calls: string[] = [];
+    const { reports } = await run([
+      fakeStep('a', calls, { applyFails: new Error('x') }, 'continue'),
+      fakeStep('b', calls),
+    ]);
+    expect(reports.map((r) => r.outcome)).toEqual(['failed', 'applied']);
+  });
+
+  it('fails a step whose plan failed when its turn comes, after the steps before it ran', async () => {
+    const calls: string[] = [];
+    const { reports } = await run([
+      fakeStep('a', calls),
+      fakeStep('b', calls, { planFails: new Error('throttled') }),
+      fakeStep('c', calls),
+    ]);
+    expect(calls).toEqual(['plan a', 'plan b', 'plan c', 'apply a']);
+    expect(reports.map((r) => r.outcome)).toEqual(['applied', 'failed', 'skipped']);
+  });
+
+  it('ends the run on a user error at plan time, before any apply', async () => {
+    const calls: string[] = [];
+    const { ctx } = testContext();
+    await expect(
+      planSteps(
+        [
+          fakeStep('a', calls),
+          fakeStep('b', calls, { planFails: new UserError('bucket "x" does not exist') }),
+        ],
+        () => ctx,
+        silentLogger,
+      ),
+    ).rejects.toThrow(UserError);
+    expect(calls).toEqual(['plan a', 'plan b']);
+  });
+
+  it('records what a step did before it failed part-way', async () => {
+    const calls: string[] = [];
+    const partial = new StepFailure(
+      { changes: [{ action: 'put-legal-hold', target: 's3://b', count: 990 }], requestIds: [] },
+      { cause: new Error('SlowDown') },
+    );
+    const { reports, entries } = await run([fakeStep('a', calls, { applyFails: partial })]);
+    expect(reports[0]).toMatchObject({
+      outcome: 'failed',
+      changes: [{ count: 990 }],
+      error: { text: 'SlowDown' },
+    });
+    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+      outcome: 'failed',
+      changes: [{ count: 990 }],
+    });
+  });
+
+  it('journals plans without applying anything for a dry-run', async () => {
+    const calls: string[] = [];
+    const signer = testSigner();
+    const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+    const { ctx } = testContext();
+    const planned = await planSteps([fakeStep('a', calls)], () => ctx, silentLogger);
+    const reports = await recordPlans(planned, journal);
+    expect(calls).toEqual(['plan a']);
+    expect(reports[0]).toMatchObject({ outcome: 'planned', changes: [{ action: 'do', target: 'a' }] });
+    journal.close();
+  });
+});
