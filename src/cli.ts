@@ -111,6 +111,8 @@ interface RunFlags {
   dryRun?: boolean;
   yes?: boolean;
   evidenceDir?: string;
+  evidenceBucket?: string;
+  detectedAt?: string;
   exemptPrincipal?: string[];
   concurrency: number;
   key?: string;
@@ -124,6 +126,14 @@ function withRunFlags(cmd: Command): Command {
     .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
     .option('--yes', 'apply without asking (required when stdin is not a terminal)')
     .option('--evidence-dir <dir>', 'where the journal and artefacts go (default ./evidence/<incident-id>/)')
+    .option(
+      '--evidence-bucket <name>',
+      'Object-Locked bucket for preserved evidence (default drp-evidence-<account>-<region>)',
+    )
+    .option(
+      '--detected-at <time>',
+      'when the incident was detected, ISO 8601 with a zone (default: now); starts the 72-hour clock',
+    )
     .option(
       '--exempt-principal <arn>',
       'an IAM principal ARN every deny must also exempt (repeatable)',
@@ -148,6 +158,8 @@ function runOptions(flags: RunFlags) {
     dryRun: Boolean(flags.dryRun),
     yes: Boolean(flags.yes),
     evidenceDir: flags.evidenceDir,
+    evidenceBucket: flags.evidenceBucket,
+    detectedAt: flags.detectedAt,
     exemptPrincipals: flags.exemptPrincipal ?? [],
     concurrency: flags.concurrency,
     keyPath: flags.key,

@@ -19,6 +19,9 @@ export interface RunOptions extends SigningOptions {
   dryRun: boolean;
   yes: boolean;
   evidenceDir?: string;
+  evidenceBucket?: string;
+  /** --detected-at: when the incident was detected (GDPR's 72 hours run from here); default the run's start. */
+  detectedAt?: string;
   exemptPrincipals: string[];
   concurrency: number;
   operator?: string;
@@ -32,13 +35,26 @@ function checkOptions(opts: RunOptions, env: CommandEnv): void {
       'refusing to change AWS without confirmation: stdin is not a terminal. Review the plan with --dry-run, then pass --yes.',
     );
   }
+  if (opts.detectedAt !== undefined) checkDetectedAt(opts.detectedAt, env.now?.() ?? new Date());
   for (const arn of opts.exemptPrincipals) {
     const check = PrincipalArn.safeParse(arn);
     if (!check.success) throw new UserError(`--exempt-principal ${arn}: ${check.error.issues[0]?.message}`);
   }
 }
 
-function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions) {
+/** An ISO 8601 time with a zone (Z or +hh:mm), not in the future: normalised to UTC. */
+export function checkDetectedAt(value: string, now: Date): string {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(ms)) {
+    throw new UserError(
+      `--detected-at ${value}: expected an ISO 8601 time with a zone, e.g. 2026-11-25T02:40:00Z or 2026-11-25T03:40:00+01:00`,
+    );
+  }
+  if (ms > now.getTime() + 5 * 60_000) throw new UserError(`--detected-at ${value}: is in the future`);
+  return new Date(ms).toISOString();
+}
+
+function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions, startedAt: Date) {
   const osUser = safeUser();
   return {
     tool: { name: 'drp', version: VERSION },
@@ -55,6 +71,8 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
     },
     exemptPrincipals: session.exemptPrincipals,
     region: session.region,
+    evidenceBucket: session.evidenceBucket,
+    detectedAt: opts.detectedAt ? checkDetectedAt(opts.detectedAt, startedAt) : startedAt.toISOString(),
     host: hostname(),
     osUser,
     operator: opts.operator ?? osUser,
@@ -81,6 +99,7 @@ function safeUser(): string {
  * after the plan, and its journal says so.
  */
 export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<CommandResult> {
+  const startedAt = env.now?.() ?? new Date();
   checkOptions(opts, env);
   const loaded = typeof opts.runbook === 'string' ? loadRunbook(opts.runbook) : opts.runbook;
   const signer = await loadSigner(opts, env);
@@ -90,6 +109,7 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     exemptPrincipals: opts.exemptPrincipals,
     concurrency: opts.concurrency,
     evidenceDir: opts.evidenceDir,
+    evidenceBucket: opts.evidenceBucket,
     writable: !opts.dryRun,
     log: env.log,
     progress: env.progress,
@@ -107,7 +127,7 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
   let report: RunReport;
   try {
-    await journal.append('genesis', genesis(loaded, session, signer, opts));
+    await journal.append('genesis', genesis(loaded, session, signer, opts, startedAt));
     env.say(`${header}\n\nPlan:\n${renderPlan(planned)}\n`);
     if (opts.dryRun) {
       report = { outcome: 'dry-run', steps: await recordPlans(planned, journal) };

@@ -23,6 +23,8 @@ export interface RunSettings {
   concurrency: number;
   /** Directory holding the journal and artefacts. */
   evidenceDir: string;
+  /** The Object-Locked bucket evidence is preserved to (--evidence-bucket, default drp-evidence-<account>-<region>). */
+  evidenceBucket: string;
 }
 
 /** What a step's plan and apply see. In plan, `aws` is read-only and `artefacts` refuses writes. */

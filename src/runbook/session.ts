@@ -12,6 +12,7 @@ import type { PreparedStep } from './execute.js';
 import { invalid, type LoadedRunbook } from './load.js';
 import { resolveParams, type GivenParam } from './params.js';
 import { registry } from '../steps/index.js';
+import { BucketName } from '../steps/names.js';
 import type { ParamValue } from './schema.js';
 import { findTemplates, type Scope } from './template.js';
 import { resolveStepParams, type Problem } from './validate.js';
@@ -22,6 +23,8 @@ export interface SessionOptions {
   exemptPrincipals: string[];
   concurrency: number;
   evidenceDir?: string;
+  /** --evidence-bucket; default drp-evidence-<account>-<region>. */
+  evidenceBucket?: string;
   /** false for dry-runs and `drp plan`: then no client that could write is ever created. */
   writable: boolean;
   log: Logger;
@@ -38,6 +41,7 @@ export interface Session {
   params: Record<string, ParamValue>;
   steps: PreparedStep[];
   evidenceDir: string;
+  evidenceBucket: string;
   contextFor(step: PreparedStep, phase: 'plan' | 'apply', artefacts?: ArtefactStore): StepContext;
 }
 
@@ -56,6 +60,12 @@ export function checkIncidentId(id: string): string {
     );
   }
   return id;
+}
+
+function checkEvidenceBucket(name: string): string {
+  const check = BucketName.safeParse(name);
+  if (!check.success) throw new UserError(`--evidence-bucket ${name}: ${check.error.issues[0]?.message}`);
+  return name;
 }
 
 const usesContext = (value: unknown) =>
@@ -104,7 +114,11 @@ export async function openSession(
   };
   const caller = await resolveCaller(identity, iam, options.log);
 
+  const evidenceBucket = checkEvidenceBucket(
+    options.evidenceBucket ?? `drp-evidence-${caller.accountId}-${region}`,
+  );
   const context = {
+    evidenceBucket,
     incidentId,
     accountId: caller.accountId,
     region,
@@ -133,6 +147,7 @@ export async function openSession(
     params,
     steps,
     evidenceDir,
+    evidenceBucket,
     contextFor(step, phase, artefacts) {
       const ports = phase === 'apply' ? applyPorts : planPorts;
       if (!ports) throw new Error('no writable AWS clients in a read-only session');
@@ -144,7 +159,7 @@ export async function openSession(
         exemptPrincipals,
         aws: ports,
         artefacts: phase === 'apply' && artefacts ? artefacts : refuseArtefacts,
-        settings: { concurrency: options.concurrency, evidenceDir },
+        settings: { concurrency: options.concurrency, evidenceDir, evidenceBucket },
         log: options.log.child({ step: step.id }),
         progress: options.progress,
         now,

@@ -6,7 +6,14 @@ import type { ParamValue } from './schema.js';
  * longer string is spliced in as text. Substitution is one pass, so a value that itself contains
  * `${{ }}` stays literal: operator input is never evaluated.
  */
-export const CONTEXT_KEYS = ['incidentId', 'accountId', 'region', 'callerArn', 'principalArn'] as const;
+export const CONTEXT_KEYS = [
+  'incidentId',
+  'accountId',
+  'region',
+  'callerArn',
+  'principalArn',
+  'evidenceBucket',
+] as const;
 export type ContextKey = (typeof CONTEXT_KEYS)[number];
 
 export interface Ref {

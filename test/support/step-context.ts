@@ -64,7 +64,11 @@ export function testContext(overrides: Partial<StepContext> = {}) {
         };
       },
     },
-    settings: { concurrency: 4, evidenceDir: '/nonexistent' },
+    settings: {
+      concurrency: 4,
+      evidenceDir: '/nonexistent',
+      evidenceBucket: 'drp-evidence-123456789012-us-east-1',
+    },
     log: silentLogger,
     progress: silentProgress,
     now: () => new Date('2026-11-25T03:00:00.000Z'),

@@ -111,3 +111,18 @@ describe('drp run', () => {
     );
   });
 });
+
+describe('--detected-at', () => {
+  const now = new Date('2026-11-25T03:00:00Z');
+  it('normalises an ISO time with a zone to UTC', async () => {
+    const { checkDetectedAt } = await import('../../../src/commands/run.js');
+    expect(checkDetectedAt('2026-11-25T03:40:00+01:00', now)).toBe('2026-11-25T02:40:00.000Z');
+  });
+  it.each(['yesterday', '2026-11-25 02:00', '2026-11-25T02:00:00', '2026-11-26T02:00:00Z'])(
+    'refuses %s naming the flag',
+    async (value) => {
+      const { checkDetectedAt } = await import('../../../src/commands/run.js');
+      expect(() => checkDetectedAt(value, now)).toThrow(/--detected-at/);
+    },
+  );
+});
