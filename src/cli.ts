@@ -285,7 +285,44 @@ export function buildProgram(): Command {
   );
 
   program
+    .command('resume')
+    .description(
+      'finish a run that was cut short: done steps are kept, the interrupted one is re-planned, the rest run',
+    )
+    .argument('<journal>', 'path to the unsealed journal.jsonl')
+    .option('--yes', 'apply without asking (required when stdin is not a terminal)')
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
+    .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
+    .action(
+      action(
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: { yes?: boolean; concurrency: number; key?: string; kmsKeyId?: string },
+        ) =>
+          (await import('./commands/resume.js')).resume(
+            journal,
+            {
+              yes: Boolean(opts.yes),
+              concurrency: opts.concurrency,
+              keyPath: opts.key,
+              kmsKeyId: opts.kmsKeyId,
+            },
+            env,
+          ),
+      ),
+    );
+
+  program
     .command('permissions')
+
     .description('the least-privilege IAM policy (JSON) that running the runbook needs')
     .argument('<runbook>', 'runbook file or bundled name')
     .action(

@@ -1,4 +1,5 @@
 import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Signer } from '../journal/signer.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -29,7 +30,10 @@ export interface RunOptions extends SigningOptions {
   command: string;
 }
 
-function checkOptions(opts: RunOptions, env: CommandEnv): void {
+export function checkOptions(
+  opts: Pick<RunOptions, 'dryRun' | 'yes' | 'detectedAt' | 'exemptPrincipals'>,
+  env: CommandEnv,
+): void {
   if (!opts.dryRun && !opts.yes && !env.stdinIsTTY) {
     throw new UserError(
       'refusing to change AWS without confirmation: stdin is not a terminal. Review the plan with --dry-run, then pass --yes.',
@@ -61,7 +65,7 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
     node: process.version,
     command: opts.command,
     incidentId: session.incidentId,
-    runbook: { name: loaded.runbook.name, path: loaded.path, sha256: loaded.sha256 },
+    runbook: { name: loaded.runbook.name, path: resolve(loaded.path), sha256: loaded.sha256 },
     params: session.params,
     dryRun: opts.dryRun,
     caller: {
@@ -147,11 +151,13 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     await journal.seal({ outcome: report.outcome, counts: countOutcomes(report) });
   } finally {
     journal.close();
+    if (!journal.isSealed)
+      env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
   }
   return result(report, journal.path, session, opts);
 }
 
-function countOutcomes(report: RunReport): Record<string, number> {
+export function countOutcomes(report: RunReport): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
   return counts;
@@ -169,7 +175,12 @@ function nextSteps(report: RunReport, journalPath: string): string[] {
   ];
 }
 
-function result(report: RunReport, journalPath: string, session: Session, opts: RunOptions): CommandResult {
+export function result(
+  report: RunReport,
+  journalPath: string,
+  session: Session,
+  opts: Pick<RunOptions, 'dryRun'>,
+): CommandResult {
   const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
   return {
     exitCode,

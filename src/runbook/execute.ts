@@ -95,11 +95,16 @@ export async function recordPlans(planned: PlannedStep[], journal: JournalWriter
 /**
  * Applies planned steps in order. Each change is announced by an fsynced `intent` entry before
  * the step's first AWS call and closed by a `result` entry; a step with nothing to change is
- * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so).
+ * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so);
+ * `stoppedBy` carries such a failure over from before a resume.
  */
-export async function applySteps(planned: PlannedStep[], deps: ApplyDeps): Promise<StepReport[]> {
+
+export async function applySteps(
+  planned: PlannedStep[],
+  deps: ApplyDeps,
+  stoppedBy?: string,
+): Promise<StepReport[]> {
   const reports: StepReport[] = [];
-  let stoppedBy: string | undefined;
   for (const step of planned) {
     const report = stoppedBy
       ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps.journal)

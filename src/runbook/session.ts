@@ -94,11 +94,15 @@ function prepare(
  */
 export async function openSession(
   loaded: LoadedRunbook,
-  given: GivenParam[],
+  given: GivenParam[] | { resolved: Record<string, ParamValue> },
   options: SessionOptions,
 ): Promise<Session> {
   const incidentId = checkIncidentId(options.incidentId ?? newIncidentId(options.now?.()));
-  const params = resolveParams(loaded.runbook.params, given, loaded.runbook.name);
+  // A resumed run takes the params its genesis recorded, already typed.
+  const params = Array.isArray(given)
+    ? resolveParams(loaded.runbook.params, given, loaded.runbook.name)
+    : given.resolved;
+
   const early = prepare(loaded, { params, context: {} }, (raw) => !usesContext(raw));
   if (early.problems.length) throw invalid(loaded.path, early.problems, loaded.locate);
 
