@@ -25,16 +25,16 @@ export const scpNotEnabled = (rootId: string) =>
 function hintFor(code: string, facts: OrgFacts): string | undefined {
   switch (code) {
     case 'AWSOrganizationsNotInUseException':
-      return `account ${facts.callerAccountId} is not in an AWS Organization, so no SCP can be set; the other containment steps do not depend on this one. If the account belongs to an organization, run drp with credentials of its management account (or of a delegated administrator for Organizations policies).`;
+      return `Account ${facts.callerAccountId} is not in an AWS Organization, so no SCP can be set; the other containment steps do not depend on this one. If the account belongs to an organization, run drp with credentials of its management account (or of a delegated administrator for Organizations policies).`;
     case 'AccessDeniedException':
     case 'AccessDenied':
       return `SCPs are managed from the organization's management account${
         facts.managementAccountId ? ` (${facts.managementAccountId})` : ''
       } or a delegated administrator for Organizations policies; the caller is in account ${facts.callerAccountId}. Run drp there with organizations:ListPolicies, DescribePolicy, CreatePolicy, UpdatePolicy, ListTargetsForPolicy and AttachPolicy.`;
     case 'PolicyTypeNotEnabledException':
-      return `service control policies are not enabled: ${enableScps(facts.rootId)}.`;
+      return `Service control policies are not enabled: ${enableScps(facts.rootId)}.`;
     case 'ConstraintViolationException':
-      return `an Organizations quota was reached (at most 5 SCPs attached to one target, 1,000 SCPs per organization): detach an SCP you no longer need from ${facts.target ?? 'the target'}, or choose another --scp-target, then run again.`;
+      return `An Organizations quota was reached (at most 5 SCPs attached to one target, 1,000 SCPs per organization): detach an SCP you no longer need from ${facts.target ?? 'the target'}, or choose another --scp-target, then run again.`;
     case 'TargetNotFoundException':
       return `--scp-target ${facts.target ?? ''} is not in this organization: give an account id, OU id (ou-...) or root id (r-...) of it.`;
     case 'MalformedPolicyDocumentException':

@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import type { OrgRoot } from '../aws/organizations.js';
-import { isUserError, UserError } from '../errors.js';
+import { isUserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
 import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from './names.js';
 import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './org-errors.js';
 import { partitionOf, SCP_MAX_CHARS, scpDocument } from './scp-document.js';
+import { checkTarget, describeTarget, targetNotes } from './scp-target.js';
 
 export interface Observed {
   policyName: string;
@@ -56,13 +56,6 @@ function sameContent(current: string | null, desired: string): boolean {
   }
 }
 
-const describeTarget = (target: string) =>
-  target.startsWith('ou-')
-    ? `OU ${target}`
-    : target.startsWith('r-')
-      ? `root ${target}`
-      : `account ${target}`;
-
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function denySummary(p: Params, ctx: StepContext, content: string): string {
@@ -70,32 +63,6 @@ function denySummary(p: Params, ctx: StepContext, content: string): string {
   if (p.functions.length) parts.push(`lambda:* on ${plural(p.functions.length, 'function')}`);
   if (p.apis.length) parts.push(`execute-api:* on ${plural(p.apis.length, 'API')}`);
   return `deny ${parts.join(', ')}, except ${plural(ctx.exemptPrincipals.length, 'exempt principal')} (${content.length.toLocaleString('en-US')} of ${SCP_MAX_CHARS.toLocaleString('en-US')} characters)`;
-}
-
-/** A target that does not exist in the organization is the operator's to fix: exit 2, nothing changed. */
-async function checkTarget(ctx: StepContext, target: string, roots: OrgRoot[]): Promise<void> {
-  const org = ctx.aws.organizations;
-  const exists = target.startsWith('r-')
-    ? roots.some((r) => r.id === target)
-    : target.startsWith('ou-')
-      ? await org.organizationalUnitExists(target)
-      : target === ctx.caller.accountId || (await org.accountExists(target));
-  if (!exists)
-    throw new UserError(
-      `--scp-target ${target}: no such ${describeTarget(target).split(' ')[0]} in this organization`,
-    );
-}
-
-function targetNotes(target: string, managementAccountId: string): string[] {
-  if (target === managementAccountId)
-    return [
-      `account ${target} is the organization's management account, which SCPs never restrict: this SCP has no effect there. The bucket policy deny and the IAM steps are what contain it; move workloads out of the management account, or pass --scp-target for member accounts or OUs.`,
-    ];
-  if (target.startsWith('r-'))
-    return [
-      `attached to the root: it restricts every member account, never the management account (${managementAccountId})`,
-    ];
-  return [];
 }
 
 export default defineStep({
