@@ -188,6 +188,21 @@ describe('org-scp-deny', () => {
     expect(applied.requestIds).toEqual(['R-UPDATE']);
   });
 
+  it('finds its SCP on a later page of ListPolicies', async () => {
+    existingPolicy(document(s3Deny('media', RESPONDER)), [CALLER]);
+    org
+      .on(ListPoliciesCommand)
+      .resolvesOnce({ Policies: [{ Id: 'p-FullAWSAccess', Name: 'FullAWSAccess' }], NextToken: 'page2' })
+      .resolves({ Policies: [{ Id: 'p-drp1', Name: 'drp-INC-TEST-1' }] });
+    const plan = await step.plan(planCtx(), { ...base, bucket: 'media' });
+    expect(plan.observed).toMatchObject({ policyId: 'p-drp1', attached: true });
+    expect(plan.changes).toEqual([]);
+    expect(org).toHaveReceivedCommandWith(ListPoliciesCommand, {
+      Filter: 'SERVICE_CONTROL_POLICY',
+      NextToken: 'page2',
+    });
+  });
+
   it('attaches an existing, unchanged SCP that is not attached to the target', async () => {
     existingPolicy(document(s3Deny('media', RESPONDER)), ['r-ab12']);
     const { plan } = await planAndApply({ ...base, bucket: 'media' });
