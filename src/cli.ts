@@ -120,6 +120,16 @@ interface RunFlags {
   operator?: string;
 }
 
+interface ContainCliFlags {
+  bucket: string;
+  runbook?: string;
+  user?: string[];
+  role?: string[];
+  function?: string[];
+  api?: string[];
+  scpTarget?: string;
+}
+
 /** Flags every command that changes AWS shares: safety, evidence, signing. */
 function withRunFlags(cmd: Command): Command {
   return cmd
@@ -273,11 +283,27 @@ export function buildProgram(): Command {
         'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
       )
       .requiredOption('--bucket <name>', 'the leaked bucket')
+      .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
+      .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
+      .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
+      .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
+      .option(
+        '--scp-target <id>',
+        "account, OU or root id the SCP is attached to (default: the caller's account)",
+      )
       .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
   ).action(
-    action(async (env, _flags, opts: RunFlags & { bucket: string; runbook?: string }) =>
+    action(async (env, _flags, opts: RunFlags & ContainCliFlags) =>
       (await import('./commands/contain.js')).contain(
-        { bucket: opts.bucket, runbook: opts.runbook },
+        {
+          bucket: opts.bucket,
+          runbook: opts.runbook,
+          users: opts.user,
+          roles: opts.role,
+          functions: opts.function,
+          apis: opts.api,
+          scpTarget: opts.scpTarget,
+        },
         runOptions(opts),
         env,
       ),

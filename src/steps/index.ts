@@ -1,8 +1,16 @@
 import type { AnyStep } from './define.js';
+import iamDisableAccessKeys from './iam-disable-access-keys.js';
+import iamRevokeRoleSessions from './iam-revoke-role-sessions.js';
+import orgScpDeny from './org-scp-deny.js';
 import s3BlockPublicAccess from './s3-block-public-access.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
-export const registry: readonly AnyStep[] = [s3BlockPublicAccess];
+export const registry: readonly AnyStep[] = [
+  s3BlockPublicAccess,
+  iamDisableAccessKeys,
+  iamRevokeRoleSessions,
+  orgScpDeny,
+];
 
 export function findStep(type: string): AnyStep | undefined {
   return registry.find((s) => s.type === type);

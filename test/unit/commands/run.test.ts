@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GetPublicAccessBlockCommand,
@@ -18,9 +18,24 @@ import { generateKey } from '../../../src/journal/keys.js';
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 
+// The engine's tests run a one-step runbook of their own: the bundled one grows with every step.
+const RUNBOOK = join(scratch(), 'one-step.yaml');
+writeFileSync(
+  RUNBOOK,
+  [
+    'apiVersion: drp/v1',
+    'name: one-step',
+    'description: Block public access',
+    'params: { bucket: { type: string, required: true } }',
+    'steps:',
+    '  - { id: block-public-access, type: s3-block-public-access, with: { bucket: "${{ params.bucket }}" } }',
+    '',
+  ].join('\n'),
+);
+
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {
-    runbook: 'deepfake-s3-leak',
+    runbook: RUNBOOK,
     params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
     dryRun: false,
     yes: true,
