@@ -163,15 +163,20 @@ export function countOutcomes(report: RunReport): Record<string, number> {
   return counts;
 }
 
-function nextSteps(report: RunReport, journalPath: string): string[] {
-  if (report.outcome === 'dry-run') return ['Run the same command without --dry-run to apply this plan.'];
+function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
+  if (report.outcome === 'dry-run') {
+    return [
+      `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
+    ];
+  }
   if (report.outcome !== 'failed') return [`Check the journal: drp verify ${journalPath}`];
   const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
   const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
   return [
     `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
-    'Fix the cause shown above (permissions, quotas, the resource), then run the same command again:',
-    '  every step is idempotent, so what already succeeded reports "nothing-to-do".',
+    `Fix the cause shown above (permissions, quotas, the resource), then run the same command again with`,
+    `  --incident ${incidentId}: every step is idempotent within an incident, so what already succeeded`,
+    '  reports "nothing-to-do" (a new incident id would add a second revoke policy and SCP).',
   ];
 }
 
@@ -184,7 +189,7 @@ export function result(
   const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
   return {
     exitCode,
-    text: renderSummary(report, journalPath, nextSteps(report, journalPath)),
+    text: renderSummary(report, journalPath, nextSteps(report, journalPath, session.incidentId)),
     json: {
       incidentId: session.incidentId,
       accountId: session.caller.accountId,

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { JOURNAL_FILE } from '../journal/writer.js';
+
 import type { AwsSettings } from '../aws/config.js';
 import { loadPorts, servicesOf, type AwsPorts } from '../aws/ports.js';
 import { UserError } from '../errors.js';
@@ -60,6 +63,20 @@ export function checkIncidentId(id: string): string {
     );
   }
   return id;
+}
+
+/**
+ * ./evidence/<incident-id>/ for an incident's first run; a later run of the same incident (a
+ * re-run after a fix) gets run-2/, run-3/, ... inside it, so one incident's evidence stays together
+ * and no journal is ever reused.
+ */
+export function defaultEvidenceDir(incidentId: string): string {
+  const base = join('evidence', incidentId);
+  if (!existsSync(join(base, JOURNAL_FILE))) return base;
+  for (let n = 2; ; n++) {
+    const dir = join(base, `run-${n}`);
+    if (!existsSync(join(dir, JOURNAL_FILE))) return dir;
+  }
 }
 
 function checkEvidenceBucket(name: string): string {
@@ -140,7 +157,7 @@ export async function openSession(
     ? await loadPorts(services, aws, false)
     : undefined;
   const exemptPrincipals = [...new Set([caller.principalArn, ...options.exemptPrincipals])];
-  const evidenceDir = options.evidenceDir ?? join('evidence', incidentId);
+  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
   const now = options.now ?? (() => new Date());
 
   return {

@@ -16,6 +16,7 @@ import { verifyJournal } from '../../../src/journal/verify.js';
 import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
 import { journalLines, writeLines } from '../../support/journal.js';
+import { oneStepRunbook } from '../../support/runbooks.js';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
@@ -26,7 +27,7 @@ async function interruptedRun(keep: number, tornBytes = '') {
   const evidenceDir = join(scratch(), 'ev');
   await runRunbook(
     {
-      runbook: 'deepfake-s3-leak',
+      runbook: oneStepRunbook(),
       params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
       dryRun: false,
       yes: true,

@@ -13,25 +13,13 @@ import { runRunbook, type RunOptions } from '../../../src/commands/run.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
 import { scratch } from '../../support/drp.js';
 import { testEnv } from '../../support/command-env.js';
+import { oneStepRunbook } from '../../support/runbooks.js';
 import { generateKey } from '../../../src/journal/keys.js';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 
-// The engine's tests run a one-step runbook of their own: the bundled one grows with every step.
-const RUNBOOK = join(scratch(), 'one-step.yaml');
-writeFileSync(
-  RUNBOOK,
-  [
-    'apiVersion: drp/v1',
-    'name: one-step',
-    'description: Block public access',
-    'params: { bucket: { type: string, required: true } }',
-    'steps:',
-    '  - { id: block-public-access, type: s3-block-public-access, with: { bucket: "${{ params.bucket }}" } }',
-    '',
-  ].join('\n'),
-);
+const RUNBOOK = oneStepRunbook();
 
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {
