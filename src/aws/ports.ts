@@ -1,5 +1,6 @@
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
+import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 
 /**
@@ -11,6 +12,7 @@ import type { S3Port } from './s3.js';
 export interface AwsPorts {
   s3: S3Port;
   iam: IamPort;
+  rekognition: RekognitionPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -26,12 +28,17 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./iam.js');
     return m.createIamPort(m.createIamClient(settings, readOnly));
   },
+  rekognition: async (settings, readOnly) => {
+    const m = await import('./rekognition.js');
+    return m.createRekognitionPort(m.createRekognitionClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
 const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   s3: 's3',
   iam: 'iam',
+  rekognition: 'rekognition',
 };
 
 export function servicesOf(permissions: Iterable<string>): Set<ServiceName> {
