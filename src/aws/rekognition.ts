@@ -113,7 +113,7 @@ export function createRekognitionPort(client: RekognitionClient): RekognitionPor
           confidence: l.Confidence ?? 0,
         })),
         ...(out.ModerationModelVersion ? { modelVersion: out.ModerationModelVersion } : {}),
-        ...(out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {}),
+        ...(out.$metadata?.requestId ? { requestId: out.$metadata?.requestId } : {}),
       };
     },
 
@@ -129,7 +129,7 @@ export function createRekognitionPort(client: RekognitionClient): RekognitionPor
       );
       return {
         labels: (out.CustomLabels ?? []).map((l) => ({ name: l.Name ?? '', confidence: l.Confidence ?? 0 })),
-        ...(out.$metadata.requestId ? { requestId: out.$metadata.requestId } : {}),
+        ...(out.$metadata?.requestId ? { requestId: out.$metadata?.requestId } : {}),
       };
     },
 

@@ -1,7 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { createS3Port } from '../../src/aws/s3.js';
 import { createIamPort } from '../../src/aws/iam.js';
+import { createRekognitionPort } from '../../src/aws/rekognition.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef } from '../../src/journal/entry.js';
@@ -19,6 +21,7 @@ export function testPorts(readOnly = false): AwsPorts {
   return {
     s3: createS3Port(instrument(new S3Client(clientConfig), readOnly)),
     iam: createIamPort(instrument(new IAMClient(clientConfig), readOnly)),
+    rekognition: createRekognitionPort(instrument(new RekognitionClient(clientConfig), readOnly)),
   };
 }
 
@@ -71,6 +74,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
     },
     log: silentLogger,
     progress: silentProgress,
+    results: new Map(),
     now: () => new Date('2026-11-25T03:00:00.000Z'),
     ...overrides,
   };
