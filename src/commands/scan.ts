@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import { RekognitionModelVersionArn } from '../steps/names.js';
-import { parseSince, SINCE_FORMS } from '../steps/since.js';
+import { parseSince } from '../steps/since.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { runRunbook, type RunOptions } from './run.js';
 
@@ -24,7 +24,7 @@ export interface ScanFlags {
 export function scanParams(flags: ScanFlags, now: Date): GivenParam[] {
   if (flags.since !== undefined) {
     const { error } = parseSince(flags.since, now);
-    if (error) throw new UserError(`--since ${error}`, [`valid: ${SINCE_FORMS}`]);
+    if (error) throw new UserError(`--since ${error}`);
   }
   if (flags.customLabelsModel !== undefined) {
     const check = RekognitionModelVersionArn.safeParse(flags.customLabelsModel);

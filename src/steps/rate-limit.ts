@@ -4,8 +4,9 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** Monotonic and sub-millisecond: a wall-clock step or whole-millisecond rounding cannot squeeze a window. */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
@@ -15,7 +16,7 @@ export const systemClock: Clock = {
  * allow a burst of its capacity on top of the refill (up to twice the quota in one second), which
  * is exactly what Rekognition's per-second quota throttles. Slots are reserved synchronously, so
  * concurrent callers never share one; an idle limiter starts a new period instead of banking
- * slots for a burst. Slots are whole milliseconds computed from the period's start (not summed
+ * slots for a burst. Slot offsets are whole milliseconds from the period's start (not summed
  * intervals), so rounding never brings two starts `perSecond` apart closer than one second.
  */
 export function rateLimiter(perSecond: number, clock: Clock = systemClock): () => Promise<void> {
@@ -31,6 +32,7 @@ export function rateLimiter(perSecond: number, clock: Clock = systemClock): () =
       slot = now;
     }
     started += 1;
-    if (slot > now) await clock.sleep(slot - now);
+    // Timers may fire a little early against the clock: wait until the clock itself says so.
+    for (let t = now; t < slot; t = clock.now()) await clock.sleep(Math.ceil(slot - t));
   };
 }

@@ -4,7 +4,7 @@ import { defineStep } from './define.js';
 import { BucketName, RekognitionModelVersionArn } from './names.js';
 import { candidatePages, listingOf } from './scan-candidates.js';
 import { runScan } from './scan-run.js';
-import { parseSince, SINCE_FORMS } from './since.js';
+import { parseSince } from './since.js';
 import type { StepContext } from '../runbook/context.js';
 
 export interface Observed {
@@ -85,7 +85,7 @@ export default defineStep({
     if (!(await ctx.aws.s3.bucketExists(p.bucket)))
       throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
     const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
-    if (window?.error) throw new UserError(`since ${window.error}; expected ${SINCE_FORMS}`);
+    if (window?.error) throw new UserError(`since ${window.error}`);
     const since = window?.date?.toISOString() ?? null;
     const customLabelsModel = p.customLabelsModel ? await checkModel(ctx, p.customLabelsModel) : null;
 
