@@ -5,6 +5,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandEnv, CommandResult } from './commands/env.js';
+import type { ScanFlags } from './commands/scan.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
@@ -23,6 +24,15 @@ interface GlobalFlags {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} is a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
 
 function positiveInt(name: string, max: number) {
   return (value: string) => {
@@ -308,6 +318,45 @@ export function buildProgram(): Command {
         env,
       ),
     ),
+  );
+
+  withRunFlags(
+    program
+      .command('scan')
+      .description(
+        'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
+      )
+      .requiredOption('--bucket <name>', 'the bucket to scan')
+      .option('--prefix <prefix>', 'only keys under this prefix')
+      .option(
+        '--since <time>',
+        'every version written since: ISO 8601 time, UTC date, or 30m/24h/7d/2w (default: current versions)',
+      )
+      .option(
+        '--min-confidence <n>',
+        'a label at or above this confidence is a finding (default 80)',
+        wholeNumber('--min-confidence', 0, 100),
+      )
+      .option('--custom-labels-model <arn>', 'also call this RUNNING Rekognition Custom Labels model version')
+      .option('--labels <label>', 'only these labels (or their parents) count (repeatable)', collect)
+      .option(
+        '--quarantine',
+        'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
+      )
+      .option(
+        '--max-tps <n>',
+        'Rekognition calls per second at most (default 10)',
+        positiveInt('--max-tps', 1000),
+      ),
+  ).action(
+    action(async (env, _flags, opts: RunFlags & ScanFlags) => {
+      const { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps } = opts;
+      return (await import('./commands/scan.js')).scan(
+        { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
+        runOptions(opts),
+        env,
+      );
+    }),
   );
 
   program

@@ -1,6 +1,7 @@
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
 import type { OrganizationsPort } from './organizations.js';
+import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 
 /**
@@ -13,6 +14,7 @@ export interface AwsPorts {
   s3: S3Port;
   iam: IamPort;
   organizations: OrganizationsPort;
+  rekognition: RekognitionPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -32,6 +34,10 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./organizations.js');
     return m.createOrganizationsPort(m.createOrganizationsClient(settings, readOnly));
   },
+  rekognition: async (settings, readOnly) => {
+    const m = await import('./rekognition.js');
+    return m.createRekognitionPort(m.createRekognitionClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
@@ -39,6 +45,7 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   s3: 's3',
   iam: 'iam',
   organizations: 'organizations',
+  rekognition: 'rekognition',
 };
 
 export function servicesOf(permissions: Iterable<string>): Set<ServiceName> {

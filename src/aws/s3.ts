@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
 import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
+import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -15,7 +16,7 @@ export interface PublicAccessBlock {
   RestrictPublicBuckets: boolean;
 }
 
-export interface S3Port {
+export interface S3Port extends S3ObjectsPort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
@@ -39,6 +40,7 @@ const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
 
 export function createS3Port(client: S3Client): S3Port {
   return {
+    ...createS3ObjectsPort(client),
     async bucketExists(bucket) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }));

@@ -52,6 +52,7 @@ function finishedSteps(entries: Entry[]): Map<string, StepReport> {
       requestIds: (e.requestIds as string[]) ?? [],
       ...(e.error ? { error: e.error as StepReport['error'] } : {}),
       ...(e.reason ? { reason: String(e.reason) } : {}),
+      ...(e.data !== undefined ? { data: e.data } : {}),
     });
   }
   return done;
@@ -165,7 +166,7 @@ export async function resume(
     const applied = await applySteps(
       planned,
       { journal, contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts), log: env.log },
-      stoppedBy,
+      { stoppedBy, results: new Map([...done].map(([id, r]) => [id, r.data])) },
     );
     const steps = session.steps.map((s) => done.get(s.id) ?? applied.find((r) => r.id === s.id)!);
     const report = { outcome: runOutcome(steps), steps };

@@ -40,5 +40,11 @@ export interface StepContext {
   readonly settings: RunSettings;
   readonly log: Logger;
   readonly progress: Progress;
+  /**
+   * What earlier steps of this run returned from apply (`Applied.data`), by step id, so a step can
+   * act on another's output (the quarantine on the scan's findings). Only steps that completed
+   * are present (with undefined data when they had nothing to do). Empty during plan.
+   */
+  readonly results: ReadonlyMap<string, unknown>;
   now(): Date;
 }

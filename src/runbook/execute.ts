@@ -30,6 +30,8 @@ export interface StepReport {
   error?: AwsErrorInfo & { text: string };
   /** Why a step was skipped. */
   reason?: string;
+  /** What apply returned as `data` (also for a partial failure): in --output json, and for later steps. */
+  data?: unknown;
 }
 
 export type RunOutcome = 'completed' | 'failed' | 'dry-run' | 'declined';
@@ -95,21 +97,25 @@ export async function recordPlans(planned: PlannedStep[], journal: JournalWriter
 /**
  * Applies planned steps in order. Each change is announced by an fsynced `intent` entry before
  * the step's first AWS call and closed by a `result` entry; a step with nothing to change is
- * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so);
- * `stoppedBy` carries such a failure over from before a resume.
+ * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so).
+ * A resumed run passes what happened before it: a stopping failure, and earlier steps' data.
  */
-
 export async function applySteps(
   planned: PlannedStep[],
   deps: ApplyDeps,
-  stoppedBy?: string,
+  before: { stoppedBy?: string; results?: Map<string, unknown> } = {},
 ): Promise<StepReport[]> {
   const reports: StepReport[] = [];
+  const results = new Map(before.results);
+  let stoppedBy = before.stoppedBy;
   for (const step of planned) {
+    // Each step sees a snapshot of what the steps before it completed (StepContext.results).
+    const contextFor = (s: PreparedStep) => ({ ...deps.contextFor(s), results: new Map(results) });
     const report = stoppedBy
       ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps.journal)
-      : await applyOne(step, deps);
+      : await applyOne(step, { ...deps, contextFor });
     reports.push(report);
+    if (report.outcome === 'applied' || report.outcome === 'nothing-to-do') results.set(step.id, report.data);
     if (report.outcome === 'failed' && step.onError === 'stop') stoppedBy ??= step.id;
   }
   return reports;
@@ -159,6 +165,7 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
       changes: applied.changes,
       requestIds,
       notes: [...report.notes, ...(applied.notes ?? [])],
+      ...(applied.data !== undefined ? { data: applied.data } : {}),
     };
   } catch (err) {
     log.error({ step: step.id, err }, 'step failed');
@@ -167,6 +174,8 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
     report.error = errorOf(cause);
     report.changes = partial?.changes ?? [];
     report.requestIds = (partial?.requestIds ?? []).slice(0, MAX_REQUEST_IDS);
+    report.notes = [...report.notes, ...(partial?.notes ?? [])];
+    if (partial?.data !== undefined) report.data = partial.data;
     await journal.append('result', {
       ...base,
       outcome: 'failed',
@@ -175,6 +184,7 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
       changes: report.changes,
       requestIds: report.requestIds,
       ...(partial?.data !== undefined ? { data: partial.data } : {}),
+      ...(partial?.notes?.length ? { notes: partial.notes } : {}),
     });
     return report;
   }

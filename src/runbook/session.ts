@@ -183,11 +183,14 @@ export async function openSession(
         settings: { concurrency: options.concurrency, evidenceDir, evidenceBucket },
         log: options.log.child({ step: step.id }),
         progress: options.progress,
+        results: NO_RESULTS,
         now,
       };
     },
   };
 }
+
+const NO_RESULTS: ReadonlyMap<string, unknown> = new Map();
 
 const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');

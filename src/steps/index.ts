@@ -2,7 +2,9 @@ import type { AnyStep } from './define.js';
 import iamDisableAccessKeys from './iam-disable-access-keys.js';
 import iamRevokeRoleSessions from './iam-revoke-role-sessions.js';
 import orgScpDeny from './org-scp-deny.js';
+import rekognitionScan from './rekognition-scan.js';
 import s3BlockPublicAccess from './s3-block-public-access.js';
+import s3QuarantineObjects from './s3-quarantine-objects.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -10,6 +12,8 @@ export const registry: readonly AnyStep[] = [
   iamDisableAccessKeys,
   iamRevokeRoleSessions,
   orgScpDeny,
+  rekognitionScan,
+  s3QuarantineObjects,
 ];
 
 export function findStep(type: string): AnyStep | undefined {

@@ -61,3 +61,12 @@ export const ExecuteApiArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9*]+(\/.*)?$/.test(s),
   'expected an API Gateway ARN: arn:aws:execute-api:REGION:ACCOUNT:API-ID[/STAGE/METHOD/PATH]',
 );
+
+/** A Rekognition Custom Labels model version: arn:aws:rekognition:REGION:ACCOUNT:project/P/version/V/CREATED. */
+export const RekognitionModelVersionArn = Arn.refine(
+  (s) =>
+    /^arn:aws[a-zA-Z-]*:rekognition:[a-z0-9-]+:\d{12}:project\/[\w.-]{1,255}\/version\/[\w.-]{1,255}\/\d+$/.test(
+      s,
+    ),
+  'expected a Rekognition model version ARN: arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/NUMBER',
+);

@@ -4,6 +4,8 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { createS3Port } from '../../src/aws/s3.js';
 import { createIamPort } from '../../src/aws/iam.js';
 import { createOrganizationsPort } from '../../src/aws/organizations.js';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { createRekognitionPort } from '../../src/aws/rekognition.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef } from '../../src/journal/entry.js';
@@ -22,6 +24,7 @@ export function testPorts(readOnly = false): AwsPorts {
     s3: createS3Port(instrument(new S3Client(clientConfig), readOnly)),
     iam: createIamPort(instrument(new IAMClient(clientConfig), readOnly)),
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(clientConfig), readOnly)),
+    rekognition: createRekognitionPort(instrument(new RekognitionClient(clientConfig), readOnly)),
   };
 }
 
@@ -74,6 +77,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
     },
     log: silentLogger,
     progress: silentProgress,
+    results: new Map(),
     now: () => new Date('2026-11-25T03:00:00.000Z'),
     ...overrides,
   };
