@@ -1,7 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3Port } from '../../src/aws/s3.js';
 import { createIamPort } from '../../src/aws/iam.js';
+import { createS3ControlPort } from '../../src/aws/s3control.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef } from '../../src/journal/entry.js';
@@ -19,6 +21,7 @@ export function testPorts(readOnly = false): AwsPorts {
   return {
     s3: createS3Port(instrument(new S3Client(clientConfig), readOnly)),
     iam: createIamPort(instrument(new IAMClient(clientConfig), readOnly)),
+    s3control: createS3ControlPort(instrument(new S3ControlClient(clientConfig), readOnly)),
   };
 }
 
