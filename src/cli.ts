@@ -273,14 +273,20 @@ export function buildProgram(): Command {
         'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
       )
       .requiredOption('--bucket <name>', 'the leaked bucket')
+      .option(
+        '--retention-days <n>',
+        'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+        positiveInt('--retention-days', 36500),
+      )
       .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
   ).action(
-    action(async (env, _flags, opts: RunFlags & { bucket: string; runbook?: string }) =>
-      (await import('./commands/contain.js')).contain(
-        { bucket: opts.bucket, runbook: opts.runbook },
-        runOptions(opts),
-        env,
-      ),
+    action(
+      async (env, _flags, opts: RunFlags & { bucket: string; runbook?: string; retentionDays?: number }) =>
+        (await import('./commands/contain.js')).contain(
+          { bucket: opts.bucket, runbook: opts.runbook, retentionDays: opts.retentionDays },
+          runOptions(opts),
+          env,
+        ),
     ),
   );
 

@@ -10,11 +10,19 @@ export const DEFAULT_CONTAIN_RUNBOOK = 'deepfake-s3-leak';
 export interface ContainFlags {
   bucket: string;
   runbook?: string;
+  retentionDays?: number;
 }
 
 /** Runbook param <- contain flag. A flag whose param the runbook does not declare is an error, not ignored. */
 const PARAM_OF_FLAG: { flag: string; param: string; values: (f: ContainFlags) => (string | undefined)[] }[] =
-  [{ flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] }];
+  [
+    { flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] },
+    {
+      flag: '--retention-days',
+      param: 'retentionDays',
+      values: (f) => [f.retentionDays === undefined ? undefined : String(f.retentionDays)],
+    },
+  ];
 
 export function containParams(
   flags: ContainFlags,

@@ -41,3 +41,6 @@ export const PrincipalArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/.test(s),
   'expected an IAM principal ARN: arn:aws:iam::ACCOUNT:user/NAME, role/PATH/NAME or root',
 );
+
+/** The partition of an ARN (aws, aws-cn, aws-us-gov): ARNs drp writes must be in the caller's. */
+export const partitionOf = (arn: string) => arn.split(':')[1] || 'aws';

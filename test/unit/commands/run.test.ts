@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GetPublicAccessBlockCommand,
@@ -18,9 +18,25 @@ import { generateKey } from '../../../src/journal/keys.js';
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 
+// The run engine under test, on a one-step runbook: the bundled one grows with every step type.
+const BPA_ONLY = join(scratch(), 'bpa-only.yaml');
+writeFileSync(
+  BPA_ONLY,
+  `apiVersion: drp/v1
+name: bpa-only
+description: Block public access
+params:
+  bucket: { type: string, required: true }
+steps:
+  - id: block-public-access
+    type: s3-block-public-access
+    with: { bucket: '\${{ params.bucket }}' }
+`,
+);
+
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {
-    runbook: 'deepfake-s3-leak',
+    runbook: BPA_ONLY,
     params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
     dryRun: false,
     yes: true,
