@@ -6,7 +6,7 @@ import { createIamPort } from '../../src/aws/iam.js';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
-import type { ArtefactRef } from '../../src/journal/entry.js';
+import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
 import { silentLogger } from '../../src/log.js';
 import { silentProgress } from '../../src/output/progress.js';
 import type { StepContext } from '../../src/runbook/context.js';
@@ -32,7 +32,7 @@ export interface MemoryArtefact extends ArtefactRef {
 /** A StepContext whose artefacts stay in memory (`artefacts` lists what the step wrote). */
 export function testContext(overrides: Partial<StepContext> = {}) {
   const artefacts: MemoryArtefact[] = [];
-  const write = async (name: string, data: string | Buffer) => {
+  const write = async (name: string, data: string | Buffer, source?: ArtefactSource) => {
     const content = data.toString();
     const ref = {
       name,
@@ -40,6 +40,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
       size: Buffer.byteLength(content),
       sha256: 'test',
       content,
+      ...(source ? { source } : {}),
     };
     artefacts.push(ref);
     return ref;
@@ -63,7 +64,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
         return {
           path: `artefacts/${name}`,
           write: async (chunk: string) => void (content += chunk),
-          close: async () => write(name, content),
+          close: async (source?: ArtefactSource) => write(name, content, source),
         };
       },
     },
