@@ -4,12 +4,13 @@ import {
   S3ServiceException,
   type DeleteMarkerEntry,
   type ObjectVersion,
-  type S3Client,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
 } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type S3Stub = AwsStub<any, any, S3Client>;
+type S3Stub = AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>;
 
 export const version = (key: string, versionId: string): ObjectVersion => ({
   Key: key,
