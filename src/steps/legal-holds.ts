@@ -89,13 +89,13 @@ function manifestLine(entry: VersionEntry, heldBefore: boolean, heldNow: boolean
 export async function holdEveryVersion(
   ctx: StepContext,
   bucket: string,
-  options: { checkHolds: boolean; expected: number },
+  options: { checkHolds: boolean; total: number },
 ): Promise<HoldResult> {
   const { s3 } = ctx.aws;
   const counts: HoldCounts = { placed: 0, alreadyHeld: 0, deleteMarkers: 0, versions: 0 };
   const requestIds: string[] = [];
   const manifest = lineWriter(ctx.artefacts.stream(`legal-holds-${bucket}.jsonl`));
-  const bar = ctx.progress.start(`legal holds s3://${bucket}`, options.expected);
+  const bar = ctx.progress.start(`legal holds s3://${bucket}`, options.total);
 
   const holdOne = async (entry: VersionEntry) => {
     if (entry.isDeleteMarker) {

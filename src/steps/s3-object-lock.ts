@@ -179,7 +179,7 @@ export default defineStep({
       try {
         const r = await holdEveryVersion(ctx, p.bucket, {
           checkHolds: plan.observed.objectLock?.enabled === true,
-          expected,
+          total: plan.observed.versions,
         });
         if (r.placed) done.changes.push(holdsChange(p.bucket, r));
         return { ...done, requestIds: [...done.requestIds, ...r.requestIds], data: holdsData(r) };

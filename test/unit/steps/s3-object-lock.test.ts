@@ -273,6 +273,21 @@ describe('s3-object-lock apply (one call per version)', () => {
     expect(artefacts[0]!.content.match(/"requestId":"R-v\d+"/g)).toHaveLength(40);
   });
 
+  it('shows progress over every version (not delete markers) and closes it', async () => {
+    lockOff();
+    const p = await plan();
+    const bars: { label: string; total?: number; ticks: number; done: boolean }[] = [];
+    const progress = {
+      start(label: string, total?: number) {
+        const bar = { label, total, ticks: 0, done: false };
+        bars.push(bar);
+        return { tick: (n = 1) => void (bar.ticks += n), done: () => void (bar.done = true) };
+      },
+    };
+    await step.apply(testContext({ progress }).ctx, params, p);
+    expect(bars).toEqual([{ label: 'legal holds s3://media', total: 5, ticks: 5, done: true }]);
+  });
+
   it('fails part-way with StepFailure saying how many holds were placed, and keeps the manifest', async () => {
     lockOff();
     const p = await plan();
