@@ -138,6 +138,7 @@ interface ContainCliFlags {
   function?: string[];
   api?: string[];
   scpTarget?: string;
+  retentionDays?: number;
 }
 
 /** Flags every command that changes AWS shares: safety, evidence, signing. */
@@ -301,6 +302,11 @@ export function buildProgram(): Command {
         '--scp-target <id>',
         "account, OU or root id the SCP is attached to (default: the caller's account)",
       )
+      .option(
+        '--retention-days <n>',
+        'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+        positiveInt('--retention-days', 36500),
+      )
       .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
   ).action(
     action(async (env, _flags, opts: RunFlags & ContainCliFlags) =>
@@ -313,6 +319,7 @@ export function buildProgram(): Command {
           functions: opts.function,
           apis: opts.api,
           scpTarget: opts.scpTarget,
+          retentionDays: opts.retentionDays,
         },
         runOptions(opts),
         env,

@@ -8,6 +8,8 @@ import {
 import { callOf, isNotFound, type Call } from './call.js';
 import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
 import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
+import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
+import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -16,7 +18,7 @@ export interface PublicAccessBlock {
   RestrictPublicBuckets: boolean;
 }
 
-export interface S3Port extends S3ObjectsPort {
+export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
@@ -41,6 +43,9 @@ const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
 export function createS3Port(client: S3Client): S3Port {
   return {
     ...createS3ObjectsPort(client),
+    ...createS3BucketConfigPort(client),
+    ...createS3VersionsPort(client),
+
     async bucketExists(bucket) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }));

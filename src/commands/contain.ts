@@ -17,6 +17,7 @@ export interface ContainFlags {
   functions?: string[];
   apis?: string[];
   scpTarget?: string;
+  retentionDays?: number;
 }
 
 /**
@@ -41,6 +42,11 @@ const PARAM_OF_FLAG: {
   },
   { flag: '--api', param: 'apis', values: (f) => splitList(f.apis), schema: ExecuteApiArn },
   { flag: '--scp-target', param: 'scpTarget', values: (f) => [f.scpTarget], schema: OrgTargetId },
+  {
+    flag: '--retention-days',
+    param: 'retentionDays',
+    values: (f) => [f.retentionDays === undefined ? undefined : String(f.retentionDays)],
+  },
 ];
 
 const splitList = (values: string[] = []) =>

@@ -70,3 +70,5 @@ export const RekognitionModelVersionArn = Arn.refine(
     ),
   'expected a Rekognition model version ARN: arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/NUMBER',
 );
+/** The partition of an ARN (aws, aws-cn, aws-us-gov): ARNs drp writes must be in the caller's. */
+export const partitionOf = (arn: string) => arn.split(':')[1] || 'aws';

@@ -1,13 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateOrganizationCommand,
-  EnablePolicyTypeCommand,
-  ListRootsCommand,
-} from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { emulatorClients } from '../support/aws.js';
+import { emulatorClients, seedOrganization } from '../support/aws.js';
 import { drpEnv, runDrp, scratch } from '../support/drp.js';
 
 const endpoint = inject('motoUrl');
@@ -24,11 +19,7 @@ describe('drp against the emulator', () => {
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     // The bundled runbook ends with an SCP: give it an organization with SCPs enabled.
-    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const { Roots } = await organizations.send(new ListRootsCommand({}));
-    await organizations.send(
-      new EnablePolicyTypeCommand({ RootId: Roots![0]!.Id!, PolicyType: 'SERVICE_CONTROL_POLICY' }),
-    );
+    await seedOrganization(organizations);
   });
 
   it('contain --dry-run prints the plan, changes nothing, keeps the SDK warning off stderr, and journals the rehearsal', async () => {

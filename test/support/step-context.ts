@@ -6,9 +6,11 @@ import { createIamPort } from '../../src/aws/iam.js';
 import { createOrganizationsPort } from '../../src/aws/organizations.js';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { createRekognitionPort } from '../../src/aws/rekognition.js';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { createS3ControlPort } from '../../src/aws/s3control.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
-import type { ArtefactRef } from '../../src/journal/entry.js';
+import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
 import { silentLogger } from '../../src/log.js';
 import { silentProgress } from '../../src/output/progress.js';
 import type { StepContext } from '../../src/runbook/context.js';
@@ -25,6 +27,7 @@ export function testPorts(readOnly = false): AwsPorts {
     iam: createIamPort(instrument(new IAMClient(clientConfig), readOnly)),
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(clientConfig), readOnly)),
     rekognition: createRekognitionPort(instrument(new RekognitionClient(clientConfig), readOnly)),
+    s3control: createS3ControlPort(instrument(new S3ControlClient(clientConfig), readOnly)),
   };
 }
 
@@ -35,7 +38,7 @@ export interface MemoryArtefact extends ArtefactRef {
 /** A StepContext whose artefacts stay in memory (`artefacts` lists what the step wrote). */
 export function testContext(overrides: Partial<StepContext> = {}) {
   const artefacts: MemoryArtefact[] = [];
-  const write = async (name: string, data: string | Buffer) => {
+  const write = async (name: string, data: string | Buffer, source?: ArtefactSource) => {
     const content = data.toString();
     const ref = {
       name,
@@ -43,6 +46,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
       size: Buffer.byteLength(content),
       sha256: 'test',
       content,
+      ...(source ? { source } : {}),
     };
     artefacts.push(ref);
     return ref;
@@ -66,7 +70,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
         return {
           path: `artefacts/${name}`,
           write: async (chunk: string) => void (content += chunk),
-          close: async () => write(name, content),
+          close: async (source?: ArtefactSource) => write(name, content, source),
         };
       },
     },

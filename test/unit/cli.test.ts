@@ -32,6 +32,12 @@ describe('drp CLI (no AWS)', () => {
     expect(out.stderr).toMatch(/--concurrency is a whole number from 1 to 512/);
   });
 
+  it('a bad --retention-days is exit 2 saying what is valid', async () => {
+    const out = await runDrp(['contain', '--bucket', 'b', '--retention-days', '0']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--retention-days is a whole number from 1 to 36500/);
+  });
+
   it('a missing runbook param is exit 2 naming it, before any AWS call', async () => {
     const out = await runDrp(['--endpoint-url', NO_AWS, 'run', 'deepfake-s3-leak', '--yes']);
     expect(out.code).toBe(2);
