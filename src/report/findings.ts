@@ -1,0 +1,102 @@
+import { changeLine, num, obj, sameChange, type Fields } from './fields.js';
+import type { TimelineStep } from './timeline.js';
+import { plural } from './text.js';
+
+export type FindingKind = 'journal' | 'failed' | 'no-result' | 'skipped' | 'declined' | 'scan' | 'note';
+
+export interface Finding {
+  kind: FindingKind;
+  stepId?: string;
+  text: string;
+}
+
+/** Steps whose result `data` carries synthetic-media scan counts (issue 6). */
+export const SCAN_STEP_TYPES = ['rekognition-scan'];
+
+function countsOf(data: Fields): string[] {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (Array.isArray(value)) parts.push(`${key} ${value.length}`);
+    const n = num(value);
+    if (n !== undefined) parts.push(`${key} ${n}`);
+    const record = obj(value);
+    const entries = record ? Object.entries(record).filter(([, x]) => num(x) !== undefined) : [];
+    if (entries.length) parts.push(`${key}: ${entries.map(([k, x]) => `${k} ${x as number}`).join(', ')}`);
+  }
+  return parts;
+}
+
+/** How many objects a scan flagged: `data.findings` as a count or a list, else undefined. */
+export function scanFindingCount(data: unknown): number | undefined {
+  const f = obj(data)?.findings;
+  return Array.isArray(f) ? f.length : num(f);
+}
+
+export interface RunFacts {
+  rehearsal: boolean;
+  declined: boolean;
+}
+
+/**
+ * Findings are everything a reader must act on or know: every note a plan or result carried
+ * (missing CloudTrail coverage, an SCP that could not be applied, ...), every step that failed,
+ * was skipped or never got a result, and scan counts. `remaining` is the to-do list they imply.
+ */
+export function buildFindings(
+  steps: TimelineStep[],
+  run: RunFacts,
+): { findings: Finding[]; remaining: string[] } {
+  const findings: Finding[] = [];
+  const remaining: string[] = [];
+  for (const s of steps) {
+    const id = s.stepId;
+    if (s.outcome === 'failed') {
+      const done = s.changes.length
+        ? ` (done before it failed: ${s.changes.map(changeLine).join('; ')})`
+        : '';
+      const where = s.phase === 'plan' ? 'could not be planned: ' : '';
+      findings.push({ kind: 'failed', stepId: id, text: `${where}${s.error ?? 'no error recorded'}${done}` });
+      const undone = s.planned.filter((p) => !s.changes.some((c) => sameChange(c, p)));
+      const what = undone.length
+        ? undone.map(changeLine).join('; ')
+        : `everything step ${id} (${s.stepType}) does`;
+      remaining.push(
+        `${id}: not done: ${what}. Fix the cause above, then run the same command again (steps are idempotent).`,
+      );
+    } else if (s.outcome === 'skipped') {
+      findings.push({ kind: 'skipped', stepId: id, text: `not run: ${s.reason ?? 'no reason recorded'}` });
+      remaining.push(`${id} (${s.stepType}): not run; it runs when the same command is run again.`);
+    } else if (s.outcome === 'no-result') {
+      findings.push({
+        kind: 'no-result',
+        stepId: id,
+        text: 'the journal has its intent but no result: the run stopped during this step, its changes may be partly made',
+      });
+      const what = s.planned.length ? s.planned.map(changeLine).join('; ') : 'its changes';
+      remaining.push(`${id}: check ${what} in AWS, then run the same command again.`);
+    }
+    for (const note of s.notes) findings.push({ kind: 'note', stepId: id, text: note });
+    const data = obj(s.data);
+    if (data && SCAN_STEP_TYPES.includes(s.stepType)) {
+      const counts = countsOf(data);
+      if (counts.length)
+        findings.push({ kind: 'scan', stepId: id, text: `synthetic-media scan: ${counts.join('; ')}` });
+      const flagged = scanFindingCount(data);
+      if (flagged)
+        remaining.push(
+          `${id}: review the ${plural(flagged, 'object')} the scan flagged (its findings artefact).`,
+        );
+    }
+  }
+  const plannedChanges = steps.reduce((n, s) => n + (s.outcome === 'planned' ? s.planned.length : 0), 0);
+  if (run.declined) {
+    findings.push({ kind: 'declined', text: 'the operator declined the plan: nothing was applied' });
+  }
+  if ((run.rehearsal || run.declined) && plannedChanges > 0) {
+    remaining.push(
+      `${run.rehearsal ? 'This was a rehearsal (dry run)' : 'The plan was declined'}: nothing was changed. ` +
+        `Run the same command${run.rehearsal ? ' without --dry-run' : ''} to apply the ${plural(plannedChanges, 'planned change')}.`,
+    );
+  }
+  return { findings, remaining };
+}

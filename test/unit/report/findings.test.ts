@@ -1,0 +1,144 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { JournalWriter } from '../../../src/journal/writer.js';
+import { scratch } from '../../support/drp.js';
+import { testSigner } from '../../support/journal.js';
+import { containedRun, reportModelOf, writeRun, type FixtureRun } from '../../support/report-journals.js';
+
+const modelOfRun = async (run: FixtureRun) => reportModelOf((await writeRun(run)).path);
+const modelOf = (path: string) => reportModelOf(path);
+
+const failure = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+describe('report findings and what remains to do', () => {
+  it('makes a failed step a finding, skips what followed, and lists what it did not do', async () => {
+    const m = await modelOfRun({
+      steps: [
+        {
+          id: 'disable-keys',
+          type: 'iam-disable-access-keys',
+          changes: [
+            { action: 'deactivate-access-key', target: 'AKIA1' },
+            { action: 'deactivate-access-key', target: 'AKIA2' },
+          ],
+          fails: {
+            error: failure('AccessDenied', 'not authorized to perform iam:UpdateAccessKey'),
+            done: [{ action: 'deactivate-access-key', target: 'AKIA1' }],
+          },
+        },
+        { id: 'object-lock', type: 's3-object-lock' },
+      ],
+    });
+    expect(m.run.outcome).toBe('failed');
+    expect(m.steps.map((s) => s.outcome)).toEqual(['failed', 'skipped']);
+    expect(m.findings).toEqual([
+      {
+        kind: 'failed',
+        stepId: 'disable-keys',
+        text: 'AccessDenied: not authorized to perform iam:UpdateAccessKey (done before it failed: deactivate-access-key AKIA1)',
+      },
+      {
+        kind: 'skipped',
+        stepId: 'object-lock',
+        text: 'not run: step "disable-keys" failed and has onError: stop',
+      },
+    ]);
+    expect(m.remaining[0]).toMatch(/^disable-keys: not done: deactivate-access-key AKIA2\. Fix the cause/);
+    expect(m.remaining[0]).not.toMatch(/AKIA1/);
+    expect(m.remaining[1]).toMatch(/^object-lock \(s3-object-lock\): not run/);
+  });
+
+  it('makes every note of a plan or a result a finding, once', async () => {
+    const m = await modelOfRun({
+      steps: [
+        {
+          id: 'cloudtrail',
+          type: 'cloudtrail-status',
+          notes: ['no trail covers eu-central-1: evidence is missing'],
+          applyNotes: ['no trail covers eu-central-1: evidence is missing', 'log file validation is off'],
+        },
+        {
+          id: 'scp',
+          type: 'org-scp-deny',
+          notes: ['SCP not applied: SCPs do not restrict the management account'],
+        },
+      ],
+    });
+    expect(m.findings.map((f) => [f.stepId, f.text])).toEqual([
+      ['cloudtrail', 'no trail covers eu-central-1: evidence is missing'],
+      ['cloudtrail', 'log file validation is off'],
+      ['scp', 'SCP not applied: SCPs do not restrict the management account'],
+    ]);
+  });
+
+  it('reports scan counts from a rekognition-scan result, and the flagged objects as a to-do', async () => {
+    const m = await modelOfRun({
+      steps: [
+        {
+          id: 'scan',
+          type: 'rekognition-scan',
+          data: { scanned: 340, skipped: 25, findings: 12, byLabel: { Deepfake: 10, 'Explicit Nudity': 2 } },
+        },
+      ],
+    });
+    expect(m.findings).toEqual([
+      {
+        kind: 'scan',
+        stepId: 'scan',
+        text: 'synthetic-media scan: scanned 340; skipped 25; findings 12; byLabel: Deepfake 10, Explicit Nudity 2',
+      },
+    ]);
+    expect(m.remaining[0]).toBe('scan: review the 12 objects the scan flagged (its findings artefact).');
+  });
+
+  it('labels a dry-run journal a rehearsal: steps planned, nothing applied, no notification to-do', async () => {
+    const m = await modelOfRun({
+      ...containedRun(),
+      dryRun: true,
+      steps: [
+        ...containedRun().steps,
+        { id: 'scp', planFails: failure('AWSOrganizationsNotInUseException', 'not in an organization') },
+      ],
+    });
+    expect(m.rehearsal).toBe(true);
+    expect(m.run.outcome).toBe('dry-run');
+    expect(m.steps.map((s) => s.outcome)).toEqual(['planned', 'planned', 'planned', 'failed']);
+    expect(m.steps[0]!.planned).toEqual([{ action: 'record-config', target: 's3://product-media-prod' }]);
+    expect(m.steps[3]).toMatchObject({
+      phase: 'plan',
+      error: 'AWSOrganizationsNotInUseException: not in an organization',
+    });
+    expect(m.findings[0]).toMatchObject({
+      kind: 'failed',
+      text: expect.stringMatching(/^could not be planned/),
+    });
+    expect(m.remaining.join('\n')).toMatch(
+      /rehearsal \(dry run\): nothing was changed\. Run the same command without --dry-run to apply the 3 planned changes/,
+    );
+    expect(m.remaining.join('\n')).not.toMatch(/supervisory authority/);
+  });
+
+  it('makes an intent with no result (a run cut short) a finding', async () => {
+    const signer = testSigner();
+    const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+    await journal.append('genesis', { incidentId: 'INC-2', signer: { publicKeyPem: signer.publicKeyPem } });
+    await journal.append('intent', {
+      stepId: 'object-lock',
+      stepType: 's3-object-lock',
+      plan: { observed: {}, changes: [{ action: 'put-legal-hold', target: 's3://b', detail: '9 versions' }] },
+    });
+    journal.close();
+    const m = await modelOf(journal.path);
+    expect(m.journal).toMatchObject({
+      intact: false,
+      sealed: false,
+      failure: { reason: expect.stringMatching(/no seal/) },
+    });
+    expect(m.run.outcome).toBe('not sealed');
+    expect(m.steps[0]!.outcome).toBe('no-result');
+    expect(m.findings.map((f) => f.kind)).toEqual(['journal', 'no-result']);
+    expect(m.remaining[0]).toBe(
+      'object-lock: check put-legal-hold s3://b: 9 versions in AWS, then run the same command again.',
+    );
+  });
+});
