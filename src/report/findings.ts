@@ -4,6 +4,8 @@ import { plural } from './text.js';
 
 export type FindingKind = 'journal' | 'failed' | 'no-result' | 'skipped' | 'declined' | 'scan' | 'note';
 
+const SEVERITY: FindingKind[] = ['journal', 'failed', 'no-result', 'skipped', 'declined', 'scan', 'note'];
+
 export interface Finding {
   kind: FindingKind;
   stepId?: string;
@@ -98,5 +100,7 @@ export function buildFindings(
         `Run the same command${run.rehearsal ? ' without --dry-run' : ''} to apply the ${plural(plannedChanges, 'planned change')}.`,
     );
   }
+  // Stable: what failed first, notes last, each kind in step order.
+  findings.sort((a, b) => SEVERITY.indexOf(a.kind) - SEVERITY.indexOf(b.kind));
   return { findings, remaining };
 }

@@ -4,6 +4,7 @@ import { STYLE } from './html-style.js';
 import { escapeHtml as esc } from './text.js';
 import {
   banners,
+  bucketNote,
   CHECK_TEXT,
   clockNotes,
   clockRows,
@@ -91,9 +92,7 @@ function evidence(m: ReportModel): string {
     : '<p class="muted">No artefact was journaled.</p>';
   const b = m.evidenceBucket;
   if (!b) return list;
-  const note = m.rehearsal
-    ? `${REHEARSAL}: nothing was uploaded.`
-    : `${b.stored} of ${m.artefacts.length} artefact entries record a location under it.`;
+  const note = bucketNote(m);
   return `${list}<h3>Evidence bucket</h3><p>Bucket ${code(b.bucket)}; this incident's prefix ${code(b.prefix)}. ${esc(note)}</p>`;
 }
 

@@ -2,6 +2,7 @@ import type { ReportModel } from './model.js';
 import { visible } from './text.js';
 import {
   banners,
+  bucketNote,
   CHECK_TEXT,
   clockNotes,
   clockRows,
@@ -121,11 +122,7 @@ function evidence(m: ReportModel): string {
     parts.push(
       '### Evidence bucket',
       `Bucket ${mdCode(b.bucket, false)}; this incident's prefix ${mdCode(b.prefix, false)}. ` +
-        mdText(
-          m.rehearsal
-            ? `${REHEARSAL}: nothing was uploaded.`
-            : `${b.stored} of ${m.artefacts.length} artefact entries record a location under it.`,
-        ),
+        mdText(bucketNote(m)),
     );
   }
   return parts.join('\n\n');
@@ -162,7 +159,7 @@ export function renderMarkdown(m: ReportModel): string {
     findings.join('\n') || '_No findings._',
     '## What remains to do',
     m.remaining.map((r, i) => `${i + 1}. ${mdText(r)}`).join('\n') || '_Nothing recorded._',
-    '## Evidence preserved',
+    `## Evidence preserved${m.rehearsal ? ` (${REHEARSAL})` : ''}`,
     evidence(m),
     '## Journal',
     keyValue(journalRows(m)),

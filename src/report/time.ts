@@ -72,11 +72,14 @@ export function formatInZone(iso: string, timeZone: string): string {
 /** "2026-03-30 10:00:00 UTC". */
 export const formatUtc = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 
-/** "47 h 05 min": hours, because the clock is counted in hours. */
+/** "47 h 05 min"; "12 d 03 h" from 100 hours on. */
 export function formatSpan(ms: number): string {
   const minutes = Math.floor(Math.abs(ms) / 60_000);
   if (minutes < 1) return 'under a minute';
-  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+  const hours = Math.floor(minutes / 60);
+  // Hours while the clock runs (it is counted in hours); days once it is long past.
+  if (hours >= 100) return `${Math.floor(hours / 24)} d ${String(hours % 24).padStart(2, '0')} h`;
+  return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
 }
 
 /** "47 h 05 min left" or "OVERDUE by 3 h 10 min". */

@@ -63,6 +63,14 @@ export function banners(m: ReportModel): Banner[] {
   return out;
 }
 
+const OUTCOME_TEXT: Record<string, string> = {
+  completed: 'completed: every step succeeded',
+  failed: 'FAILED: containment is incomplete',
+  'dry-run': 'dry run: planned only',
+  declined: 'declined: nothing was applied',
+  'not sealed': 'NOT SEALED: the run stopped early or the journal was cut',
+};
+
 export const modeText = (m: ReportModel) => (m.rehearsal ? `${REHEARSAL}: nothing was changed` : 'LIVE');
 
 export function summaryRows(m: ReportModel): Row[] {
@@ -71,13 +79,13 @@ export function summaryRows(m: ReportModel): Row[] {
   const run = m.run;
   const timing = [
     run.start && `started ${formatUtc(run.start)}`,
-    run.stepsMs !== undefined && `steps done ${formatDuration(run.stepsMs)} after the start`,
+    run.stepsMs !== undefined && `last step done ${formatDuration(run.stepsMs)} after the start`,
     run.sinceDetectionMs !== undefined && `${formatDuration(run.sinceDetectionMs)} after detection`,
   ].filter(Boolean);
   return [
     ['Incident', [code(i.incidentId)]],
     ['Mode', [{ strong: modeText(m) }]],
-    ['Outcome', [{ strong: run.outcome }]],
+    ['Outcome', [{ strong: OUTCOME_TEXT[run.outcome] ?? run.outcome }]],
     ['Operator', [i.operator ?? '-', ...(who ? [` (${who})`] : [])]],
     ['Caller', [code(i.caller.arn)]],
     ['Principal', [code(i.caller.principalArn)]],
@@ -158,6 +166,13 @@ export function timelineCells(s: TimelineStep): string[] {
     s.durationMs !== undefined ? formatDuration(s.durationMs) : '-',
     s.sinceStartMs !== undefined ? `+${formatDuration(s.sinceStartMs)}` : '-',
   ];
+}
+
+/** The line under the evidence bucket's name and prefix. */
+export function bucketNote(m: ReportModel): string {
+  if (m.rehearsal) return `${REHEARSAL}: nothing was uploaded.`;
+  const n = m.artefacts.length;
+  return n ? `${m.evidenceBucket?.stored ?? 0} of ${n} artefact entries record a location under it.` : '';
 }
 
 export const sizeText = (size: number | undefined) => (size === undefined ? '-' : formatBytes(size));

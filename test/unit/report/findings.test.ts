@@ -141,4 +141,31 @@ describe('report findings and what remains to do', () => {
       'object-lock: check put-legal-hold s3://b: 9 versions in AWS, then run the same command again.',
     );
   });
+
+  it('lists what failed before notes, each kind in step order', async () => {
+    const m = await modelOfRun({
+      steps: [
+        { id: 'cloudtrail', changes: [], notes: ['no trail covers eu-central-1'] },
+        { id: 'scp', fails: { error: failure('AccessDenied', 'denied') }, onError: 'continue' },
+        { id: 'bpa', notes: ['bucket was public'] },
+      ],
+    });
+    expect(m.findings.map((f) => `${f.kind} ${f.stepId}`)).toEqual([
+      'failed scp',
+      'note cloudtrail',
+      'note bpa',
+    ]);
+  });
+
+  it('records a declined plan: a finding, and the planned changes still to apply', async () => {
+    const m = await modelOfRun({ ...containedRun(), declined: true });
+    expect(m.rehearsal).toBe(false);
+    expect(m.run.outcome).toBe('declined');
+    expect(m.findings).toEqual([
+      { kind: 'declined', text: 'the operator declined the plan: nothing was applied' },
+    ]);
+    expect(m.remaining[0]).toBe(
+      'The plan was declined: nothing was changed. Run the same command to apply the 3 planned changes.',
+    );
+  });
 });

@@ -107,6 +107,7 @@ describe('markdown report', () => {
     expect(md).toContain('## GDPR Art. 33 notification clock (REHEARSAL (dry run))');
     expect(md).toContain('## Timeline (REHEARSAL (dry run): planned, not applied)');
     expect(md).toContain('**planned (not applied)**');
+    expect(md).toContain('## Evidence preserved (REHEARSAL (dry run))');
     expect(md).toContain('would: put-legal-hold s3://product-media-prod: 312 versions');
   });
 
@@ -122,6 +123,7 @@ describe('markdown report', () => {
         },
       ],
     });
+    expect(md).toContain('| **Outcome** | **FAILED: containment is incomplete** |');
     expect(md).toContain('- **FAILED** `scp`: AccessDeniedException: not the management account');
     expect(md).toContain('1. scp: not done: attach-policy drp-INC to 123456789012. Fix the cause above');
   });

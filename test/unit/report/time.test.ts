@@ -62,6 +62,7 @@ describe('time left', () => {
     expect(describeTimeLeft(47 * 3_600_000 + 5 * 60_000 + 59_000)).toBe('47 h 05 min left');
     expect(describeTimeLeft(-(3 * 3_600_000 + 10 * 60_000))).toBe('OVERDUE by 3 h 10 min');
     expect(describeTimeLeft(30_000)).toBe('under a minute left');
+    expect(describeTimeLeft(-(7819 * 3_600_000 + 38 * 60_000))).toBe('OVERDUE by 325 d 19 h');
   });
 });
 
