@@ -59,8 +59,10 @@ function closeStep(step: TimelineStep, e: Entry, runStart: number): void {
   step.outcome =
     (['applied', 'nothing-to-do', 'failed', 'skipped'] as const).find((o) => o === outcome) ?? 'failed';
   step.end = e.time;
-  step.durationMs = Date.parse(e.time) - Date.parse(step.start);
-  step.sinceStartMs = Date.parse(e.time) - runStart;
+  // Times are the writer's own ISO strings; a hand-made journal's odd ones just get no duration.
+  const ms = (n: number) => (Number.isFinite(n) ? n : undefined);
+  step.durationMs = ms(Date.parse(e.time) - Date.parse(step.start));
+  step.sinceStartMs = ms(Date.parse(e.time) - runStart);
   step.changes = changesOf(e.changes);
   const error = obj(e.error);
   step.requestIds = uniq([
