@@ -1,10 +1,22 @@
 import { changeLine, num, obj, sameChange, type Fields } from './fields.js';
-import type { TimelineStep } from './timeline.js';
+import type { ResumeEvent, TimelineStep } from './timeline.js';
 import { plural } from './text.js';
+import { formatUtc } from './time.js';
 
-export type FindingKind = 'journal' | 'failed' | 'no-result' | 'skipped' | 'declined' | 'scan' | 'note';
+export type FindingKind =
+  'journal' | 'failed' | 'no-result' | 'skipped' | 'declined' | 'resumed' | 'interrupted' | 'scan' | 'note';
 
-const SEVERITY: FindingKind[] = ['journal', 'failed', 'no-result', 'skipped', 'declined', 'scan', 'note'];
+const SEVERITY: FindingKind[] = [
+  'journal',
+  'failed',
+  'no-result',
+  'skipped',
+  'declined',
+  'resumed',
+  'interrupted',
+  'scan',
+  'note',
+];
 
 export interface Finding {
   kind: FindingKind;
@@ -37,6 +49,19 @@ export function scanFindingCount(data: unknown): number | undefined {
 export interface RunFacts {
   rehearsal: boolean;
   declined: boolean;
+  resumes: ResumeEvent[];
+}
+
+function resumeText(r: ResumeEvent): string {
+  const by = r.callerArn ? ` by ${r.callerArn}` : '';
+  const t = r.tornTail;
+  const torn = t
+    ? `; its torn last line was kept in ${t.file}${t.sha256 ? ` (SHA-256 ${t.sha256})` : ''}`
+    : '';
+  return (
+    `the run stopped early and was resumed at ${formatUtc(r.time)}${by}: ` +
+    `${plural(r.done.length, 'step')} done before, ${r.remaining.length} to go${torn}`
+  );
 }
 
 /**
@@ -77,6 +102,12 @@ export function buildFindings(
       const what = s.planned.length ? s.planned.map(changeLine).join('; ') : 'its changes';
       remaining.push(`${id}: check ${what} in AWS, then run the same command again.`);
     }
+    if (s.outcome === 'interrupted')
+      findings.push({
+        kind: 'interrupted',
+        stepId: id,
+        text: 'the run stopped during this step (intent, no result); it ran again after the resume',
+      });
     for (const note of s.notes) findings.push({ kind: 'note', stepId: id, text: note });
     const data = obj(s.data);
     if (data && SCAN_STEP_TYPES.includes(s.stepType)) {
@@ -90,6 +121,7 @@ export function buildFindings(
         );
     }
   }
+  for (const r of run.resumes) findings.push({ kind: 'resumed', text: resumeText(r) });
   const plannedChanges = steps.reduce((n, s) => n + (s.outcome === 'planned' ? s.planned.length : 0), 0);
   if (run.declined) {
     findings.push({ kind: 'declined', text: 'the operator declined the plan: nothing was applied' });

@@ -18,7 +18,7 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .banner.warning { border-color: var(--warn); background: #fffaeb; }
 .banner.rehearsal { border-color: var(--rehearsal); background: #f4f3ff; }
 .outcome-failed, .outcome-no-result, .check-bad { color: var(--danger); font-weight: 700; }
-.outcome-skipped { color: var(--warn); font-weight: 700; }
+.outcome-skipped, .outcome-interrupted { color: var(--warn); font-weight: 700; }
 .outcome-applied, .check-ok { color: var(--ok); }
 .finding { margin: 3px 0; } .finding .kind { font-weight: 700; }
 .muted, footer { color: var(--muted); }

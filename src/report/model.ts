@@ -3,10 +3,10 @@ import type { Failure, Verification } from '../journal/verify.js';
 import { describeValue, num, obj, str, strings, type Fields } from './fields.js';
 import { buildFindings, type Finding } from './findings.js';
 import { formatUtc, notificationDeadline, validTime } from './time.js';
-import { buildTimeline, type TimelineStep } from './timeline.js';
+import { buildTimeline, type ResumeEvent, type TimelineStep } from './timeline.js';
 
 export type { Finding } from './findings.js';
-export type { StepOutcome, TimelineStep } from './timeline.js';
+export type { ResumeEvent, StepOutcome, TimelineStep } from './timeline.js';
 
 /** What re-hashing an artefact file beside the journal found. `outside`: its path leaves the evidence dir. */
 export type ArtefactCheck = 'verified' | 'missing' | 'changed' | 'outside';
@@ -52,6 +52,8 @@ export interface ReportModel {
   };
   run: { outcome: string; start?: string; end?: string; stepsMs?: number; sinceDetectionMs?: number };
   steps: TimelineStep[];
+  /** Each `drp resume` that continued this journal. */
+  resumes: ResumeEvent[];
   artefacts: {
     seq: number;
     name: string;
@@ -153,11 +155,15 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const seal = entries.at(-1)?.type === 'seal' ? entries.at(-1) : undefined;
   const rehearsal = genesis?.dryRun === true || seal?.outcome === 'dry-run';
   const outcome = str(seal?.outcome) ?? (v.sealed ? 'sealed' : 'not sealed');
-  const { steps, artefactSteps } = buildTimeline(entries);
+  const { steps, resumes, artefactSteps } = buildTimeline(entries);
   const artefacts = artefactsOf(entries, input, artefactSteps);
   const clock = clockOf(genesis, now);
   const incident = incidentOf(genesis ?? {});
-  const { findings, remaining } = buildFindings(steps, { rehearsal, declined: outcome === 'declined' });
+  const { findings, remaining } = buildFindings(steps, {
+    rehearsal,
+    declined: outcome === 'declined',
+    resumes,
+  });
 
   if (clock && !rehearsal)
     remaining.push(
@@ -194,6 +200,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       sinceDetectionMs: clock && lastEnd ? Date.parse(lastEnd) - Date.parse(clock.detectedAt) : undefined,
     },
     steps,
+    resumes,
     artefacts,
     evidenceBucket: bucket
       ? { bucket, prefix, stored: artefacts.filter((a) => a.location?.startsWith(prefix)).length }

@@ -4,8 +4,10 @@ import { changesOf, errorText, num, obj, str, strings, type ChangeView } from '.
 /**
  * What became of a step. `planned`: a dry-run or declined run journaled its plan only.
  * `no-result`: an intent with no result after it, the run stopped during this step.
+ * `interrupted`: the same, but a `drp resume` followed and ran the step again (a later row).
  */
-export type StepOutcome = 'applied' | 'nothing-to-do' | 'failed' | 'skipped' | 'planned' | 'no-result';
+export type StepOutcome =
+  'applied' | 'nothing-to-do' | 'failed' | 'skipped' | 'planned' | 'no-result' | 'interrupted';
 
 export interface TimelineStep {
   stepId: string;
@@ -78,8 +80,31 @@ function closeStep(step: TimelineStep, e: Entry, runStart: number): void {
   if (e.data !== undefined) step.data = e.data;
 }
 
+/** A `resume` entry: the run stopped early and `drp resume` continued its journal. */
+export interface ResumeEvent {
+  time: string;
+  callerArn?: string;
+  done: string[];
+  remaining: string[];
+  /** Where the torn last line of the interrupted run was kept, beside the journal. */
+  tornTail?: { file: string; size?: number; sha256?: string };
+}
+
+function resumeOf(e: Entry): ResumeEvent {
+  const torn = obj(e.tornTail);
+  const file = str(torn?.file);
+  return {
+    time: e.time,
+    callerArn: str(obj(e.caller)?.arn),
+    done: strings(e.done),
+    remaining: strings(e.remaining),
+    ...(file ? { tornTail: { file, size: num(torn?.size), sha256: str(torn?.sha256) } } : {}),
+  };
+}
+
 export interface Timeline {
   steps: TimelineStep[];
+  resumes: ResumeEvent[];
   /** For each artefact entry (by seq): the step that was running when it was journaled. */
   artefactSteps: Map<number, string>;
 }
@@ -89,6 +114,7 @@ export function buildTimeline(entries: Entry[]): Timeline {
   const steps: TimelineStep[] = [];
   const open = new Map<string, TimelineStep>();
   const artefactSteps = new Map<number, string>();
+  const resumes: ResumeEvent[] = [];
   const runStart = Date.parse(entries[0]?.time ?? '');
   for (const e of entries) {
     const stepId = str(e.stepId) ?? '?';
@@ -103,10 +129,17 @@ export function buildTimeline(entries: Entry[]): Timeline {
       if (!step) steps.push((step = newStep(e, 'no-result')));
       open.delete(stepId);
       closeStep(step, e, runStart);
+    } else if ((e.type as string) === 'resume') {
+      // `drp resume` (issue 7) continued the journal: what was running when the run stopped is
+      // planned and applied again after it, in a row of its own. (The cast: the entry type
+      // arrives with that branch.)
+      for (const step of open.values()) step.outcome = 'interrupted';
+      open.clear();
+      resumes.push(resumeOf(e));
     } else if (e.type === 'artefact') {
       const running = [...open.values()].at(-1);
       if (running) artefactSteps.set(e.seq, running.stepId);
     }
   }
-  return { steps, artefactSteps };
+  return { steps, resumes, artefactSteps };
 }

@@ -139,15 +139,15 @@ export function clockNotes(m: ReportModel): string[] {
 export function outcomeText(s: TimelineStep): string {
   if (s.outcome === 'planned') return 'planned (not applied)';
   if (s.outcome === 'no-result') return 'NO RESULT';
+  if (s.outcome === 'interrupted') return 'INTERRUPTED (run again after resume)';
   if (s.outcome === 'failed') return s.phase === 'plan' ? 'FAILED (plan)' : 'FAILED';
   return s.outcome;
 }
 
 export function whatChanged(s: TimelineStep): string {
-  const lines = (s.outcome === 'planned' || s.outcome === 'no-result' ? s.planned : s.changes).map(
-    changeLine,
-  );
-  const prefix = s.outcome === 'planned' ? 'would: ' : s.outcome === 'no-result' ? 'intended: ' : '';
+  const intended = ['planned', 'no-result', 'interrupted'].includes(s.outcome);
+  const lines = (intended ? s.planned : s.changes).map(changeLine);
+  const prefix = s.outcome === 'planned' ? 'would: ' : intended ? 'intended: ' : '';
   const parts = lines.length ? [`${prefix}${lines.join('; ')}`] : [];
   if (s.error) parts.push(`error: ${s.error}`);
   if (s.reason) parts.push(s.reason);
@@ -207,6 +207,7 @@ export function journalRows(m: ReportModel): Row[] {
     ['Verification', status],
     ['Journal id', [code(j.journalId)]],
     ['Entries', [`${j.entryCount}${j.sealed ? ' (sealed)' : ' (NOT sealed)'}`]],
+    ['Resumed', [m.resumes.length ? m.resumes.map((r) => formatUtc(r.time)).join(', ') : 'no']],
     ['Head hash', [code(j.headHash)]],
     ['Signing key', key],
     ['Key reference', [code(j.keyRef)]],
@@ -221,6 +222,8 @@ export const FINDING_LABEL: Record<string, string> = {
   journal: 'JOURNAL',
   failed: 'FAILED',
   'no-result': 'NO RESULT',
+  resumed: 'RESUMED',
+  interrupted: 'INTERRUPTED',
   skipped: 'SKIPPED',
   declined: 'DECLINED',
   scan: 'scan',

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Entry, EntryType } from '../../../src/journal/entry.js';
+import { verifyJournal } from '../../../src/journal/verify.js';
 import { JournalWriter } from '../../../src/journal/writer.js';
+import { buildReportModel } from '../../../src/report/model.js';
 import { scratch } from '../../support/drp.js';
-import { testSigner } from '../../support/journal.js';
+import { journalLines, testSigner } from '../../support/journal.js';
 import { containedRun, reportModelOf, writeRun, type FixtureRun } from '../../support/report-journals.js';
 
 const modelOfRun = async (run: FixtureRun) => reportModelOf((await writeRun(run)).path);
@@ -167,5 +171,50 @@ describe('report findings and what remains to do', () => {
     expect(m.remaining[0]).toBe(
       'The plan was declined: nothing was changed. Run the same command to apply the 3 planned changes.',
     );
+  });
+
+  it('reads a resumed journal: the step the run stopped in is interrupted, then run again, and the resume is a finding', async () => {
+    const signer = testSigner();
+    const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+    const step = { stepId: 'object-lock', stepType: 's3-object-lock' };
+    const plan = { observed: {}, changes: [{ action: 'put-legal-hold', target: 's3://b' }] };
+    await journal.append('genesis', { incidentId: 'INC-3', signer: { publicKeyPem: signer.publicKeyPem } });
+    await journal.append('intent', { ...step, plan });
+    // What `drp resume` appends (its entry type arrives with the resume branch).
+    await journal.append('resume' as EntryType, {
+      previousEntries: 2,
+      done: [],
+      remaining: ['object-lock'],
+      caller: { arn: 'arn:aws:sts::1:assumed-role/IR/bob' },
+      tornTail: { file: 'journal.torn-2026', size: 12, sha256: 'c'.repeat(64) },
+    });
+    await journal.append('intent', { ...step, plan });
+    await journal.append('result', {
+      ...step,
+      outcome: 'applied',
+      changes: plan.changes,
+      requestIds: ['R1'],
+    });
+    await journal.seal({ outcome: 'completed', resumed: true });
+    const bytes = readFileSync(journal.path);
+    const entries = journalLines(journal.path).map(
+      (l) =>
+        JSON.parse(Buffer.from((JSON.parse(l) as { payload: string }).payload, 'base64').toString()) as Entry,
+    );
+    const m = buildReportModel({
+      verification: { ...verifyJournal(bytes), ok: true, sealed: true, failure: undefined, entries },
+      totalLines: entries.length,
+      pinned: false,
+      artefactChecks: new Map(),
+      now: new Date('2026-11-25T05:00:00Z'),
+      timeZone: 'UTC',
+    });
+    expect(m.steps.map((s) => s.outcome)).toEqual(['interrupted', 'applied']);
+    expect(m.resumes).toHaveLength(1);
+    expect(m.findings.map((f) => f.kind)).toEqual(['resumed', 'interrupted']);
+    expect(m.findings[0]!.text).toMatch(
+      /^the run stopped early and was resumed at .* by arn:aws:sts::1:assumed-role\/IR\/bob: 0 steps done before, 1 to go; its torn last line was kept in journal\.torn-2026 \(SHA-256 c{64}\)$/,
+    );
+    expect(m.remaining.join('\n')).not.toMatch(/object-lock/);
   });
 });
