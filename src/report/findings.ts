@@ -1,4 +1,5 @@
-import { changeLine, num, obj, sameChange, type Fields } from './fields.js';
+import { changeLine, obj, sameChange } from './fields.js';
+import { SCAN_STEP_TYPES, scanFindingCount, scanSummary } from './scan.js';
 import type { ResumeEvent, TimelineStep } from './timeline.js';
 import { plural } from './text.js';
 import { formatUtc } from './time.js';
@@ -22,28 +23,6 @@ export interface Finding {
   kind: FindingKind;
   stepId?: string;
   text: string;
-}
-
-/** Steps whose result `data` carries synthetic-media scan counts (issue 6). */
-export const SCAN_STEP_TYPES = ['rekognition-scan'];
-
-function countsOf(data: Fields): string[] {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(data)) {
-    if (Array.isArray(value)) parts.push(`${key} ${value.length}`);
-    const n = num(value);
-    if (n !== undefined) parts.push(`${key} ${n}`);
-    const record = obj(value);
-    const entries = record ? Object.entries(record).filter(([, x]) => num(x) !== undefined) : [];
-    if (entries.length) parts.push(`${key}: ${entries.map(([k, x]) => `${k} ${x as number}`).join(', ')}`);
-  }
-  return parts;
-}
-
-/** How many objects a scan flagged: `data.findings` as a count or a list, else undefined. */
-export function scanFindingCount(data: unknown): number | undefined {
-  const f = obj(data)?.findings;
-  return Array.isArray(f) ? f.length : num(f);
 }
 
 export interface RunFacts {
@@ -111,9 +90,8 @@ export function buildFindings(
     for (const note of s.notes) findings.push({ kind: 'note', stepId: id, text: note });
     const data = obj(s.data);
     if (data && SCAN_STEP_TYPES.includes(s.stepType)) {
-      const counts = countsOf(data);
-      if (counts.length)
-        findings.push({ kind: 'scan', stepId: id, text: `synthetic-media scan: ${counts.join('; ')}` });
+      const summary = scanSummary(data);
+      if (summary) findings.push({ kind: 'scan', stepId: id, text: summary });
       const flagged = scanFindingCount(data);
       if (flagged)
         remaining.push(

@@ -1,6 +1,7 @@
 import type { Entry } from '../journal/entry.js';
 import type { Failure, Verification } from '../journal/verify.js';
-import { describeValue, num, obj, str, strings, type Fields } from './fields.js';
+import { artefactRows, type ArtefactCheck, type ArtefactRow } from './evidence.js';
+import { num, obj, str, strings, type Fields } from './fields.js';
 import { buildFindings, type Finding } from './findings.js';
 import { formatUtc, notificationDeadline, validTime } from './time.js';
 import { buildTimeline, type ResumeEvent, type TimelineStep } from './timeline.js';
@@ -8,8 +9,7 @@ import { buildTimeline, type ResumeEvent, type TimelineStep } from './timeline.j
 export type { Finding } from './findings.js';
 export type { ResumeEvent, StepOutcome, TimelineStep } from './timeline.js';
 
-/** What re-hashing an artefact file beside the journal found. `outside`: its path leaves the evidence dir. */
-export type ArtefactCheck = 'verified' | 'missing' | 'changed' | 'outside';
+export type { ArtefactCheck, ArtefactRow } from './evidence.js';
 
 export interface ReportInput {
   verification: Verification;
@@ -54,18 +54,7 @@ export interface ReportModel {
   steps: TimelineStep[];
   /** Each `drp resume` that continued this journal. */
   resumes: ResumeEvent[];
-  artefacts: {
-    seq: number;
-    name: string;
-    path: string;
-    size?: number;
-    sha256?: string;
-    time: string;
-    stepId?: string;
-    source?: string;
-    location?: string;
-    check: ArtefactCheck | 'not-checked';
-  }[];
+  artefacts: ArtefactRow[];
   evidenceBucket?: { bucket: string; prefix: string; stored: number };
   findings: Finding[];
   remaining: string[];
@@ -130,23 +119,6 @@ function clockOf(genesis: Entry | undefined, now: Date): ReportModel['clock'] {
   };
 }
 
-function artefactsOf(entries: Entry[], input: ReportInput, stepOf: Map<number, string>) {
-  return entries
-    .filter((e) => e.type === 'artefact')
-    .map((e) => ({
-      seq: e.seq,
-      name: str(e.name) ?? '?',
-      path: str(e.path) ?? '?',
-      size: num(e.size),
-      sha256: str(e.sha256),
-      time: e.time,
-      stepId: stepOf.get(e.seq),
-      source: describeValue(e.source),
-      location: describeValue(e.location),
-      check: input.artefactChecks.get(e.seq) ?? ('not-checked' as const),
-    }));
-}
-
 /** Journal entries (those that verified) to a plain model both renderers draw from. Pure. */
 export function buildReportModel(input: ReportInput): ReportModel {
   const { verification: v, now } = input;
@@ -156,7 +128,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const rehearsal = genesis?.dryRun === true || seal?.outcome === 'dry-run';
   const outcome = str(seal?.outcome) ?? (v.sealed ? 'sealed' : 'not sealed');
   const { steps, resumes, artefactSteps } = buildTimeline(entries);
-  const artefacts = artefactsOf(entries, input, artefactSteps);
+  const artefacts = artefactRows(entries, steps, artefactSteps, input.artefactChecks);
   const clock = clockOf(genesis, now);
   const incident = incidentOf(genesis ?? {});
   const { findings, remaining } = buildFindings(steps, {

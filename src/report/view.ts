@@ -168,11 +168,15 @@ export function timelineCells(s: TimelineStep): string[] {
   ];
 }
 
-/** The line under the evidence bucket's name and prefix. */
+/** The lines under the evidence bucket's name and prefix. */
 export function bucketNote(m: ReportModel): string {
   if (m.rehearsal) return `${REHEARSAL}: nothing was uploaded.`;
   const n = m.artefacts.length;
-  return n ? `${m.evidenceBucket?.stored ?? 0} of ${n} artefact entries record a location under it.` : '';
+  const stored = n
+    ? `${m.evidenceBucket?.stored ?? 0} of ${n} artefact entries record a location under it. `
+    : '';
+  // Issue 5 anchors the journal after its seal, so the journal cannot say so itself.
+  return `${stored}A copy of the journal anchored after its seal is checked with drp verify --anchor ${m.evidenceBucket?.prefix ?? ''}`;
 }
 
 export const sizeText = (size: number | undefined) => (size === undefined ? '-' : formatBytes(size));

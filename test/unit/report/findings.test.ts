@@ -76,12 +76,30 @@ describe('report findings and what remains to do', () => {
   });
 
   it('reports scan counts from a rekognition-scan result, and the flagged objects as a to-do', async () => {
+    const ref = (path: string) => ({ name: path, path, size: 812, sha256: 'f'.repeat(64) });
     const m = await modelOfRun({
       steps: [
         {
           id: 'scan',
           type: 'rekognition-scan',
-          data: { scanned: 340, skipped: 25, findings: 12, byLabel: { Deepfake: 10, 'Explicit Nudity': 2 } },
+          // The shape issue 6's rekognition-scan journals.
+          data: {
+            bucket: 'product-media-prod',
+            scanned: 340,
+            calls: 340,
+            withFindings: 12,
+            byLabel: { Deepfake: 10, 'Explicit Nudity': 2 },
+            top: [
+              { key: 'ads/a.png', versionId: 'v1', label: 'Deepfake', confidence: 99.1 },
+              { key: 'ads/b.png', versionId: 'v2', label: 'Deepfake', confidence: 98 },
+              { key: 'ads/c.png', versionId: 'v3', label: 'Deepfake', confidence: 97 },
+              { key: 'ads/d.png', versionId: 'v4', label: 'Explicit Nudity', confidence: 96 },
+            ],
+            rejected: {},
+            skipped: { 'not JPEG or PNG': 25 },
+            findings: ref('artefacts/scan-findings.jsonl'),
+            skippedList: ref('artefacts/scan-skipped.jsonl'),
+          },
         },
       ],
     });
@@ -89,10 +107,19 @@ describe('report findings and what remains to do', () => {
       {
         kind: 'scan',
         stepId: 'scan',
-        text: 'synthetic-media scan: scanned 340; skipped 25; findings 12; byLabel: Deepfake 10, Explicit Nudity 2',
+        text:
+          'synthetic-media scan: 340 image(s) scanned; 12 with findings; by label: Deepfake 10, Explicit Nudity 2; ' +
+          'not scanned: not JPEG or PNG 25; top: ads/a.png (Deepfake 99.1%), ads/b.png (Deepfake 98%), ' +
+          'ads/c.png (Deepfake 97%), +1 more; findings file artefacts/scan-findings.jsonl',
       },
     ]);
     expect(m.remaining[0]).toBe('scan: review the 12 objects the scan flagged (its findings artefact).');
+  });
+
+  it('reads a scan that journals its findings as a plain count', async () => {
+    const m = await modelOfRun({ steps: [{ id: 'scan', type: 'rekognition-scan', data: { findings: 3 } }] });
+    expect(m.findings[0]!.text).toBe('synthetic-media scan: 3 with findings');
+    expect(m.remaining[0]).toMatch(/^scan: review the 3 objects/);
   });
 
   it('labels a dry-run journal a rehearsal: steps planned, nothing applied, no notification to-do', async () => {

@@ -145,4 +145,48 @@ describe('report model', () => {
       'artefact ../../etc/passwd (journal line 9): outside',
     ]);
   });
+
+  it("takes an artefact's evidence-bucket location from a later step's journaled uploads, for the same bytes only", async () => {
+    const content = '{"policy":null}\n';
+    const sha256 = createHash('sha256').update(content).digest('hex');
+    const bucket = 'drp-evidence-123456789012-eu-central-1';
+    const where = (name: string) => `s3://${bucket}/incidents/${INCIDENT}/bucket-state/${name}`;
+    const run = containedRun();
+    run.steps.push({
+      id: 'preserve-state',
+      type: 'preserve-bucket-state',
+      // The shape issue 5's preserve-bucket-state journals.
+      data: {
+        uploads: [
+          {
+            name: 'bucket-config.json',
+            path: 'artefacts/bucket-config.json',
+            size: 16,
+            sha256,
+            location: where('bucket-config.json'),
+            versionId: 'v7',
+          },
+          {
+            name: 'other',
+            path: 'artefacts/other.json',
+            size: 1,
+            sha256: '0'.repeat(64),
+            location: where('other.json'),
+          },
+        ],
+      },
+    });
+    const m = await modelOfRun(run);
+    expect(m.artefacts.map((a) => a.location)).toEqual([`${where('bucket-config.json')} (versionId v7)`]);
+    expect(m.evidenceBucket?.stored).toBe(1);
+
+    const tampered = containedRun();
+    tampered.steps.push({
+      id: 'preserve-state',
+      data: {
+        uploads: [{ path: 'artefacts/bucket-config.json', sha256: '1'.repeat(64), location: where('x') }],
+      },
+    });
+    expect((await modelOfRun(tampered)).artefacts[0]!.location).toBeUndefined();
+  });
 });
