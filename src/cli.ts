@@ -117,6 +117,15 @@ function action<A extends unknown[]>(
   };
 }
 
+interface ReportFlags {
+  format?: 'md' | 'html';
+  out?: string;
+  force?: boolean;
+  pubkey?: string;
+  tz: string;
+  now?: string;
+}
+
 interface RunFlags {
   dryRun?: boolean;
   yes?: boolean;
@@ -438,6 +447,35 @@ export function buildProgram(): Command {
           pubkey: opts.pubkey,
           artefacts: Boolean(opts.artefacts),
         }),
+      ),
+    );
+
+  program
+    .command('report')
+    .description(
+      'an incident report from a journal (verified first): markdown for the ticket, or one HTML file',
+    )
+    .argument('<journal>', 'path to journal.jsonl')
+    .addOption(
+      new Option('--format <format>', 'md or html (default: html when --out ends in .html)').choices([
+        'md',
+        'html',
+      ]),
+    )
+    .option('--out <file>', 'write the report to this file (never replaces one without --force)')
+    .option('--force', 'replace an existing --out file (never the journal or its artefacts)')
+    .option('--pubkey <pem>', 'the public key the journal must be signed with (else the key in its genesis)')
+    .option(
+      '--tz <zone>',
+      'IANA time zone for the notification clock, besides UTC (e.g. Europe/Berlin)',
+      'UTC',
+    )
+    .addOption(
+      new Option('--now <time>', 'report as of this ISO 8601 time (reproducible reports)').hideHelp(),
+    )
+    .action(
+      action(async (_env, _flags, journal: string, opts: ReportFlags) =>
+        (await import('./commands/report.js')).report(journal, opts),
       ),
     );
 

@@ -11,7 +11,7 @@ export interface VerifyOptions {
   artefacts: boolean;
 }
 
-function readInput(path: string, flag: string): Buffer {
+export function readInput(path: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {

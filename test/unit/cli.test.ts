@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrp, scratch } from '../support/drp.js';
+import { containedRun, writeRun } from '../support/report-journals.js';
 
 // These spawn the built binary but need no AWS: every case ends before the first call.
 const NO_AWS = 'http://127.0.0.1:9';
@@ -10,7 +11,17 @@ describe('drp CLI (no AWS)', () => {
   it('--help lists every command and exits 0', async () => {
     const out = await runDrp(['--help']);
     expect(out.code).toBe(0);
-    for (const c of ['validate', 'runbooks', 'plan', 'run', 'contain', 'permissions', 'keygen', 'verify'])
+    for (const c of [
+      'validate',
+      'runbooks',
+      'plan',
+      'run',
+      'contain',
+      'permissions',
+      'keygen',
+      'verify',
+      'report',
+    ])
       expect(out.stdout).toContain(c);
   });
 
@@ -89,5 +100,19 @@ describe('drp CLI (no AWS)', () => {
 
   it('verify of a missing file is exit 2', async () => {
     expect((await runDrp(['verify', '/nonexistent/journal.jsonl'])).code).toBe(2);
+  });
+
+  it('report: the built binary reports a generated journal as markdown, 0 when intact, 2 for a bad --format', async () => {
+    const { path } = await writeRun(containedRun());
+    const out = await runDrp(['report', path, '--tz', 'Europe/Berlin', '--now', '2026-11-25T05:00:00Z']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^# Incident report `INC-20261125-030000-ab12`/);
+    expect(out.stdout).toContain(
+      '| Notification deadline (+72 h) | 2026-11-28 02:40:00 UTC | 2026-11-28 03:40:00 UTC+01:00 |',
+    );
+    expect(out.stdout).toContain('**INTACT**');
+    const bad = await runDrp(['report', path, '--format', 'pdf']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format.*pdf.*md, html/);
   });
 });
