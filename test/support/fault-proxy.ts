@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { operationOf, type AwsOperation } from './aws-operation.js';
+
+/**
+ * An HTTP proxy in front of the emulator that fails requests the way AWS does: 503 SlowDown,
+ * 500 InternalError, 400 throttling, a reset connection, or a slow answer. Each error is
+ * well-formed for its protocol, so the SDK classifies it exactly as it would AWS's own (retryable
+ * throttling or transient), and drp's retries are what is tested, not the proxy's quirks.
+ *
+ * A fault is decided before the request is forwarded: a failed request never reaches the emulator,
+ * so "every version held exactly once" can be counted here from the requests that did.
+ */
+export type FaultKind = 'slowdown' | 'internal' | 'throttling' | 'reset' | 'delay';
+export const FAULT_KINDS: readonly FaultKind[] = ['slowdown', 'internal', 'throttling', 'reset', 'delay'];
+
+export interface FaultPlan {
+  /** Share of requests (0..1) that get one of `kinds` (a kind listed twice is drawn twice as often). */
+  rate: number;
+  /** Seed of the PRNG choosing which requests fail and how: the same seed, the same faults. */
+  seed: number;
+  kinds: readonly FaultKind[];
+  /** Every request of this operation ("S3.PutObjectLegalHold") fails with `failWith`. */
+  failOperation?: string;
+  failWith: Exclude<FaultKind, 'delay'>;
+  /** Requests of this operation wait until release(): a run that is reliably still going. */
+  holdOperation?: string;
+  /** Longest delay of a 'delay' fault. */
+  maxDelayMs: number;
+}
+
+export interface FaultStats {
+  requests: number;
+  faults: Record<FaultKind, number>;
+  /** Requests per operation name, faulted or not. */
+  operations: Map<string, number>;
+}
+
+export interface FaultProxy {
+  url: string;
+  stats: FaultStats;
+  /** Successful PutObjectLegalHold (status ON, 200 from the emulator) per `${key}\n${versionId}`. */
+  legalHolds: Map<string, number>;
+  /** A new plan and fresh counters (between scenarios). */
+  configure(plan: Partial<FaultPlan>): void;
+  /** Lets held requests (holdOperation) through, and every later one. */
+  release(): void;
+  close(): Promise<void>;
+}
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface ErrorShape {
+  status: number;
+  code: string;
+  message: string;
+  /** Query protocol: who is at fault. */
+  type: 'Sender' | 'Receiver';
+}
+
+const SHAPES: Record<Exclude<FaultKind, 'delay' | 'reset'>, Record<AwsOperation['protocol'], ErrorShape>> = {
+  slowdown: {
+    'rest-xml': {
+      status: 503,
+      code: 'SlowDown',
+      message: 'Please reduce your request rate.',
+      type: 'Receiver',
+    },
+    query: { status: 503, code: 'ServiceUnavailable', message: 'Service is unavailable', type: 'Receiver' },
+    json: {
+      status: 503,
+      code: 'ServiceUnavailableException',
+      message: 'Service unavailable',
+      type: 'Receiver',
+    },
+  },
+  internal: {
+    'rest-xml': {
+      status: 500,
+      code: 'InternalError',
+      message: 'We encountered an internal error. Please try again.',
+      type: 'Receiver',
+    },
+    query: { status: 500, code: 'InternalFailure', message: 'Internal failure', type: 'Receiver' },
+    json: { status: 500, code: 'ServiceException', message: 'Internal failure', type: 'Receiver' },
+  },
+  throttling: {
+    'rest-xml': { status: 400, code: 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' },
+    query: { status: 400, code: 'Throttling', message: 'Rate exceeded', type: 'Sender' },
+    json: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' },
+  },
+};
+
+function sendError(res: ServerResponse, req: IncomingMessage, op: AwsOperation, kind: keyof typeof SHAPES) {
+  const shape = SHAPES[kind][op.protocol];
+  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  if (op.protocol === 'json') {
+    res.writeHead(shape.status, {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': shape.code,
+    });
+    res.end(JSON.stringify({ __type: shape.code, message: shape.message }));
+    return;
+  }
+  if (op.protocol === 'query') {
+    res.writeHead(shape.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+    res.end(
+      `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${shape.type}</Type>` +
+        `<Code>${shape.code}</Code><Message>${shape.message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
+    return;
+  }
+  // S3 answers HEAD with a status and no body: a 400 there would be an unnamed BadRequest, which
+  // AWS never sends for throttling, so HEAD gets S3's 503 SlowDown.
+  if (req.method === 'HEAD') {
+    res.writeHead(503, { 'x-amz-request-id': requestId });
+    res.end();
+    return;
+  }
+  res.writeHead(shape.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${shape.code}</Code><Message>${shape.message}</Message>` +
+      `<RequestId>${requestId}</RequestId><HostId>${randomBytes(12).toString('base64')}</HostId></Error>`,
+  );
+}
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const emptyStats = (): FaultStats => ({
+  requests: 0,
+  faults: { slowdown: 0, internal: 0, throttling: 0, reset: 0, delay: 0 },
+  operations: new Map(),
+});
+
+export async function startFaultProxy(target: string, initial: Partial<FaultPlan> = {}): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  let plan: FaultPlan;
+  let random: () => number;
+  let gate: { promise: Promise<void>; open: () => void } | undefined;
+  const proxy = { stats: emptyStats(), legalHolds: new Map<string, number>() };
+
+  const configure = (next: Partial<FaultPlan>) => {
+    plan = { rate: 0, seed: 1, kinds: FAULT_KINDS, failWith: 'slowdown', maxDelayMs: 300, ...next };
+    random = seededRandom(plan.seed);
+    proxy.stats = emptyStats();
+    proxy.legalHolds = new Map();
+    let open = () => {};
+    const promise = new Promise<void>((resolve) => (open = resolve));
+    gate = plan.holdOperation ? { promise, open } : undefined;
+  };
+  configure(initial);
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, op: AwsOperation) => {
+    const out = request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: upstream.host },
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          const status = answer.statusCode ?? 502;
+          if (
+            op.name === 'S3.PutObjectLegalHold' &&
+            status === 200 &&
+            /<Status>ON<\/Status>/.test(body.toString())
+          ) {
+            const id = `${op.key}\n${op.versionId ?? 'null'}`;
+            proxy.legalHolds.set(id, (proxy.legalHolds.get(id) ?? 0) + 1);
+          }
+          res.writeHead(status, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      },
+    );
+    out.on('error', (err) => {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`fault proxy: emulator unreachable: ${err.message}`);
+    });
+    out.end(body);
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const body = await readBody(req);
+      const op = operationOf(
+        { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers },
+        body,
+      );
+      const { stats } = proxy;
+      stats.requests++;
+      stats.operations.set(op.name, (stats.operations.get(op.name) ?? 0) + 1);
+      if (gate && op.name === plan.holdOperation) await gate.promise;
+      const kind: FaultKind | undefined =
+        op.name === plan.failOperation
+          ? plan.failWith
+          : random() < plan.rate
+            ? plan.kinds[Math.floor(random() * plan.kinds.length)]
+            : undefined;
+      if (kind) stats.faults[kind]++;
+      if (kind === 'reset') return req.socket.destroy();
+      if (kind === 'delay') return setTimeout(() => forward(req, res, body, op), random() * plan.maxDelayMs);
+      if (kind) return sendError(res, req, op, kind);
+      forward(req, res, body, op);
+    })().catch((err: unknown) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end(`fault proxy: ${(err as Error).message}`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get stats() {
+      return proxy.stats;
+    },
+    get legalHolds() {
+      return proxy.legalHolds;
+    },
+    configure,
+    release: () => gate?.open(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        gate?.open();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
