@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
+import { acquireLock } from '../journal/lock.js';
 import { moveTornTail } from '../journal/torn.js';
 import { verifyJournal, type Verification } from '../journal/verify.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -94,6 +95,23 @@ export async function resume(
   opts: ResumeOptions,
   env: CommandEnv,
 ): Promise<CommandResult> {
+  readJournal(journalPath); // a journal that is not there is a usage error, before a lock is made beside it
+  // Locked before it is read: a journal another drp is still writing may end in a half-written
+  // line, which must not be verified, let alone moved aside, while that run goes on.
+  const release = acquireLock(journalPath);
+  try {
+    return await resumeLocked(journalPath, opts, env, release);
+  } finally {
+    release();
+  }
+}
+
+async function resumeLocked(
+  journalPath: string,
+  opts: ResumeOptions,
+  env: CommandEnv,
+  lock: () => void,
+): Promise<CommandResult> {
   const verification = verifyJournal(readJournal(journalPath));
   if (verification.ok)
     return {
@@ -154,7 +172,7 @@ export async function resume(
     };
   }
   const torn = moveTornTail(journalPath, env.now?.() ?? new Date());
-  const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now);
+  const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now, lock);
   try {
     await journal.append('resume', {
       previousEntries: verification.entries.length,

@@ -76,15 +76,20 @@ export class JournalWriter {
     }
   }
 
-  /** Continues an existing, verified, unsealed journal from its chain head (drp resume). */
+  /**
+   * Continues an existing, verified, unsealed journal from its chain head (drp resume). `heldLock`
+   * is the release of a lock the caller took before it read the journal (what it verified must be
+   * what is continued); without it the lock is taken here.
+   */
   static continue(
     dir: string,
     signer: Signer,
     head: ChainHead,
     now: () => Date = () => new Date(),
+    heldLock?: () => void,
   ): JournalWriter {
     const path = join(dir, JOURNAL_FILE);
-    const release = acquireLock(path);
+    const release = heldLock ?? acquireLock(path);
     try {
       const fd = openSync(path, 'a', 0o600);
       return new JournalWriter(dir, head.journalId, signer, fd, release, now, head);
