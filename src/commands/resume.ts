@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
-import { acquireLock } from '../journal/lock.js';
+import { acquireIncidentLock, acquireLock } from '../journal/lock.js';
 import { moveTornTail } from '../journal/torn.js';
 import { verifyJournal, type Verification } from '../journal/verify.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -10,7 +10,8 @@ import { changeCount, renderPlan } from '../output/render.js';
 import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { ParamValue } from '../runbook/schema.js';
-import { openSession } from '../runbook/session.js';
+import { openSession, type Session } from '../runbook/session.js';
+import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { countOutcomes, result } from './run.js';
 import { loadSigner, type SigningOptions } from './signing.js';
@@ -151,6 +152,27 @@ async function resumeLocked(
       `the journal's run was in account ${genesis.caller.accountId}; these credentials are for ${session.caller.accountId}`,
     );
   }
+  const releaseIncident = acquireIncidentLock(session.evidenceDir, session.incidentId);
+  try {
+    return await continueRun({ journalPath, verification, genesis, session, signer, lock }, opts, env);
+  } finally {
+    releaseIncident();
+  }
+}
+
+/** The journal checked and locked, the session open: plan what is left, ask, apply, seal. */
+interface Resumable {
+  journalPath: string;
+  verification: Verification;
+  genesis: Genesis;
+  session: Session;
+  signer: Signer;
+  /** The release of the journal lock taken before it was read. */
+  lock: () => void;
+}
+
+async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): Promise<CommandResult> {
+  const { journalPath, verification, genesis, session, signer, lock } = r;
   const done = finishedSteps(verification.entries);
   const remaining = session.steps.filter((s) => !done.has(s.id));
   const stoppedBy = session.steps.find(
