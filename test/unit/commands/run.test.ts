@@ -128,6 +128,14 @@ describe('drp run', () => {
     expect(result.text).toMatch(/CONTAINMENT INCOMPLETE/);
   });
 
+  it('refuses an --exempt-principal that is a role session ARN, naming the role ARN form to use', async () => {
+    const session = 'arn:aws:sts::123456789012:assumed-role/Responder/alice';
+    await expect(runRunbook(options({ exemptPrincipals: [session] }), testEnv().env)).rejects.toThrow(
+      /--exempt-principal arn:aws:sts::123456789012:assumed-role\/Responder\/alice: that is a role session ARN; aws:PrincipalArn carries the role itself/,
+    );
+    expect(sts.calls()).toHaveLength(0);
+  });
+
   it('refuses an --exempt-principal that is not a principal ARN', async () => {
     await expect(runRunbook(options({ exemptPrincipals: ['alice'] }), testEnv().env)).rejects.toThrow(
       /--exempt-principal alice: expected an/,
