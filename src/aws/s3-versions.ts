@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
+import { decodeKey, URL_ENCODING } from './s3-key-encoding.js';
 
 /** One entry of a ListObjectVersions page: an object version or a delete marker. */
 export interface VersionEntry {
@@ -53,12 +54,14 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
             Bucket: bucket,
             KeyMarker: keyMarker,
             VersionIdMarker: versionIdMarker,
+            EncodingType: URL_ENCODING,
           }),
         );
+        const key = (k: string | undefined) => decodeKey(k ?? '', page.EncodingType);
         const entries: VersionEntry[] = [];
         for (const v of page.Versions ?? []) {
           entries.push({
-            key: v.Key ?? '',
+            key: key(v.Key),
             versionId: v.VersionId ?? 'null',
             isDeleteMarker: false,
             isLatest: v.IsLatest ?? false,
@@ -70,7 +73,7 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
         }
         for (const m of page.DeleteMarkers ?? []) {
           entries.push({
-            key: m.Key ?? '',
+            key: key(m.Key),
             versionId: m.VersionId ?? 'null',
             isDeleteMarker: true,
             isLatest: m.IsLatest ?? false,
@@ -78,7 +81,8 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
           });
         }
         yield entries;
-        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        keyMarker =
+          page.IsTruncated && page.NextKeyMarker !== undefined ? key(page.NextKeyMarker) : undefined;
         versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
       } while (keyMarker !== undefined);
     },

@@ -1,4 +1,4 @@
-"""Start moto_server with two fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with three fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -11,12 +11,21 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    Condition blocks, so drp's Deny that exempts the responder through aws:PrincipalArn would lock
    the responder out of the emulator. In the tests every request comes from the responder, so
    statements with a condition are skipped: exactly what AWS does for the exempt principal.
+
+3. EncodingType=url on ListObjectVersions. XML cannot carry every character a key can hold (a
+   carriage return comes back as a line feed, and the key is then another key), so drp asks S3 to
+   URL-encode keys in listings, as S3 does when asked; moto ignores the parameter. Here the keys
+   and key markers of that listing are encoded, and EncodingType is returned, as S3 does.
 """
 
+import html
 import json
+import re
 import sys
+from urllib.parse import quote
 
 from moto.s3 import models as s3_models
+from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import InvalidBucketState
 
 
@@ -48,7 +57,22 @@ def get_permission(self, action, resource):
     return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
 
+_list_object_versions = s3_responses.S3Response.list_object_versions
+_ENCODED = re.compile(r"<(Key|KeyMarker|NextKeyMarker)>(.*?)</\1>", re.S)
+
+
+def list_object_versions(self):
+    status, headers, body = _list_object_versions(self)
+    if self.querystring.get("encoding-type", [None])[0] != "url":
+        return status, headers, body
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    text = _ENCODED.sub(lambda m: f"<{m[1]}>{quote(html.unescape(m[2]), safe='/')}</{m[1]}>", text)
+    text = text.replace("</Name>", "</Name><EncodingType>url</EncodingType>", 1)
+    return status, headers, text
+
+
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
+s3_responses.S3Response.list_object_versions = list_object_versions
 s3_models.FakeBucket.get_permission = get_permission
 
 if __name__ == "__main__":
