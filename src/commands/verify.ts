@@ -3,7 +3,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ArtefactRef } from '../journal/entry.js';
-import { verifyJournal, type Failure, type Verification } from '../journal/verify.js';
+import { isUsablePublicKey, verifyJournal, type Failure, type Verification } from '../journal/verify.js';
 import type { CommandResult } from './env.js';
 
 export interface VerifyOptions {
@@ -50,7 +50,7 @@ export async function checkArtefacts(
 export async function verify(journalPath: string, opts: VerifyOptions): Promise<CommandResult> {
   const bytes = readInput(journalPath, '<journal>');
   const pubkeyPem = opts.pubkey ? readInput(opts.pubkey, '--pubkey').toString('utf8') : undefined;
-  if (pubkeyPem && !pubkeyPem.includes('PUBLIC KEY'))
+  if (pubkeyPem && (!pubkeyPem.includes('PUBLIC KEY') || !isUsablePublicKey(pubkeyPem)))
     throw new UserError(`--pubkey ${opts.pubkey}: not a PEM public key`);
   const verification = verifyJournal(bytes, { pubkeyPem });
   let failure = verification.failure;
