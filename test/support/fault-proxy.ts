@@ -24,8 +24,12 @@ export interface FaultPlan {
   /** Every request of this operation ("S3.PutObjectLegalHold") fails with `failWith`. */
   failOperation?: string;
   failWith: Exclude<FaultKind, 'delay'>;
-  /** Requests of this operation wait until release(): a run that is reliably still going. */
+  /**
+   * Requests of this operation, from its `holdFrom`-th on (default the first), wait until
+   * release(): a run that is reliably still going, or stopped exactly there to be killed.
+   */
   holdOperation?: string;
+  holdFrom?: number;
   /** Longest delay of a 'delay' fault. */
   maxDelayMs: number;
 }
@@ -35,6 +39,10 @@ export interface FaultStats {
   faults: Record<FaultKind, number>;
   /** Requests per operation name, faulted or not. */
   operations: Map<string, number>;
+  /** Requests waiting at the hold (holdOperation) now. */
+  held: number;
+  /** Requests the proxy is still working on (held, delayed, or at the emulator), answered or not. */
+  busy: number;
 }
 
 export interface FaultProxy {
@@ -44,8 +52,11 @@ export interface FaultProxy {
   legalHolds: Map<string, number>;
   /** A new plan and fresh counters (between scenarios). */
   configure(plan: Partial<FaultPlan>): void;
-  /** Lets held requests (holdOperation) through, and every later one. */
-  release(): void;
+  /**
+   * Lets held requests (holdOperation) through, and every later one; with `forward: false` the
+   * held ones are dropped instead (their connection reset), as if they never left the client.
+   */
+  release(options?: { forward: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -148,13 +159,15 @@ const emptyStats = (): FaultStats => ({
   requests: 0,
   faults: { slowdown: 0, internal: 0, throttling: 0, reset: 0, delay: 0 },
   operations: new Map(),
+  held: 0,
+  busy: 0,
 });
 
 export async function startFaultProxy(target: string, initial: Partial<FaultPlan> = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   let plan: FaultPlan;
   let random: () => number;
-  let gate: { promise: Promise<void>; open: () => void } | undefined;
+  let gate: { promise: Promise<boolean>; open: (forward: boolean) => void } | undefined;
   const proxy = { stats: emptyStats(), legalHolds: new Map<string, number>() };
 
   const configure = (next: Partial<FaultPlan>) => {
@@ -162,47 +175,58 @@ export async function startFaultProxy(target: string, initial: Partial<FaultPlan
     random = seededRandom(plan.seed);
     proxy.stats = emptyStats();
     proxy.legalHolds = new Map();
-    let open = () => {};
-    const promise = new Promise<void>((resolve) => (open = resolve));
+    let open: (forward: boolean) => void = () => {};
+    const promise = new Promise<boolean>((resolve) => (open = resolve));
     gate = plan.holdOperation ? { promise, open } : undefined;
   };
   configure(initial);
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, op: AwsOperation) => {
-    const out = request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: upstream.host },
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (c: Buffer) => chunks.push(c));
-        answer.on('end', () => {
-          const status = answer.statusCode ?? 502;
-          if (
-            op.name === 'S3.PutObjectLegalHold' &&
-            status === 200 &&
-            /<Status>ON<\/Status>/.test(body.toString())
-          ) {
-            const id = `${op.key}\n${op.versionId ?? 'null'}`;
-            proxy.legalHolds.set(id, (proxy.legalHolds.get(id) ?? 0) + 1);
-          }
-          res.writeHead(status, answer.headers);
-          res.end(Buffer.concat(chunks));
-        });
-      },
-    );
-    out.on('error', (err) => {
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`fault proxy: emulator unreachable: ${err.message}`);
+  /** Sends the request on to the emulator; settles once the emulator has answered (or failed). */
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, op: AwsOperation) =>
+    new Promise<void>((settle) => {
+      const out = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: upstream.host },
+        },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            const status = answer.statusCode ?? 502;
+            if (
+              op.name === 'S3.PutObjectLegalHold' &&
+              status === 200 &&
+              /<Status>ON<\/Status>/.test(body.toString())
+            ) {
+              const id = `${op.key}\n${op.versionId ?? 'null'}`;
+              proxy.legalHolds.set(id, (proxy.legalHolds.get(id) ?? 0) + 1);
+            }
+            // The client may be gone (killed while its request was held): the emulator still acted.
+            if (!res.destroyed) {
+              res.writeHead(status, answer.headers);
+              res.end(Buffer.concat(chunks));
+            }
+            settle();
+          });
+        },
+      );
+      out.on('error', (err) => {
+        if (!res.destroyed) {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(`fault proxy: emulator unreachable: ${err.message}`);
+        }
+        settle();
+      });
+      out.end(body);
     });
-    out.end(body);
-  };
 
   const server = createServer((req, res) => {
+    const { stats: counted } = proxy;
+    counted.busy++;
     void (async () => {
       const body = await readBody(req);
       const op = operationOf(
@@ -212,7 +236,12 @@ export async function startFaultProxy(target: string, initial: Partial<FaultPlan
       const { stats } = proxy;
       stats.requests++;
       stats.operations.set(op.name, (stats.operations.get(op.name) ?? 0) + 1);
-      if (gate && op.name === plan.holdOperation) await gate.promise;
+      if (gate && op.name === plan.holdOperation && stats.operations.get(op.name)! >= (plan.holdFrom ?? 1)) {
+        stats.held++;
+        const forward = await gate.promise;
+        stats.held--;
+        if (!forward) return req.socket.destroy();
+      }
       const kind: FaultKind | undefined =
         op.name === plan.failOperation
           ? plan.failWith
@@ -221,13 +250,15 @@ export async function startFaultProxy(target: string, initial: Partial<FaultPlan
             : undefined;
       if (kind) stats.faults[kind]++;
       if (kind === 'reset') return req.socket.destroy();
-      if (kind === 'delay') return setTimeout(() => forward(req, res, body, op), random() * plan.maxDelayMs);
-      if (kind) return sendError(res, req, op, kind);
-      forward(req, res, body, op);
-    })().catch((err: unknown) => {
-      res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(`fault proxy: ${(err as Error).message}`);
-    });
+      if (kind === 'delay') await new Promise((resume) => setTimeout(resume, random() * plan.maxDelayMs));
+      if (kind && kind !== 'delay') return sendError(res, req, op, kind);
+      await forward(req, res, body, op);
+    })()
+      .catch((err: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`fault proxy: ${(err as Error).message}`);
+      })
+      .finally(() => counted.busy--);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -241,10 +272,10 @@ export async function startFaultProxy(target: string, initial: Partial<FaultPlan
       return proxy.legalHolds;
     },
     configure,
-    release: () => gate?.open(),
+    release: (options = { forward: true }) => gate?.open(options.forward),
     close: () =>
       new Promise<void>((resolve) => {
-        gate?.open();
+        gate?.open(false);
         server.closeAllConnections();
         server.close(() => resolve());
       }),
