@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DRP_BIN, drpEnv, runDrp, scratch, type DrpResult } from '../support/drp.js';
+import { hostileArgv, type ArgvRefs } from '../support/hostile-argv.js';
 import { billionLaughs, hostileText, mutatedRunbook } from '../support/hostile-runbooks.js';
 import { journalLines, sampleJournal, writeLines } from '../support/journal.js';
 
@@ -48,7 +49,7 @@ function expectNoCrash(out: DrpResult, argv: string[]) {
 }
 
 let work: string;
-let refs: { runbooks: string[]; journals: string[]; pubkeys: string[] };
+let refs: ArgvRefs;
 
 beforeAll(async () => {
   work = scratch('drp-hostile-cli-');
@@ -86,124 +87,9 @@ beforeAll(async () => {
   };
 });
 
-const INTERESTING = [
-  '',
-  '-',
-  '--',
-  '--yes',
-  '-h',
-  '../../../etc/passwd',
-  'a'.repeat(3000),
-  'media-prod',
-  'Media_Prod',
-  'xn--media',
-  '192.168.5.4',
-  'arn:aws:iam::123456789012:role/ops/Responder',
-  'arn:aws:sts::123456789012:assumed-role/Responder/alice',
-  'arn:aws:lambda:us-east-1:123456789012:function:resizer',
-  '123456789012',
-  'ou-ab12-34cd56ef',
-  '0',
-  '-1',
-  '513',
-  '99999999999999999999',
-  '1e3',
-  'NaN',
-  'true',
-  '2026-11-25T03:00:00Z',
-  'us-east-1',
-  '${{ params.bucket }}',
-  '$(id)',
-  '\u202egnp.exe',
-  'ünï 🎭',
-  'json',
-  'text',
-  'INC-2041',
-];
-const value = fc
-  .oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...INTERESTING) },
-    { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-    { weight: 1, arbitrary: fc.integer().map(String) },
-  )
-  .map((v) => v.replace(/\0/g, '')); // argv cannot carry NUL
-
-const RUN_FLAGS = [
-  '--exempt-principal',
-  '--concurrency',
-  '--evidence-dir',
-  '--evidence-bucket',
-  '--detected-at',
-  '--key',
-  '--kms-key-id',
-  '--operator',
-  '--bogus',
-];
-const COMMANDS: Record<
-  string,
-  { flags: string[]; switches: string[]; positional?: 'runbooks' | 'journals' }
-> = {
-  contain: {
-    flags: [
-      '--bucket',
-      '--bucket',
-      '--user',
-      '--role',
-      '--function',
-      '--api',
-      '--scp-target',
-      '--retention-days',
-      '--runbook',
-      ...RUN_FLAGS,
-    ],
-    switches: ['--dry-run', '--yes'],
-  },
-  run: {
-    flags: ['--param', '--param', ...RUN_FLAGS],
-    switches: ['--dry-run', '--yes'],
-    positional: 'runbooks',
-  },
-  validate: { flags: ['--bogus'], switches: [], positional: 'runbooks' },
-  verify: { flags: ['--pubkey'], switches: ['--artefacts'], positional: 'journals' },
-  resume: { flags: ['--concurrency', '--key', '--kms-key-id'], switches: ['--yes'], positional: 'journals' },
-};
-const GLOBAL_FLAGS = ['--region', '--profile', '--incident', '--output', '--log-level'];
-
-/** argv for drp: global flags, a command, its positional argument, its flags with hostile values. */
-const argvArb = fc
-  .record({
-    command: fc.constantFrom(...Object.keys(COMMANDS)),
-    globals: fc.array(fc.tuple(fc.constantFrom(...GLOBAL_FLAGS), value), { maxLength: 2 }),
-    positional: fc.oneof(fc.nat(), value),
-    flags: fc.array(fc.tuple(fc.nat(), value), { maxLength: 5 }),
-    switches: fc.array(fc.nat(), { maxLength: 2 }),
-    paramValue: value,
-  })
-  .map(({ command, globals, positional, flags, switches, paramValue }) => {
-    const spec = COMMANDS[command]!;
-    const argv = [...globals.flat(), command];
-    if (spec.positional)
-      argv.push(
-        typeof positional === 'number'
-          ? refs[spec.positional][positional % refs[spec.positional].length]!
-          : positional,
-      );
-    for (const [i, v] of flags) {
-      const flag = spec.flags[i % spec.flags.length]!;
-      const pubkey = refs.pubkeys[i % refs.pubkeys.length]!;
-      argv.push(
-        flag,
-        flag === '--param' ? `bucket=${paramValue}` : flag === '--pubkey' && i % 2 ? pubkey : v,
-      );
-    }
-    for (const i of switches) if (spec.switches.length) argv.push(spec.switches[i % spec.switches.length]!);
-    return argv;
-  });
-
 describe('hostile command lines: never a crash, a clear exit 0 or 2 (1 only as documented)', () => {
   it('contain, run, validate, verify and resume with random flags and values', async () => {
-    const cases = fc.sample(argvArb, { seed: 20261125, numRuns: 36 });
+    const cases = fc.sample(hostileArgv(refs), { seed: 20261125, numRuns: 36 });
     const limit = pLimit(2);
     // Every case runs and every failure is reported, not only the first.
     const failures = (

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendError } from './aws-errors.js';
 import { operationOf, type AwsOperation } from './aws-operation.js';
 
 /**
@@ -70,81 +70,6 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-interface ErrorShape {
-  status: number;
-  code: string;
-  message: string;
-  /** Query protocol: who is at fault. */
-  type: 'Sender' | 'Receiver';
-}
-
-const SHAPES: Record<Exclude<FaultKind, 'delay' | 'reset'>, Record<AwsOperation['protocol'], ErrorShape>> = {
-  slowdown: {
-    'rest-xml': {
-      status: 503,
-      code: 'SlowDown',
-      message: 'Please reduce your request rate.',
-      type: 'Receiver',
-    },
-    query: { status: 503, code: 'ServiceUnavailable', message: 'Service is unavailable', type: 'Receiver' },
-    json: {
-      status: 503,
-      code: 'ServiceUnavailableException',
-      message: 'Service unavailable',
-      type: 'Receiver',
-    },
-  },
-  internal: {
-    'rest-xml': {
-      status: 500,
-      code: 'InternalError',
-      message: 'We encountered an internal error. Please try again.',
-      type: 'Receiver',
-    },
-    query: { status: 500, code: 'InternalFailure', message: 'Internal failure', type: 'Receiver' },
-    json: { status: 500, code: 'ServiceException', message: 'Internal failure', type: 'Receiver' },
-  },
-  throttling: {
-    'rest-xml': { status: 400, code: 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' },
-    query: { status: 400, code: 'Throttling', message: 'Rate exceeded', type: 'Sender' },
-    json: { status: 400, code: 'ThrottlingException', message: 'Rate exceeded', type: 'Sender' },
-  },
-};
-
-function sendError(res: ServerResponse, req: IncomingMessage, op: AwsOperation, kind: keyof typeof SHAPES) {
-  const shape = SHAPES[kind][op.protocol];
-  const requestId = randomBytes(8).toString('hex').toUpperCase();
-  if (op.protocol === 'json') {
-    res.writeHead(shape.status, {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amzn-requestid': requestId,
-      'x-amzn-errortype': shape.code,
-    });
-    res.end(JSON.stringify({ __type: shape.code, message: shape.message }));
-    return;
-  }
-  if (op.protocol === 'query') {
-    res.writeHead(shape.status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-    res.end(
-      `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${shape.type}</Type>` +
-        `<Code>${shape.code}</Code><Message>${shape.message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    );
-    return;
-  }
-  // S3 answers HEAD with a status and no body: a 400 there would be an unnamed BadRequest, which
-  // AWS never sends for throttling, so HEAD gets S3's 503 SlowDown.
-  if (req.method === 'HEAD') {
-    res.writeHead(503, { 'x-amz-request-id': requestId });
-    res.end();
-    return;
-  }
-  res.writeHead(shape.status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
-  res.end(
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${shape.code}</Code><Message>${shape.message}</Message>` +
-      `<RequestId>${requestId}</RequestId><HostId>${randomBytes(12).toString('base64')}</HostId></Error>`,
-  );
 }
 
 const readBody = (req: IncomingMessage) =>
