@@ -1,3 +1,4 @@
+import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
 import type { S3Port } from './s3.js';
@@ -11,6 +12,7 @@ import type { S3Port } from './s3.js';
 export interface AwsPorts {
   s3: S3Port;
   iam: IamPort;
+  cloudtrail: CloudTrailPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -26,12 +28,17 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./iam.js');
     return m.createIamPort(m.createIamClient(settings, readOnly));
   },
+  cloudtrail: async (settings, readOnly) => {
+    const m = await import('./cloudtrail.js');
+    return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
 const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   s3: 's3',
   iam: 'iam',
+  cloudtrail: 'cloudtrail',
 };
 
 export function servicesOf(permissions: Iterable<string>): Set<ServiceName> {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
 import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
+import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -21,6 +22,19 @@ export interface S3Port {
   /** undefined: no Block Public Access configuration is set on the bucket. */
   getPublicAccessBlock(bucket: string): Promise<PublicAccessBlock | undefined>;
   putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
+
+  // ---- evidence preservation (issue 5): the methods of EvidencePort, in src/aws/s3-evidence.ts ----
+  createEvidenceBucket: EvidencePort['createEvidenceBucket'];
+  getEvidenceBucketLock: EvidencePort['getEvidenceBucketLock'];
+  putEvidenceBucketEncryption: EvidencePort['putEvidenceBucketEncryption'];
+  putEvidenceBucketRetention: EvidencePort['putEvidenceBucketRetention'];
+  putEvidenceObject: EvidencePort['putEvidenceObject'];
+  copyEvidenceObject: EvidencePort['copyEvidenceObject'];
+  headEvidenceObject: EvidencePort['headEvidenceObject'];
+  getEvidenceObject: EvidencePort['getEvidenceObject'];
+  listObjectsUnder: EvidencePort['listObjectsUnder'];
+  listPrefixesUnder: EvidencePort['listPrefixesUnder'];
+  getAccessLogging: EvidencePort['getAccessLogging'];
 }
 
 export function createS3Client(settings: AwsSettings, readOnly: boolean): S3Client {
@@ -66,5 +80,8 @@ export function createS3Port(client: S3Client): S3Port {
         ),
       );
     },
+
+    // ---- evidence preservation (issue 5) ----
+    ...createEvidencePort(client),
   };
 }

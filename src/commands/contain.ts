@@ -10,11 +10,24 @@ export const DEFAULT_CONTAIN_RUNBOOK = 'deepfake-s3-leak';
 export interface ContainFlags {
   bucket: string;
   runbook?: string;
+  since?: string;
+  evidenceRetentionDays?: number;
+  evidenceLockMode?: string;
 }
 
 /** Runbook param <- contain flag. A flag whose param the runbook does not declare is an error, not ignored. */
 const PARAM_OF_FLAG: { flag: string; param: string; values: (f: ContainFlags) => (string | undefined)[] }[] =
-  [{ flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] }];
+  [
+    { flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] },
+    // Evidence preservation (issue 5).
+    { flag: '--since', param: 'since', values: (f) => [f.since] },
+    {
+      flag: '--evidence-retention-days',
+      param: 'evidenceRetentionDays',
+      values: (f) => [f.evidenceRetentionDays?.toString()],
+    },
+    { flag: '--evidence-lock-mode', param: 'evidenceLockMode', values: (f) => [f.evidenceLockMode] },
+  ];
 
 export function containParams(
   flags: ContainFlags,

@@ -9,6 +9,7 @@ import type { GivenParam } from '../runbook/params.js';
 import { openSession, type Session } from '../runbook/session.js';
 import { PrincipalArn } from '../steps/names.js';
 import { VERSION } from '../version.js';
+import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
@@ -148,7 +149,18 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   } finally {
     journal.close();
   }
-  return result(report, journal.path, session, opts);
+  const summary = result(report, journal.path, session, opts);
+  if (!wantsAnchor(opts.dryRun, session.steps)) return summary;
+  const anchor = await anchorSealedRun({
+    report,
+    journal,
+    signer,
+    incidentId: session.incidentId,
+    evidenceBucket: session.evidenceBucket,
+    aws: { ...env.aws, region: session.region, concurrency: opts.concurrency },
+    log: env.log,
+  });
+  return withAnchor(summary, anchor, journal.path);
 }
 
 function countOutcomes(report: RunReport): Record<string, number> {

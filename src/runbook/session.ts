@@ -171,4 +171,4 @@ export async function openSession(
 const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');
 };
-const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse };
+const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse, list: refuse };

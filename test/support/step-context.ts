@@ -1,7 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createS3Port } from '../../src/aws/s3.js';
 import { createIamPort } from '../../src/aws/iam.js';
+import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef } from '../../src/journal/entry.js';
@@ -19,6 +21,10 @@ export function testPorts(readOnly = false): AwsPorts {
   return {
     s3: createS3Port(instrument(new S3Client(clientConfig), readOnly)),
     iam: createIamPort(instrument(new IAMClient(clientConfig), readOnly)),
+    // No pacing of LookupEvents in unit tests: the mock is not throttled.
+    cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
+      lookupIntervalMs: 0,
+    }),
   };
 }
 
@@ -63,6 +69,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
           close: async () => write(name, content),
         };
       },
+      list: () => artefacts.map((a) => ({ ...a, file: `/nonexistent/${a.path}` })),
     },
     settings: {
       concurrency: 4,
