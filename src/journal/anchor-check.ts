@@ -108,14 +108,13 @@ export async function checkAnchor(
     problems.push(`the anchored ${JOURNAL_FILE} does not match the SHA-256 its signed head records`);
   const difference = anchored && describeDifference(local.bytes, anchored);
   if (difference) problems.push(difference);
+  // A byte difference already says what matters (cut short, or edited at a line); else compare the chain.
   const localEntries = local.verification.entries.length;
-  if (difference) {
-    // Said above, in the words that matter: cut short, or edited at a line.
-  } else if (localEntries !== head.entries)
+  if (!difference && localEntries !== head.entries)
     problems.push(
       `the anchored head records ${head.entries} entries, the local journal verifies ${localEntries}`,
     );
-  else if (local.verification.head?.prev !== head.head)
+  else if (!difference && local.verification.head?.prev !== head.head)
     problems.push(
       `the local chain ends at ${local.verification.head?.prev ?? '(nothing)'}, the anchored head at ${head.head}`,
     );

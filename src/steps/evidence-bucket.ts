@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Call } from '../aws/call.js';
-import type { BucketLock, LockMode } from '../aws/s3-evidence.js';
+import type { BucketLock } from '../aws/s3-evidence.js';
 import type { PublicAccessBlock } from '../aws/s3.js';
 import { defineStep, StepFailure, type Change } from './define.js';
 import { s3Uri } from './evidence/layout.js';
@@ -129,15 +129,16 @@ export default defineStep({
         p.kmsKeyId ? `SSE-KMS ${p.kmsKeyId}` : 'SSE-S3',
       );
       record(
-        await s3.putEvidenceBucketRetention(bucket, p.lockMode as LockMode, p.retentionDays),
+        await s3.putEvidenceBucketRetention(bucket, p.lockMode, p.retentionDays),
         'put-object-lock-configuration',
         `default retention ${p.lockMode} ${p.retentionDays} days`,
       );
     } catch (err) {
       throw new StepFailure({ changes: done, requestIds: requestIds() }, { cause: err });
     }
+    // Every call succeeded: the plan's one line says it all; the calls are in the request ids.
     return {
-      changes: done,
+      changes: plan.changes,
       requestIds: requestIds(),
       data: { bucket, retentionDays: p.retentionDays, lockMode: p.lockMode },
     };
