@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -13,71 +12,24 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
+import type {
+  AccessLogging,
+  BucketLock,
+  CopiedObject,
+  CopySource,
+  EvidenceObjectBody,
+  ListedObject,
+  LockMode,
+  ObjectHead,
+  StoredObject,
+} from './s3-evidence-types.js';
+
+export type * from './s3-evidence-types.js';
 
 /**
  * The S3 calls of evidence preservation (issue 5), kept apart from the containment calls of
  * src/aws/s3.ts so both can grow without touching each other; S3Port exposes them all.
  */
-
-export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
-
-export interface BucketLock {
-  enabled: boolean;
-  /** The default retention new objects get, when one is set. */
-  defaultRetention?: { mode: LockMode; days?: number; years?: number };
-}
-
-/** Where a stored evidence object is: what the journal records for it. */
-export interface StoredObject extends Call {
-  versionId?: string;
-  /** Base64 SHA-256 S3 computed over the stored bytes. */
-  checksumSHA256?: string;
-  etag?: string;
-}
-
-export interface CopiedObject extends StoredObject {
-  /** The source version S3 copied (x-amz-copy-source-version-id), when the source is versioned. */
-  sourceVersionId?: string;
-}
-
-export interface ObjectHead {
-  size: number;
-  etag?: string;
-  versionId?: string;
-  checksumSHA256?: string;
-  legalHold?: string;
-}
-
-export interface ListedObject {
-  key: string;
-  size: number;
-  etag?: string;
-  lastModified?: Date;
-}
-
-export interface AccessLogging {
-  targetBucket: string;
-  targetPrefix: string;
-  /** simple: <prefix>YYYY-mm-DD-HH-MM-SS-x; partitioned: <prefix><acct>/<region>/<bucket>/YYYY/MM/DD/... */
-  layout: 'simple' | 'partitioned';
-}
-
-export interface EvidenceObjectBody {
-  body: string | Buffer | Readable;
-  /** Required for a stream body. */
-  contentLength?: number;
-  /** Hex SHA-256 the caller already knows: S3 then refuses bytes that do not match it. */
-  sha256?: string;
-  contentType?: string;
-}
-
-export interface CopySource {
-  bucket: string;
-  key: string;
-  versionId?: string;
-  /** The ETag the listing showed: S3 refuses the copy (412) if the source changed since. */
-  etag?: string;
-}
 
 export interface EvidencePort {
   /** CreateBucket with Object Lock (which also turns versioning on, for good). */
@@ -127,15 +79,7 @@ export function createEvidencePort(client: S3Client): EvidencePort {
         const r = c.Rule?.DefaultRetention;
         return {
           enabled: c.ObjectLockEnabled === 'Enabled',
-          ...(r?.Mode
-            ? {
-                defaultRetention: {
-                  mode: r.Mode,
-                  ...(r.Days ? { days: r.Days } : {}),
-                  ...(r.Years ? { years: r.Years } : {}),
-                },
-              }
-            : {}),
+          defaultRetention: r?.Mode ? { mode: r.Mode, days: r.Days, years: r.Years } : undefined,
         };
       } catch (err) {
         if (isNotFound(err, 'ObjectLockConfigurationNotFoundError')) return undefined;
@@ -183,18 +127,18 @@ export function createEvidencePort(client: S3Client): EvidencePort {
           Bucket: bucket,
           Key: key,
           Body: object.body,
-          ...(object.contentLength !== undefined ? { ContentLength: object.contentLength } : {}),
-          ...(object.contentType ? { ContentType: object.contentType } : {}),
+          ContentLength: object.contentLength,
+          ContentType: object.contentType,
           ChecksumAlgorithm: 'SHA256',
-          ...(object.sha256 ? { ChecksumSHA256: base64OfHex(object.sha256) } : {}),
+          ChecksumSHA256: object.sha256 && base64OfHex(object.sha256),
           ObjectLockLegalHoldStatus: 'ON',
         }),
       );
       return {
         ...callOf(out),
-        ...(out.VersionId ? { versionId: out.VersionId } : {}),
-        ...(out.ChecksumSHA256 ? { checksumSHA256: out.ChecksumSHA256 } : {}),
-        ...(out.ETag ? { etag: out.ETag } : {}),
+        versionId: out.VersionId,
+        checksumSHA256: out.ChecksumSHA256,
+        etag: out.ETag,
       };
     },
 
@@ -205,7 +149,7 @@ export function createEvidencePort(client: S3Client): EvidencePort {
           Bucket: bucket,
           Key: key,
           CopySource: source.versionId ? `${path}?versionId=${encodeURIComponent(source.versionId)}` : path,
-          ...(source.etag ? { CopySourceIfMatch: source.etag } : {}),
+          CopySourceIfMatch: source.etag,
           ChecksumAlgorithm: 'SHA256',
           ObjectLockLegalHoldStatus: 'ON',
         }),
@@ -213,10 +157,10 @@ export function createEvidencePort(client: S3Client): EvidencePort {
       const result = out.CopyObjectResult;
       return {
         ...callOf(out),
-        ...(out.VersionId ? { versionId: out.VersionId } : {}),
-        ...(out.CopySourceVersionId ? { sourceVersionId: out.CopySourceVersionId } : {}),
-        ...(result?.ChecksumSHA256 ? { checksumSHA256: result.ChecksumSHA256 } : {}),
-        ...(result?.ETag ? { etag: result.ETag } : {}),
+        versionId: out.VersionId,
+        sourceVersionId: out.CopySourceVersionId,
+        checksumSHA256: result?.ChecksumSHA256,
+        etag: result?.ETag,
       };
     },
 
@@ -226,16 +170,16 @@ export function createEvidencePort(client: S3Client): EvidencePort {
           new HeadObjectCommand({
             Bucket: bucket,
             Key: key,
-            ...(versionId ? { VersionId: versionId } : {}),
+            VersionId: versionId,
             ChecksumMode: 'ENABLED',
           }),
         );
         return {
           size: out.ContentLength ?? 0,
-          ...(out.ETag ? { etag: out.ETag } : {}),
-          ...(out.VersionId ? { versionId: out.VersionId } : {}),
-          ...(out.ChecksumSHA256 ? { checksumSHA256: out.ChecksumSHA256 } : {}),
-          ...(out.ObjectLockLegalHoldStatus ? { legalHold: out.ObjectLockLegalHoldStatus } : {}),
+          etag: out.ETag,
+          versionId: out.VersionId,
+          checksumSHA256: out.ChecksumSHA256,
+          legalHold: out.ObjectLockLegalHoldStatus,
         };
       } catch (err) {
         if (isNotFound(err, 'NotFound', 'NoSuchKey', 'NoSuchVersion')) return undefined;
@@ -258,8 +202,8 @@ export function createEvidencePort(client: S3Client): EvidencePort {
         yield (page.Contents ?? []).map((o) => ({
           key: o.Key ?? '',
           size: o.Size ?? 0,
-          ...(o.ETag ? { etag: o.ETag } : {}),
-          ...(o.LastModified ? { lastModified: o.LastModified } : {}),
+          etag: o.ETag,
+          lastModified: o.LastModified,
         }));
       }
     },

@@ -51,6 +51,9 @@ export default defineStep({
     's3:PutBucketVersioning',
     's3:PutBucketPublicAccessBlock',
     's3:PutEncryptionConfiguration',
+    // After the seal, the run anchors its journal in this bucket (src/commands/anchor.ts).
+    's3:PutObject',
+    's3:PutObjectLegalHold',
   ],
   example: { retentionDays: 365, lockMode: 'GOVERNANCE' },
 

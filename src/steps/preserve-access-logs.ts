@@ -49,6 +49,8 @@ export default defineStep({
     's3:PutObject',
     's3:PutObjectLegalHold',
     's3:GetObjectLegalHold',
+    // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be copied.
+    'kms:Decrypt',
   ],
   example: { bucket: 'product-media-prod', since: '7d' },
 
