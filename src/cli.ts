@@ -9,7 +9,7 @@ import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
 import { parseParamFlags } from './runbook/params.js';
-import { isSince, SINCE_HELP } from './steps/evidence/since.js';
+import { isSince, SINCE_HELP } from './steps/preservation/since.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

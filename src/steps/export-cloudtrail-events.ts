@@ -3,7 +3,7 @@ import { OperationNotAvailable, type LookupAttribute } from '../aws/cloudtrail.j
 import { describeError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
-import { describeWindow, Since, windowOf, type Window } from './evidence/window.js';
+import { describeWindow, Since, windowOf, type Window } from './preservation/window.js';
 import { BucketName, IamName } from './names.js';
 
 interface Lookup {

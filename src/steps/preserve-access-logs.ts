@@ -3,15 +3,15 @@ import type { AccessLogging } from '../aws/s3-evidence.js';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep } from './define.js';
-import { accessLogFileTime } from './evidence/layout.js';
+import { accessLogFileTime } from './preservation/layout.js';
 import {
   copyChange,
   copyLogs,
   countPending,
   type LogSource,
   type PendingCount,
-} from './evidence/log-copy.js';
-import { daysOf, describeWindow, Since, windowOf, type Window } from './evidence/window.js';
+} from './preservation/log-copy.js';
+import { daysOf, describeWindow, Since, windowOf, type Window } from './preservation/window.js';
 import { BucketName } from './names.js';
 
 export interface Observed {
