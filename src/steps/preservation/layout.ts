@@ -15,7 +15,7 @@ export const copyKey = (
   key: string,
 ) => `${incidentPrefix(incidentId)}${kind}/${bucket}/${key}`;
 
-export const s3Uri = (bucket: string, key = '') => `s3://${bucket}/${key}`;
+export const s3Uri = (bucket: string, key = '') => (key ? `s3://${bucket}/${key}` : `s3://${bucket}`);
 
 /** "20261124T1015Z" or "20261124T101500Z" in a CloudTrail log or digest file name. */
 const CLOUDTRAIL_TIME = /_(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)?Z[_.]/;

@@ -38,7 +38,7 @@ describe('evidence-bucket', () => {
       changes: [
         {
           action: 'create-evidence-bucket',
-          target: `s3://${BUCKET}/`,
+          target: `s3://${BUCKET}`,
           detail:
             'in us-east-1: Object Lock with default retention GOVERNANCE 365 days, versioning, Block Public Access, SSE-S3',
         },
