@@ -10,6 +10,7 @@ import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
 import { parseParamFlags } from './runbook/params.js';
+import { isSince, SINCE_HELP } from './steps/preservation/since.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -42,6 +43,44 @@ function positiveInt(name: string, max: number) {
     return n;
   };
 }
+
+function sinceValue(value: string): string {
+  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
+  return value;
+}
+
+/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
+function withEvidenceFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--since <when>',
+      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+      sinceValue,
+    )
+    .option(
+      '--evidence-retention-days <n>',
+      'default retention of an evidence bucket drp creates (runbook default 365)',
+      positiveInt('--evidence-retention-days', 36500),
+    )
+    .addOption(
+      new Option(
+        '--evidence-lock-mode <mode>',
+        'Object Lock mode of that retention (runbook default GOVERNANCE)',
+      ).choices(['GOVERNANCE', 'COMPLIANCE']),
+    );
+}
+
+interface EvidenceFlags {
+  since?: string;
+  evidenceRetentionDays?: number;
+  evidenceLockMode?: string;
+}
+
+const evidenceFlags = (f: EvidenceFlags) => ({
+  since: f.since,
+  evidenceRetentionDays: f.evidenceRetentionDays,
+  evidenceLockMode: f.evidenceLockMode,
+});
 
 function commandEnv(flags: GlobalFlags): CommandEnv {
   const json = flags.output === 'json';
@@ -296,29 +335,31 @@ export function buildProgram(): Command {
     ),
   );
 
-  withRunFlags(
-    program
-      .command('contain')
-      .description(
-        'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
-      )
-      .requiredOption('--bucket <name>', 'the leaked bucket')
-      .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
-      .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
-      .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
-      .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
-      .option(
-        '--scp-target <id>',
-        "account, OU or root id the SCP is attached to (default: the caller's account)",
-      )
-      .option(
-        '--retention-days <n>',
-        'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
-        positiveInt('--retention-days', 36500),
-      )
-      .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('contain')
+        .description(
+          'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
+        .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
+        .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
+        .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
+        .option(
+          '--scp-target <id>',
+          "account, OU or root id the SCP is attached to (default: the caller's account)",
+        )
+        .option(
+          '--retention-days <n>',
+          'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+          positiveInt('--retention-days', 36500),
+        )
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
   ).action(
-    action(async (env, _flags, opts: RunFlags & ContainCliFlags) =>
+    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainCliFlags) =>
       (await import('./commands/contain.js')).contain(
         {
           bucket: opts.bucket,
@@ -329,6 +370,7 @@ export function buildProgram(): Command {
           apis: opts.api,
           scpTarget: opts.scpTarget,
           retentionDays: opts.retentionDays,
+          ...evidenceFlags(opts),
         },
         runOptions(opts),
         env,
@@ -411,6 +453,40 @@ export function buildProgram(): Command {
       ),
     );
 
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('preserve')
+        .description(
+          'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
+        .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
+  ).action(
+    action(
+      async (
+        env,
+        _flags,
+        opts: RunFlags &
+          EvidenceFlags & { bucket: string; user?: string[]; role?: string[]; runbook?: string },
+      ) =>
+        (await import('./commands/preserve.js')).preserve(
+          {
+            bucket: opts.bucket,
+            runbook: opts.runbook,
+            users: opts.user,
+            roles: opts.role,
+            ...evidenceFlags(opts),
+          },
+          runOptions(opts),
+          env,
+        ),
+    ),
+  );
+
   program
     .command('permissions')
 
@@ -441,12 +517,23 @@ export function buildProgram(): Command {
       'the public key it must be signed with (else the key in its genesis, with a warning)',
     )
     .option('--artefacts', 're-hash every artefact file the journal names')
+    .option(
+      '--anchor <s3-uri>',
+      'compare with the copy anchored in the evidence bucket: s3://BUCKET/incidents/INCIDENT-ID/',
+    )
     .action(
-      action(async (_env, _flags, journal: string, opts: { pubkey?: string; artefacts?: boolean }) =>
-        (await import('./commands/verify.js')).verify(journal, {
-          pubkey: opts.pubkey,
-          artefacts: Boolean(opts.artefacts),
-        }),
+      action(
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: { pubkey?: string; artefacts?: boolean; anchor?: string },
+        ) =>
+          (await import('./commands/verify.js')).verify(
+            journal,
+            { pubkey: opts.pubkey, artefacts: Boolean(opts.artefacts), anchor: opts.anchor },
+            env.aws,
+          ),
       ),
     );
 

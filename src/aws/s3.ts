@@ -10,6 +10,7 @@ import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } fro
 import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
 import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
 import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
+import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -18,7 +19,7 @@ export interface PublicAccessBlock {
   RestrictPublicBuckets: boolean;
 }
 
-export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPort {
+export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPort, EvidencePort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
@@ -73,5 +74,7 @@ export function createS3Port(client: S3Client): S3Port {
         ),
       );
     },
+
+    ...createEvidencePort(client),
   };
 }

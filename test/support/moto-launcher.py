@@ -17,7 +17,8 @@ import json
 import sys
 
 from moto.s3 import models as s3_models
-from moto.s3.exceptions import InvalidBucketState
+from moto.s3 import responses as s3_responses
+from moto.s3.exceptions import InvalidBucketState, LockNotEnabled
 
 
 def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
@@ -48,8 +49,28 @@ def get_permission(self, action, resource):
     return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
 
+def copy_without_body_checksum(original):
+    def _key_response_put(self, query, key_name):
+        is_copy = "x-amz-copy-source" in self.headers and not query.get("uploadId")
+        if not is_copy or any(q in query for q in ("retention", "legal-hold", "acl", "tagging")):
+            return original(self, query, key_name)
+        self._set_action("KEY", "PUT", query)
+        self._authenticate_and_authorize_s3_action(bucket_name=self.bucket_name, key_name=key_name)
+        locking = self.headers.get("x-amz-object-lock-mode") or self.headers.get(
+            "x-amz-object-lock-retain-until-date"
+        ) or self.headers.get("x-amz-object-lock-legal-hold") == "ON"
+        if locking and not self.backend.get_bucket(self.bucket_name).object_lock_enabled:
+            raise LockNotEnabled
+        return self.copy_object()
+
+    return _key_response_put
+
+
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
 s3_models.FakeBucket.get_permission = get_permission
+s3_responses.S3Response._key_response_put = copy_without_body_checksum(
+    s3_responses.S3Response._key_response_put
+)
 
 if __name__ == "__main__":
     from moto.server import main
