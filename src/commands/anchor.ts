@@ -3,7 +3,7 @@ import { formatError } from '../errors.js';
 import { anchorJournal, type AnchorResult } from '../journal/anchor.js';
 import type { Signer } from '../journal/signer.js';
 import type { JournalWriter } from '../journal/writer.js';
-import type { Logger } from '../log.js';
+import { logFailure, type Logger } from '../log.js';
 import type { PreparedStep, RunReport } from '../runbook/execute.js';
 import type { CommandResult } from './env.js';
 
@@ -58,7 +58,7 @@ export async function anchorSealedRun(input: {
     );
     return { status: 'anchored', location: `s3://${result.bucket}/${result.prefix}`, result };
   } catch (err) {
-    input.log.error({ err }, 'anchoring the journal failed');
+    logFailure(input.log, 'error', {}, err, 'anchoring the journal failed');
     return { status: 'failed', error: formatError(err) };
   }
 }

@@ -1,7 +1,7 @@
 import { describeError, formatError, isUserError, type AwsErrorInfo } from '../errors.js';
 import type { Outcome } from '../journal/entry.js';
 import type { JournalWriter } from '../journal/writer.js';
-import type { Logger } from '../log.js';
+import { logFailure, type Logger } from '../log.js';
 import { StepFailure, type AnyStep, type Change, type Plan } from '../steps/define.js';
 import type { StepContext } from './context.js';
 
@@ -59,7 +59,7 @@ export async function planSteps(
       planned.push({ ...step, plan: await step.definition.plan(contextFor(step), step.params) });
     } catch (err) {
       if (isUserError(err)) throw err;
-      log.warn({ step: step.id, err }, 'plan failed');
+      logFailure(log, 'warn', { step: step.id }, err, 'plan failed');
       planned.push({ ...step, planError: err });
     }
   }
@@ -168,7 +168,7 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
       ...(applied.data !== undefined ? { data: applied.data } : {}),
     };
   } catch (err) {
-    log.error({ step: step.id, err }, 'step failed');
+    logFailure(log, 'error', { step: step.id }, err, 'step failed');
     const cause = err instanceof StepFailure ? err.cause : err;
     const partial = err instanceof StepFailure ? err.partial : undefined;
     report.error = errorOf(cause);
