@@ -102,7 +102,7 @@ async function sha256File(path: string): Promise<string> {
  * still has it: a restore never acts on a manifest edited since the run (it would release holds
  * drp did not place).
  */
-function artefactReader(dir: string, entries: Entry[]): Recorded['artefact'] {
+export function artefactReader(dir: string, entries: Entry[]): Recorded['artefact'] {
   const journaled = new Map(
     entries.filter((e) => e.type === 'artefact').map((e) => [String(e.path), String(e.sha256)]),
   );
