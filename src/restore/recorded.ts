@@ -28,6 +28,8 @@ export interface RecordedStep {
   result?: RecordedResult;
   /** An intent without a result: the run was cut off in this step. */
   interrupted: boolean;
+  /** An attempt was cut off and the step re-planned by drp resume: the first attempt may have changed things. */
+  resumed: boolean;
 }
 
 export interface RecordedRun {
@@ -54,8 +56,15 @@ function readBytes(path: string): Buffer {
   }
 }
 
-const changedSomething = (r: RecordedResult | undefined, interrupted: boolean) =>
-  interrupted || r?.outcome === 'applied' || (r?.outcome === 'failed' && r.changes.length > 0);
+/**
+ * Whether the step may have changed something. A resumed step counts even when its last result
+ * is nothing-to-do: that re-plan found the changes its cut-off first attempt had already made.
+ */
+const changedSomething = (s: RecordedStep) =>
+  s.interrupted ||
+  s.resumed ||
+  s.result?.outcome === 'applied' ||
+  (s.result?.outcome === 'failed' && s.result.changes.length > 0);
 
 function collectSteps(entries: Entry[]) {
   const steps = new Map<string, RecordedStep>();
@@ -63,13 +72,17 @@ function collectSteps(entries: Entry[]) {
   for (const e of entries) {
     if (typeof e.stepId !== 'string') continue;
     const id = e.stepId;
-    if (e.type === 'intent' && !steps.has(id))
+    const seen = steps.get(id);
+    if (e.type === 'intent' && seen)
+      Object.assign(seen, { resumed: seen.resumed || seen.interrupted, interrupted: true });
+    if (e.type === 'intent' && !seen)
       steps.set(id, {
         id,
         type: String(e.stepType),
         params: e.params,
         plan: e.plan as Plan,
         interrupted: true,
+        resumed: false,
       });
     if (e.type !== 'result') continue;
     outcomes.set(id, { type: String(e.stepType), outcome: String(e.outcome) });
@@ -84,9 +97,9 @@ function collectSteps(entries: Entry[]) {
   }
   const all = [...steps.values()];
   return {
-    steps: all.filter((s) => changedSomething(s.result, s.interrupted)),
+    steps: all.filter(changedSomething),
     unchanged: [...outcomes]
-      .filter(([id]) => !all.some((s) => s.id === id && changedSomething(s.result, s.interrupted)))
+      .filter(([id]) => !all.some((s) => s.id === id && changedSomething(s)))
       .map(([id, o]) => ({ id, ...o })),
   };
 }

@@ -41,12 +41,13 @@ export function renderRestorePlan(planned: PlannedStep[], nothing: NothingToRest
   return lines.join('\n');
 }
 
-function putBack(r: StepReport): string {
+function putBack(r: ActionReport): string {
   if (r.error)
     return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}${r.error.text}`;
   if (r.reason) return r.reason;
-  if (r.changes.length === 0) return r.outcome === 'planned' ? 'nothing to put back' : '-';
-  return r.changes.map(changeLine).join('; ');
+  if (r.changes.length) return r.changes.map(changeLine).join('; ');
+  if (r.kept.length) return 'left as drp left it, on purpose (below)';
+  return r.outcome === 'planned' ? 'nothing to put back' : '-';
 }
 
 const VERDICT: Record<RestoreOutcome, string> = {
