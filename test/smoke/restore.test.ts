@@ -150,7 +150,6 @@ describe('drp restore: contain, then put everything back', () => {
       endpoint,
     });
     expect(out.code, out.stdout + out.stderr).toBe(0);
-    console.log(out.stdout, out.stderr);
     const restored = await state();
     expect(restored.policy).toBe(seeded.policy);
     expect(restored.bpa).toEqual(PARTIAL_BPA);
@@ -168,6 +167,8 @@ describe('drp restore: contain, then put everything back', () => {
     expect(out.stdout).toMatch(/snapshot-config \(s3-snapshot-config\): nothing to restore/);
 
     const restoreJournal = join(evidence, 'restore-1', 'journal.jsonl');
+    const report = await runDrp(['report', restoreJournal]);
+    expect(report.stdout).toMatch(/\| 2 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
     const verified = await runDrp(['verify', restoreJournal]);
     expect(verified.code, verified.stdout).toBe(0);
     const entries = verifyJournal(readFileSync(restoreJournal)).entries;
@@ -185,7 +186,6 @@ describe('drp restore: contain, then put everything back', () => {
     const before = restoreDirs(evidence);
     const out = await runDrp(['restore', journal, '--yes'], { endpoint });
     expect(out.code, out.stdout + out.stderr).toBe(0);
-    console.log(out.stdout);
     for (const step of ['scp-deny', 'deny-policy', 'revoke-role-sessions', 'block-public-access'])
       expect(out.stdout).toMatch(new RegExp(`${step}\\s+nothing-to-do`));
     const added = restoreDirs(evidence).filter((d) => !before.includes(d));
