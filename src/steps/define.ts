@@ -68,7 +68,8 @@ export interface Recorded<Params = unknown, Observed = unknown> {
 }
 
 export interface RecordedResult {
-  outcome: 'applied' | 'failed';
+  /** nothing-to-do only for a step drp resume re-planned after its first attempt was cut off. */
+  outcome: 'applied' | 'failed' | 'nothing-to-do';
   changes: Change[];
   data?: unknown;
 }

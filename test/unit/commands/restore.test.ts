@@ -136,6 +136,15 @@ describe('drp restore', () => {
     expect(mutations()).toEqual(['PutBucketPolicy', 'DeletePublicAccessBlock']);
     expect(s3).toHaveReceivedCommandWith(PutBucketPolicyCommand, { Bucket: 'media', Policy: ORIGINAL });
     expect(out.text).toMatch(/snapshot \(s3-snapshot-config\): nothing to restore/);
+    expect(out.json).toMatchObject({
+      outcome: 'completed',
+      restoreOf: { journal: run.path, sealed: true },
+      actions: [
+        { id: 'deny-policy', outcome: 'applied', drift: [], kept: [], requestIds: ['R-POL'] },
+        { id: 'block-public-access', outcome: 'applied', drift: [], kept: [], requestIds: ['R-DEL-BPA'] },
+      ],
+      nothingToRestore: [{ id: 'snapshot', type: 's3-snapshot-config' }],
+    });
 
     const journal = restoreJournal(run.evidenceDir);
     const v = verifyJournal(readFileSync(journal));
