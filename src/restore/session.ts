@@ -29,6 +29,8 @@ export interface RestoreSession {
 const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');
 };
+// Every member of StepContext['artefacts'] refuses (`list` is there once the evidence steps' store has it).
+const refuseArtefacts = { write: refuse, stream: refuse, list: refuse } as StepContext['artefacts'];
 
 /**
  * The AWS side of a restore: the run's region and account (other credentials are refused: exit 2,
@@ -76,7 +78,7 @@ export async function openRestoreSession(
         caller,
         exemptPrincipals: genesis.exemptPrincipals,
         aws: ports,
-        artefacts: phase === 'apply' && artefacts ? artefacts : { write: refuse, stream: refuse },
+        artefacts: phase === 'apply' && artefacts ? artefacts : refuseArtefacts,
         settings: {
           concurrency: options.concurrency,
           evidenceDir: options.evidenceDir,
