@@ -189,6 +189,20 @@ interface ContainCliFlags {
   retentionDays?: number;
 }
 
+interface RestoreCliFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  only?: string[];
+  reactivateKeys?: boolean;
+  releaseHolds?: boolean;
+  overwriteDrift?: boolean;
+  evidenceDir?: string;
+  concurrency: number;
+  key?: string;
+  kmsKeyId?: string;
+  operator?: string;
+}
+
 /** Flags every command that changes AWS shares: safety, evidence, signing. */
 function withRunFlags(cmd: Command): Command {
   return cmd
@@ -486,6 +500,59 @@ export function buildProgram(): Command {
         ),
     ),
   );
+
+  program
+    .command('restore')
+    .description(
+      "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
+    )
+    .argument('<journal>', "path to the run's journal.jsonl (verified first)")
+    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
+    .option('--yes', 'apply without asking; never silences a drift warning (see --overwrite-drift)')
+    .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
+    .option(
+      '--reactivate-keys',
+      'set the access keys drp deactivated Active again (default: they stay Inactive)',
+    )
+    .option('--release-holds', 'set OFF exactly the legal holds drp placed (default: they stay, as evidence)')
+    .option(
+      '--overwrite-drift',
+      'also apply actions whose resource changed since the run, without a terminal',
+    )
+    .option(
+      '--evidence-dir <dir>',
+      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
+    )
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option('--key <path>', 'Ed25519 signing key (default as for run)')
+    .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
+    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)')
+    .action(
+      action(async (env, _flags, journal: string, opts: RestoreCliFlags) =>
+        (await import('./commands/restore.js')).restore(
+          journal,
+          {
+            dryRun: Boolean(opts.dryRun),
+            yes: Boolean(opts.yes),
+            only: opts.only ?? [],
+            reactivateKeys: Boolean(opts.reactivateKeys),
+            releaseHolds: Boolean(opts.releaseHolds),
+            overwriteDrift: Boolean(opts.overwriteDrift),
+            evidenceDir: opts.evidenceDir,
+            concurrency: opts.concurrency,
+            keyPath: opts.key,
+            kmsKeyId: opts.kmsKeyId,
+            operator: opts.operator,
+          },
+          env,
+        ),
+      ),
+    );
 
   program
     .command('permissions')

@@ -1,4 +1,5 @@
 import {
+  DeletePublicAccessBlockCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   PutPublicAccessBlockCommand,
@@ -25,6 +26,8 @@ export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPor
   /** undefined: no Block Public Access configuration is set on the bucket. */
   getPublicAccessBlock(bucket: string): Promise<PublicAccessBlock | undefined>;
   putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
+  /** Only `drp restore` calls it: to put back a bucket that had no Block Public Access configuration. */
+  deletePublicAccessBlock(bucket: string): Promise<Call>;
 }
 
 export function createS3Client(settings: AwsSettings, readOnly: boolean): S3Client {
@@ -73,6 +76,11 @@ export function createS3Port(client: S3Client): S3Port {
           new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: config }),
         ),
       );
+    },
+
+    // Restores a prior "none set" state; it removes a configuration drp put, nothing else.
+    async deletePublicAccessBlock(bucket) {
+      return callOf(await client.send(new DeletePublicAccessBlockCommand({ Bucket: bucket })));
     },
 
     ...createEvidencePort(client),

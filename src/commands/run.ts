@@ -90,7 +90,7 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
   };
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {
