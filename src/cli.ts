@@ -488,6 +488,29 @@ export function buildProgram(): Command {
   );
 
   program
+    .command('drill')
+    .description(
+      'tabletop drill: seed a leak on a local AWS emulator, contain it with drp, check every control, score card and report',
+    )
+    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
+    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
+    .action(
+      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
+        (await import('./commands/drill.js')).drill(
+          {
+            scenario: opts.scenario,
+            endpointUrl: flags.endpointUrl,
+            keep: Boolean(opts.keep),
+            out: opts.out,
+            incidentId: flags.incident,
+          },
+          env,
+        ),
+      ),
+    );
+
+  program
     .command('permissions')
 
     .description('the least-privilege IAM policy (JSON) that running the runbook needs')
