@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
+import { plural } from '../report/text.js';
 import type { Scenario } from './scenario.js';
 import type { SeededIncident } from './seed.js';
 
@@ -95,7 +96,7 @@ export const everyVersionHeld: Check = async ({ s3 }, { scenario, seeded }) => {
     );
   }
   const held = versions - notHeld.length;
-  const counts = `${held} of ${versions} versions held (seeded ${seeded.versions}; ${deleteMarkers} delete markers carry none)`;
+  const counts = `${held} of ${plural(versions, 'version')} held (seeded ${seeded.versions}; ${plural(deleteMarkers, 'delete marker')}, which cannot be held)`;
   if (versions !== seeded.versions || notHeld.length)
     return verdict(
       false,
@@ -132,7 +133,7 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
     );
   return verdict(
     true,
-    `${kept.length} original statements kept, Deny ${String(exempting.Sid ?? '')} exempts ${responderArn}`,
+    `${plural(kept.length, 'original statement')} kept, Deny ${String(exempting.Sid ?? '')} exempts ${responderArn}`,
   );
 };
 

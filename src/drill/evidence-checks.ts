@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
+import { plural } from '../report/text.js';
 import {
   CONTAINMENT_CHECKS,
   runCheck,
@@ -70,11 +71,11 @@ async function copiesOf(
     ...(others.length && !othersAllowed ? [`${others.length} not seeded (${short(others)})`] : []),
     ...(unheld.length ? [`${unheld.length} without a legal hold`] : []),
   ];
-  if (problems.length) return verdict(false, `${what}: ${problems.join('; ')}`);
+  if (problems.length) return verdict(false, `${what}s: ${problems.join('; ')}`);
   const extra = others.length ? ` (+${others.length} the emulator wrote)` : '';
   return verdict(
     true,
-    `${files.inWindow.length} ${what} of the window held${extra}, the ${files.outOfWindow.length} older ones left out`,
+    `${plural(files.inWindow.length, what)} of the window held${extra}, ${plural(files.outOfWindow.length, 'older file')} left out`,
   );
 }
 
@@ -84,7 +85,7 @@ export const cloudTrailLogsPreserved: Check = (ports, t) =>
     t,
     `${incidentPrefix(t)}cloudtrail/${t.scenario.trailBucket}/`,
     t.seeded.trailFiles,
-    'log and digest files',
+    'log and digest file',
     false,
   );
 
@@ -94,7 +95,7 @@ export const accessLogsPreserved: Check = (ports, t) =>
     t,
     `${incidentPrefix(t)}access-logs/${t.scenario.logBucket}/`,
     t.seeded.accessLogs,
-    'access log files',
+    'access log file',
     true,
   );
 
@@ -105,7 +106,10 @@ export const bucketStatePreserved: Check = async (ports, t) => {
   const unheld = await notHeld(ports, t.evidenceBucket, keys);
   return unheld.length
     ? verdict(false, `${unheld.length} of ${keys.length} files without a legal hold (${short(unheld)})`)
-    : verdict(true, `${keys.length} files held: the configuration snapshot and the versions manifest`);
+    : verdict(
+        true,
+        `${plural(keys.length, 'file')} held: the configuration snapshot and the versions manifest`,
+      );
 };
 
 export const EVIDENCE_CHECKS: { control: string; stepId: string; check: Check }[] = [
