@@ -15,11 +15,9 @@ export interface DrillEmulator {
  * Before anything is created: moto must be importable (else the install command, exit 2), or
  * the given endpoint must be an http(s) URL that answers.
  */
-export async function checkEmulator(endpointUrl: string | undefined): Promise<void> {
-  if (endpointUrl === undefined) {
-    motoPython();
-    return;
-  }
+export async function checkEmulator(endpointUrl: string | undefined): Promise<string | undefined> {
+  // The Python that has moto, checked once (importing moto takes seconds).
+  if (endpointUrl === undefined) return motoPython();
   let url: URL;
   try {
     url = new URL(endpointUrl);
@@ -36,6 +34,7 @@ export async function checkEmulator(endpointUrl: string | undefined): Promise<vo
       `--endpoint-url ${endpointUrl}: nothing answers there (${cause}). Start the emulator, or leave --endpoint-url out to let drp start moto_server`,
     );
   }
+  return undefined;
 }
 
 /** Whether something accepts a TCP connection at the URL's host and port (5 s at most). */
@@ -56,10 +55,14 @@ function connects(url: URL): Promise<void> {
 }
 
 /** moto_server on a free loopback port (its log in `logFile`), or the operator's endpoint. */
-export async function openEmulator(endpointUrl: string | undefined, logFile: string): Promise<DrillEmulator> {
+export async function openEmulator(
+  endpointUrl: string | undefined,
+  logFile: string,
+  python?: string,
+): Promise<DrillEmulator> {
   if (endpointUrl !== undefined)
     return { url: endpointUrl.replace(/\/+$/, ''), external: true, stop: async () => undefined };
-  const moto = await startMoto({ logFile, requestLogs: false });
+  const moto = await startMoto({ logFile, requestLogs: false, python });
   return { url: moto.url, pid: moto.pid, external: false, stop: () => moto.stop() };
 }
 

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createDrillReadPorts, DRILL_REGION } from '../aws/drill.js';
 import { createDrillSeedPort } from '../aws/drill-seed.js';
-import { report } from '../commands/report.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
-import type { ReportModel } from '../report/model.js';
 import { resolveCaller } from '../runbook/caller.js';
 import { checkIncidentId } from '../runbook/session.js';
-import { drillChildEnv, runCli, type CliRun } from './cli-child.js';
+import { journalPath, runContain, runVerify, shown, writeReports, type DrpRuns } from './drp-runs.js';
 import { checkEmulator, onInterrupt, openEmulator, type DrillEmulator } from './emulator.js';
 import { checkControls, journalVerified } from './evidence-checks.js';
 import { deepfakeS3Leak, SCENARIOS, type Scenario } from './scenario.js';
@@ -46,12 +44,6 @@ function checkOutDir(dir: string, flag: string): void {
     );
 }
 
-/** Paths shown relative to where the operator stands, when that is shorter. */
-const shown = (path: string) => {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
-};
-
 /**
  * `drp drill`: an emulator, a seeded incident, `drp contain` run as an on-call engineer would,
  * the journal verified, every control checked from the outside, a score card and the report.
@@ -61,24 +53,26 @@ export async function runDrill(opts: DrillOptions, io: DrillIo): Promise<Scoreca
   const incidentId = checkIncidentId(opts.incidentId ?? drillIncidentId(new Date()));
   const dir = resolve(opts.out ?? join('drill', incidentId));
   checkOutDir(dir, opts.out ? '--out' : 'drill directory');
-  await checkEmulator(opts.endpointUrl);
+  const python = await checkEmulator(opts.endpointUrl);
   mkdirSync(join(dir, 'home'), { recursive: true, mode: 0o700 });
 
   const interrupted = new AbortController();
+  let starting: Promise<DrillEmulator> | undefined;
   let emulator: DrillEmulator | undefined;
+  // The score card says what became of the emulator; an interrupted drill says it here.
   const release = async () => {
-    if (!emulator) return;
-    if (opts.keep || emulator.external) io.say(keptNote(emulator));
-    else await emulator.stop();
+    if (emulator && !opts.keep && !emulator.external) await emulator.stop();
   };
   const uninstall = onInterrupt(async () => {
     interrupted.abort();
-    io.say('\ndrp drill: interrupted');
+    // Interrupted while moto was starting: wait for it, so it is not left behind.
+    emulator ??= await starting?.catch(() => undefined);
     await release();
-    if (emulator && !opts.keep && !emulator.external) io.say(`moto_server stopped (pid ${emulator.pid})`);
+    if (emulator) io.say(`\ndrp drill: interrupted; ${emulatorFate(emulator, Boolean(opts.keep))}`);
   });
   try {
-    emulator = await openEmulator(opts.endpointUrl, join(dir, 'moto.log'));
+    starting = openEmulator(opts.endpointUrl, join(dir, 'moto.log'), python);
+    emulator = await starting;
     io.say(
       `drp drill: scenario ${scenario.name}, incident ${incidentId}, emulator ${emulator.url}${emulator.pid ? ` (moto_server, pid ${emulator.pid})` : ''}`,
     );
@@ -93,10 +87,12 @@ export async function runDrill(opts: DrillOptions, io: DrillIo): Promise<Scoreca
   }
 }
 
-const keptNote = (e: DrillEmulator) =>
+const emulatorFate = (e: DrillEmulator, keep: boolean) =>
   e.external
     ? `emulator ${e.url} left as it is`
-    : `moto_server left running at ${e.url} (pid ${e.pid}): stop it with \`kill ${e.pid}\``;
+    : keep
+      ? `moto_server left running at ${e.url} (pid ${e.pid}): stop it with \`kill ${e.pid}\``
+      : `moto_server stopped (pid ${e.pid})`;
 
 interface Exercise {
   scenario: Scenario;
@@ -119,29 +115,15 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
   });
   io.say(describeSeed(s, seeded.versions, seeded.deleteMarkers, seeded.ms));
 
-  const { contain, journal, pubkey } = await runContain(x, io, signal);
+  const runs: DrpRuns = { scenario: s, incidentId, dir, endpoint: emulator.url, say: io.say, signal };
+  const contain = await runContain(runs);
   const evidenceBucket = `drp-evidence-${identity.account}-${DRILL_REGION}`;
-  const verify = await runCli(
-    [
-      '--endpoint-url',
-      emulator.url,
-      '--output',
-      'json',
-      'verify',
-      journal,
-      '--pubkey',
-      pubkey,
-      '--artefacts',
-      '--anchor',
-      `s3://${evidenceBucket}/incidents/${incidentId}/`,
-    ],
-    { env: contain.env, signal },
-  );
+  const verify = await runVerify(runs, evidenceBucket);
   io.say('\nChecking every control from the outside...');
   const target = { scenario: s, seeded, incidentId, evidenceBucket, responderArn: responder.principalArn };
   const controls = [...(await checkControls(ports, target)), journalVerified(verify)];
 
-  const reports = existsSync(journal) ? await writeReports(journal, pubkey, dir) : undefined;
+  const reports = await writeReports(runs);
   const times = reports ? timesFromReport(reports.model, controls) : { controls, containmentGaps: [] };
   return {
     scenario: s.name,
@@ -149,8 +131,8 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
     endpoint: emulator.url,
     ...times,
     seedMs: seeded.ms,
-    containMs: contain.run.ms,
-    journal: shown(journal),
+    containMs: contain.ms,
+    journal: shown(journalPath(dir)),
     ...(reports ? { report: { html: shown(reports.html), markdown: shown(reports.markdown) } } : {}),
     emulator: {
       url: emulator.url,
@@ -161,56 +143,11 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
 }
 
 function describeSeed(s: Scenario, versions: number, deleteMarkers: number, ms: number): string {
+  const days = Math.floor(Math.max(...s.trailHoursAgo.outOfWindow) / 24);
   return [
     `  s3://${s.bucket}: ${s.images} product images, ${versions - s.images} overwritten with synthetic versions (${versions} versions), ${deleteMarkers} delete markers; public-read policy, no Block Public Access, access logs to s3://${s.logBucket}`,
     `  IAM user ${s.user}: 2 active access keys, s3:* on the bucket; role ${s.rolePath}${s.role} (Lambda)`,
-    `  organization with SCPs enabled; trail ${s.trail} logging to s3://${s.trailBucket} (log and digest files of the last ${((s.trailHoursAgo.outOfWindow.at(-1) ?? 0) / 24) | 0} days)`,
+    `  organization with SCPs enabled; trail ${s.trail} logging to s3://${s.trailBucket} (log and digest files of the last ${days} days)`,
     `  seeded in ${(ms / 1000).toFixed(1)} s`,
   ].join('\n');
-}
-
-async function runContain(x: Exercise, io: DrillIo, signal: AbortSignal) {
-  const env = drillChildEnv(x.emulator.url, x.dir);
-  const keyDir = join(x.dir, 'key');
-  const keygen = await runCli(['keygen', '--out', keyDir], { env, signal });
-  if (keygen.code !== 0) throw new Error(`drp keygen failed: ${keygen.stderr.trim()}`);
-  const evidenceDir = join(x.dir, 'evidence');
-  const detectedAt = new Date(Date.now() - x.scenario.detectedMinutesAgo * 60_000).toISOString();
-  const args = [
-    '--endpoint-url',
-    x.emulator.url,
-    '--incident',
-    x.incidentId,
-    'contain',
-    '--bucket',
-    x.scenario.bucket,
-    '--user',
-    x.scenario.user,
-    '--role',
-    x.scenario.role,
-    '--yes',
-    '--detected-at',
-    detectedAt,
-    '--key',
-    join(keyDir, 'signing-key.pem'),
-    '--evidence-dir',
-    evidenceDir,
-  ];
-  io.say(`\n$ drp ${args.map((a) => (a.startsWith(x.dir) ? shown(a) : a)).join(' ')}`);
-  const indent = (line: string) => io.say(`    ${line}`);
-  const run: CliRun = await runCli(args, { env, signal, onStdout: indent, onStderr: indent });
-  io.say(`  drp contain exited ${run.code ?? run.signal} after ${(run.ms / 1000).toFixed(1)} s`);
-  return {
-    contain: { run, env },
-    journal: join(evidenceDir, 'journal.jsonl'),
-    pubkey: join(keyDir, 'signing-key.pub.pem'),
-  };
-}
-
-async function writeReports(journal: string, pubkey: string, dir: string) {
-  const html = join(dir, 'report.html');
-  const markdown = join(dir, 'report.md');
-  const out = await report(journal, { format: 'html', out: html, pubkey });
-  await report(journal, { format: 'md', out: markdown, pubkey });
-  return { model: (out.json as { report: ReportModel }).report, html, markdown };
 }

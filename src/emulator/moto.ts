@@ -70,11 +70,13 @@ export interface MotoOptions {
    * the log bucket holds only what was put there, as S3's delayed delivery would leave it.
    */
   requestLogs?: boolean;
+  /** The Python that has moto, when the caller already checked it (motoPython()). */
+  python?: string;
 }
 
 /** Starts moto (through the launcher) on a free loopback port and waits until it answers. */
 export async function startMoto(options: MotoOptions = {}): Promise<Emulator> {
-  const python = motoPython();
+  const python = options.python ?? motoPython();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFd = options.logFile ? openSync(options.logFile, 'a', 0o600) : undefined;
