@@ -490,7 +490,7 @@ export function buildProgram(): Command {
   program
     .command('drill')
     .description(
-      'tabletop drill: seed a leak on a local AWS emulator, contain it with drp, check every control, score card and report',
+      'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
     )
     .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
     .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
