@@ -633,6 +633,29 @@ export function buildProgram(): Command {
       ),
     );
 
+  program
+    .command('drill')
+    .description(
+      'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
+    )
+    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
+    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
+    .action(
+      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
+        (await import('./commands/drill.js')).drill(
+          {
+            scenario: opts.scenario,
+            endpointUrl: flags.endpointUrl,
+            keep: Boolean(opts.keep),
+            out: opts.out,
+            incidentId: flags.incident,
+          },
+          env,
+        ),
+      ),
+    );
+
   return program;
 }
 

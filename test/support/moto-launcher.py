@@ -11,9 +11,16 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    Condition blocks, so drp's Deny that exempts the responder through aws:PrincipalArn would lock
    the responder out of the emulator. In the tests every request comes from the responder, so
    statements with a condition are skipped: exactly what AWS does for the exempt principal.
+
+Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
+log object into the target bucket for every request to a logging bucket, at once and named in
+local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
+bucket would already hold instead, so its log bucket does not grow by one object per request
+of the very run that preserves it.
 """
 
 import json
+import os
 import sys
 
 from moto.s3 import models as s3_models
@@ -71,6 +78,8 @@ s3_models.FakeBucket.get_permission = get_permission
 s3_responses.S3Response._key_response_put = copy_without_body_checksum(
     s3_responses.S3Response._key_response_put
 )
+if os.environ.get("DRP_MOTO_REQUEST_LOGS") == "off":
+    s3_models.S3Backend.log_incoming_request = lambda self, request, bucket_name: None
 
 if __name__ == "__main__":
     from moto.server import main
