@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isPublicAllow } from '../steps/bucket-policy.js';
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
 import { plural } from '../report/text.js';
@@ -109,7 +110,13 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
   const text = await s3.getBucketPolicy(scenario.bucket);
   if (!text) return verdict(false, 'the bucket has no policy');
   const statements = list((JSON.parse(text) as { Statement?: unknown }).Statement) as Statement[];
-  const kept = seeded.policyStatements.filter((o) => statements.some((s) => isDeepStrictEqual(s, o)));
+  // The seeded public grant must be gone (S3 refuses it under Block Public Access); the rest kept.
+  const [publicGrants, others] = [
+    seeded.policyStatements.filter(isPublicAllow),
+    seeded.policyStatements.filter((o) => !isPublicAllow(o)),
+  ];
+  const kept = others.filter((o) => statements.some((s) => isDeepStrictEqual(s, o)));
+  const stillPublic = statements.filter(isPublicAllow);
   const arn = `arn:aws:s3:::${scenario.bucket}`;
   const denies = statements.filter(
     (s) =>
@@ -121,9 +128,9 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
     const condition = (s.Condition ?? {}) as Record<string, Record<string, unknown>>;
     return list(condition.ArnNotLike?.['aws:PrincipalArn']).includes(responderArn);
   });
-  const lost = seeded.policyStatements.length - kept.length;
-  if (lost)
-    return verdict(false, `${lost} of the ${seeded.policyStatements.length} original statements lost`);
+  const lost = others.length - kept.length;
+  if (lost) return verdict(false, `${lost} of the ${others.length} original non-public statements lost`);
+  if (stillPublic.length) return verdict(false, `${stillPublic.length} public grant(s) still in the policy`);
   if (!exempting)
     return verdict(
       false,
@@ -133,7 +140,7 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
     );
   return verdict(
     true,
-    `${plural(kept.length, 'original statement')} kept, Deny ${String(exempting.Sid ?? '')} exempts ${responderArn}`,
+    `${plural(kept.length, 'original statement')} kept, ${plural(publicGrants.length, 'public grant')} removed, Deny ${String(exempting.Sid ?? '')} exempts ${responderArn}`,
   );
 };
 

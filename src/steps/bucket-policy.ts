@@ -65,31 +65,49 @@ export function parse(bucket: string, policy: string | null): PolicyDocument {
 }
 
 /**
- * The policy with drp's statement in it, every other statement kept as it was (order and
- * content). Its own statement (same Sid) is replaced in place; an equivalent drp statement from
- * an earlier incident (same meaning, other Sid) means there is nothing to add.
+ * A statement that grants public access outright: Allow to Principal "*" with no condition. Block
+ * Public Access (which the runbook turns on first) already makes it ineffective, and with
+ * BlockPublicPolicy on S3 refuses any policy that still contains it, drp's deny included.
+ */
+export const isPublicAllow = (s: Statement) =>
+  s.Effect === 'Allow' &&
+  s.Condition === undefined &&
+  (s.Principal === '*' || [(s.Principal as { AWS?: unknown } | undefined)?.AWS].flat().includes('*'));
+
+/**
+ * The policy with drp's statement in it and its public grants removed; every other statement is
+ * kept as it was (order and content). Its own statement (same Sid) is replaced in place; an
+ * equivalent drp statement from an earlier incident (same meaning, other Sid) means there is
+ * nothing to add. The original text stays in the plan's `observed`, so a restore puts it all back.
  */
 export function withDeny(bucket: string, policy: string | null, statement: Statement) {
   const doc = parse(bucket, policy);
-  const statements = doc.Statement === undefined ? [] : [doc.Statement].flat();
+  const all = doc.Statement === undefined ? [] : [doc.Statement].flat();
+  const removed = all.filter(isPublicAllow);
+  const statements = all.filter((s) => !isPublicAllow(s));
   const own = statements.findIndex((s) => s.Sid === statement.Sid);
-  if (own >= 0 && sameMeaning(statements[own], statement)) return { unchanged: true as const };
   const equivalent = statements.find(
     (s) =>
       typeof s.Sid === 'string' && DRP_SID.test(s.Sid) && sameMeaning(withoutSid(s), withoutSid(statement)),
   );
-  if (own < 0 && equivalent) return { unchanged: true as const, equivalentSid: String(equivalent.Sid) };
+  if (removed.length === 0) {
+    if (own >= 0 && sameMeaning(statements[own], statement)) return { unchanged: true as const };
+    if (own < 0 && equivalent) return { unchanged: true as const, equivalentSid: String(equivalent.Sid) };
+  }
   if (own >= 0) statements[own] = statement;
-  else statements.push(statement);
+  else if (!equivalent) statements.push(statement);
   const text = JSON.stringify({ ...doc, Version: doc.Version ?? '2012-10-17', Statement: statements });
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_POLICY_BYTES)
     throw new PolicyTooLarge(
       `the bucket policy of s3://${bucket} would be ${bytes} bytes with drp's deny statement, over S3's 20 KB limit (${MAX_POLICY_BYTES} bytes): nothing was sent. Remove statements the bucket no longer needs, then run again (the org-scp-deny step does not depend on this limit)`,
     );
-  return { unchanged: false as const, replaced: own >= 0, text, bytes, kept: statements.length - 1 };
+  return {
+    unchanged: false as const,
+    replaced: own >= 0,
+    text,
+    bytes,
+    kept: statements.length - (equivalent && own < 0 ? 0 : 1),
+    removedSids: removed.map((s) => String(s.Sid ?? '(no Sid)')),
+  };
 }
-
-export const isPublicAllow = (s: Statement) =>
-  s.Effect === 'Allow' &&
-  (s.Principal === '*' || [(s.Principal as { AWS?: unknown } | undefined)?.AWS].flat().includes('*'));

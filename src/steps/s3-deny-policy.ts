@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { denyStatement, isPublicAllow, MAX_POLICY_BYTES, parse, withDeny } from './bucket-policy.js';
+import { denyStatement, MAX_POLICY_BYTES, withDeny } from './bucket-policy.js';
 import { defineStep } from './define.js';
 import { BucketName } from './names.js';
 import restore from './s3-deny-policy.restore.js';
@@ -16,7 +16,7 @@ export interface Observed {
 export default defineStep({
   type: 's3-deny-policy',
   summary:
-    'Add one Deny statement to the bucket policy: s3:* on the bucket and its objects for every principal but the exempt ones; every other statement is kept',
+    'Add one Deny statement to the bucket policy: s3:* on the bucket and its objects for every principal but the exempt ones; public grants are removed, every other statement is kept',
   params: z.object({ bucket: BucketName }).strict(),
   permissions: ['s3:ListBucket', 's3:GetBucketPolicy', 's3:PutBucketPolicy'],
   example: { bucket: 'product-media-prod' },
@@ -37,26 +37,18 @@ export default defineStep({
           ? { notes: [`an equivalent drp deny (Sid ${next.equivalentSid}) is already in the policy`] }
           : {}),
       };
-    const publicSids = [parse(bucket, policy).Statement ?? []]
-      .flat()
-      .filter(isPublicAllow)
-      .map((s) => String(s.Sid ?? '(no Sid)'));
+    const removed = next.removedSids.length
+      ? `; public grant(s) removed: Sid ${next.removedSids.join(', ')} (Block Public Access already makes them ineffective, and S3 refuses a policy that keeps them)`
+      : '';
     return {
       observed,
       changes: [
         {
           action: next.replaced ? 'replace-deny-statement' : 'add-deny-statement',
           target: `s3://${bucket}`,
-          detail: `Sid ${String(statement.Sid)} denies s3:* to all but ${ctx.exemptPrincipals.join(', ')}; ${next.kept} other statement(s) kept; ${next.bytes} of ${MAX_POLICY_BYTES} bytes`,
+          detail: `Sid ${String(statement.Sid)} denies s3:* to all but ${ctx.exemptPrincipals.join(', ')}; ${next.kept} other statement(s) kept${removed}; ${next.bytes} of ${MAX_POLICY_BYTES} bytes`,
         },
       ],
-      ...(publicSids.length
-        ? {
-            notes: [
-              `the policy allows Principal "*" (Sid ${publicSids.join(', ')}): with Block Public Access on, S3 refuses a policy that grants public access, so this step may fail until that statement is removed or restricted`,
-            ],
-          }
-        : {}),
     };
   },
 
@@ -68,7 +60,7 @@ export default defineStep({
     return {
       changes: plan.changes,
       requestIds: call.requestId ? [call.requestId] : [],
-      data: { sid: statement.Sid, statement, bytes: next.bytes },
+      data: { sid: statement.Sid, statement, bytes: next.bytes, removedSids: next.removedSids },
     };
   },
 

@@ -38,6 +38,13 @@ const PUBLIC_READ = {
   Action: 's3:GetObject',
   Resource: `${BUCKET_ARN}/*`,
 };
+const VENDOR = {
+  Sid: 'VendorUpload',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/vendor-genai-uploader` },
+  Action: 's3:PutObject',
+  Resource: `${BUCKET_ARN}/*`,
+};
 const DENY = {
   Sid: 'DrpContainDRILL20261125030000ab12',
   Effect: 'Deny',
@@ -58,7 +65,7 @@ const target: CheckTarget = {
     account: ACCOUNT,
     region: 'us-east-1',
     rootId: 'r-ab12',
-    policyStatements: [PUBLIC_READ],
+    policyStatements: [PUBLIC_READ, VENDOR],
     accessKeyIds: ['AKIAONE', 'AKIATWO'],
     versions: 3,
     deleteMarkers: 1,
@@ -97,7 +104,7 @@ function ports(
       yield VERSIONS;
     },
     getObjectLegalHold: async () => true,
-    getBucketPolicy: async () => JSON.stringify({ Version: '2012-10-17', Statement: [PUBLIC_READ, DENY] }),
+    getBucketPolicy: async () => JSON.stringify({ Version: '2012-10-17', Statement: [VENDOR, DENY] }),
     getEvidenceBucketLock: async () => ({
       enabled: true,
       defaultRetention: { mode: 'GOVERNANCE', days: 365 },
@@ -164,7 +171,10 @@ describe('drill checks on a contained incident', () => {
         'Legal hold on every version',
         '3 of 3 versions held (seeded 3; 1 delete marker, which cannot be held)',
       ],
-      ['Bucket policy deny', `1 original statement kept, Deny ${DENY.Sid} exempts ${RESPONDER}`],
+      [
+        'Bucket policy deny',
+        `1 original statement kept, 1 public grant removed, Deny ${DENY.Sid} exempts ${RESPONDER}`,
+      ],
       ['SCP deny attached', `drp-${INCIDENT} (p-abc) attached to ${ACCOUNT}, denies the bucket`],
       ['Evidence bucket Object-Locked', `${EVIDENCE}: Object Lock on, GOVERNANCE 365 days`],
       ['Bucket state preserved', '2 files held: the configuration snapshot and the versions manifest'],
@@ -259,23 +269,27 @@ describe('drill checks: a control not in place is NOT verified, saying what was 
     });
   });
 
-  it('a bucket policy that lost an original statement, or whose deny does not exempt the responder', async () => {
+  it('a bucket policy that lost an original statement, kept a public grant, or whose deny does not exempt the responder', async () => {
     const policy = (...Statement: object[]) => ({
       s3: { getBucketPolicy: async () => JSON.stringify({ Statement }) },
     });
     expect(await not(denyPolicy, ports(policy(DENY)))).toMatchObject({
       verified: false,
-      detail: '1 of the 1 original statements lost',
+      detail: '1 of the 1 original non-public statements lost',
+    });
+    expect(await not(denyPolicy, ports(policy(VENDOR, PUBLIC_READ, DENY)))).toMatchObject({
+      verified: false,
+      detail: '1 public grant(s) still in the policy',
     });
     const lockout = {
       ...DENY,
       Condition: { ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::1:role/Other'] } },
     };
-    expect(await not(denyPolicy, ports(policy(PUBLIC_READ, lockout)))).toMatchObject({
+    expect(await not(denyPolicy, ports(policy(VENDOR, lockout)))).toMatchObject({
       verified: false,
       detail: `the deny does not exempt the responder ${RESPONDER}`,
     });
-    expect(await not(denyPolicy, ports(policy(PUBLIC_READ)))).toMatchObject({
+    expect(await not(denyPolicy, ports(policy(VENDOR)))).toMatchObject({
       verified: false,
       detail: 'no Deny of s3:* on the bucket',
     });
