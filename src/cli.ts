@@ -10,6 +10,7 @@ import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
 import { parseParamFlags } from './runbook/params.js';
+import { isSince, SINCE_HELP } from './steps/preservation/since.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -49,6 +50,44 @@ function awsRegion(value: string): string {
     throw new InvalidArgumentError('a region is lowercase letters, digits and hyphens, e.g. us-east-1.');
   return value;
 }
+
+function sinceValue(value: string): string {
+  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
+  return value;
+}
+
+/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
+function withEvidenceFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--since <when>',
+      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+      sinceValue,
+    )
+    .option(
+      '--evidence-retention-days <n>',
+      'default retention of an evidence bucket drp creates (runbook default 365)',
+      positiveInt('--evidence-retention-days', 36500),
+    )
+    .addOption(
+      new Option(
+        '--evidence-lock-mode <mode>',
+        'Object Lock mode of that retention (runbook default GOVERNANCE)',
+      ).choices(['GOVERNANCE', 'COMPLIANCE']),
+    );
+}
+
+interface EvidenceFlags {
+  since?: string;
+  evidenceRetentionDays?: number;
+  evidenceLockMode?: string;
+}
+
+const evidenceFlags = (f: EvidenceFlags) => ({
+  since: f.since,
+  evidenceRetentionDays: f.evidenceRetentionDays,
+  evidenceLockMode: f.evidenceLockMode,
+});
 
 function commandEnv(flags: GlobalFlags): CommandEnv {
   const json = flags.output === 'json';
@@ -161,6 +200,20 @@ interface ContainCliFlags {
   api?: string[];
   scpTarget?: string;
   retentionDays?: number;
+}
+
+interface RestoreCliFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  only?: string[];
+  reactivateKeys?: boolean;
+  releaseHolds?: boolean;
+  overwriteDrift?: boolean;
+  evidenceDir?: string;
+  concurrency: number;
+  key?: string;
+  kmsKeyId?: string;
+  operator?: string;
 }
 
 /** Flags every command that changes AWS shares: safety, evidence, signing. */
@@ -311,29 +364,31 @@ export function buildProgram(): Command {
     ),
   );
 
-  withRunFlags(
-    program
-      .command('contain')
-      .description(
-        'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
-      )
-      .requiredOption('--bucket <name>', 'the leaked bucket')
-      .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
-      .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
-      .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
-      .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
-      .option(
-        '--scp-target <id>',
-        "account, OU or root id the SCP is attached to (default: the caller's account)",
-      )
-      .option(
-        '--retention-days <n>',
-        'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
-        positiveInt('--retention-days', 36500),
-      )
-      .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('contain')
+        .description(
+          'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
+        .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
+        .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
+        .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
+        .option(
+          '--scp-target <id>',
+          "account, OU or root id the SCP is attached to (default: the caller's account)",
+        )
+        .option(
+          '--retention-days <n>',
+          'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+          positiveInt('--retention-days', 36500),
+        )
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
   ).action(
-    action(async (env, _flags, opts: RunFlags & ContainCliFlags) =>
+    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainCliFlags) =>
       (await import('./commands/contain.js')).contain(
         {
           bucket: opts.bucket,
@@ -344,6 +399,7 @@ export function buildProgram(): Command {
           apis: opts.api,
           scpTarget: opts.scpTarget,
           retentionDays: opts.retentionDays,
+          ...evidenceFlags(opts),
         },
         runOptions(opts),
         env,
@@ -426,6 +482,93 @@ export function buildProgram(): Command {
       ),
     );
 
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('preserve')
+        .description(
+          'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
+        .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
+  ).action(
+    action(
+      async (
+        env,
+        _flags,
+        opts: RunFlags &
+          EvidenceFlags & { bucket: string; user?: string[]; role?: string[]; runbook?: string },
+      ) =>
+        (await import('./commands/preserve.js')).preserve(
+          {
+            bucket: opts.bucket,
+            runbook: opts.runbook,
+            users: opts.user,
+            roles: opts.role,
+            ...evidenceFlags(opts),
+          },
+          runOptions(opts),
+          env,
+        ),
+    ),
+  );
+
+  program
+    .command('restore')
+    .description(
+      "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
+    )
+    .argument('<journal>', "path to the run's journal.jsonl (verified first)")
+    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
+    .option('--yes', 'apply without asking; never silences a drift warning (see --overwrite-drift)')
+    .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
+    .option(
+      '--reactivate-keys',
+      'set the access keys drp deactivated Active again (default: they stay Inactive)',
+    )
+    .option('--release-holds', 'set OFF exactly the legal holds drp placed (default: they stay, as evidence)')
+    .option(
+      '--overwrite-drift',
+      'also apply actions whose resource changed since the run, without a terminal',
+    )
+    .option(
+      '--evidence-dir <dir>',
+      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
+    )
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option('--key <path>', 'Ed25519 signing key (default as for run)')
+    .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
+    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)')
+    .action(
+      action(async (env, _flags, journal: string, opts: RestoreCliFlags) =>
+        (await import('./commands/restore.js')).restore(
+          journal,
+          {
+            dryRun: Boolean(opts.dryRun),
+            yes: Boolean(opts.yes),
+            only: opts.only ?? [],
+            reactivateKeys: Boolean(opts.reactivateKeys),
+            releaseHolds: Boolean(opts.releaseHolds),
+            overwriteDrift: Boolean(opts.overwriteDrift),
+            evidenceDir: opts.evidenceDir,
+            concurrency: opts.concurrency,
+            keyPath: opts.key,
+            kmsKeyId: opts.kmsKeyId,
+            operator: opts.operator,
+          },
+          env,
+        ),
+      ),
+    );
+
   program
     .command('permissions')
 
@@ -456,12 +599,23 @@ export function buildProgram(): Command {
       'the public key it must be signed with (else the key in its genesis, with a warning)',
     )
     .option('--artefacts', 're-hash every artefact file the journal names')
+    .option(
+      '--anchor <s3-uri>',
+      'compare with the copy anchored in the evidence bucket: s3://BUCKET/incidents/INCIDENT-ID/',
+    )
     .action(
-      action(async (_env, _flags, journal: string, opts: { pubkey?: string; artefacts?: boolean }) =>
-        (await import('./commands/verify.js')).verify(journal, {
-          pubkey: opts.pubkey,
-          artefacts: Boolean(opts.artefacts),
-        }),
+      action(
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: { pubkey?: string; artefacts?: boolean; anchor?: string },
+        ) =>
+          (await import('./commands/verify.js')).verify(
+            journal,
+            { pubkey: opts.pubkey, artefacts: Boolean(opts.artefacts), anchor: opts.anchor },
+            env.aws,
+          ),
       ),
     );
 
@@ -491,6 +645,29 @@ export function buildProgram(): Command {
     .action(
       action(async (_env, _flags, journal: string, opts: ReportFlags) =>
         (await import('./commands/report.js')).report(journal, opts),
+      ),
+    );
+
+  program
+    .command('drill')
+    .description(
+      'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
+    )
+    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
+    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
+    .action(
+      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
+        (await import('./commands/drill.js')).drill(
+          {
+            scenario: opts.scenario,
+            endpointUrl: flags.endpointUrl,
+            keep: Boolean(opts.keep),
+            out: opts.out,
+            incidentId: flags.incident,
+          },
+          env,
+        ),
       ),
     );
 

@@ -1,5 +1,6 @@
 import {
   CreateAccessKeyCommand,
+  DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   GetUserCommand,
@@ -55,6 +56,8 @@ export interface IamPort {
   /** The inline policy's document (JSON text), or undefined when the role has no policy of that name. */
   getRolePolicy(roleName: string, policyName: string): Promise<string | undefined>;
   putRolePolicy(roleName: string, policyName: string, document: string): Promise<Call>;
+  /** Only `drp restore` calls it, and only for drp's own `drp-revoke-<incident>` inline policy. */
+  deleteRolePolicy(roleName: string, policyName: string): Promise<Call>;
 }
 
 export function createIamClient(settings: AwsSettings, readOnly: boolean): IAMClient {
@@ -159,6 +162,13 @@ export function createIamPort(client: IAMClient): IamPort {
         await client.send(
           new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document }),
         ),
+      );
+    },
+
+    // Removes drp's own revoke policy (the restore checks the name); never another policy of the role.
+    async deleteRolePolicy(roleName, policyName) {
+      return callOf(
+        await client.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
       );
     },
   };

@@ -1,10 +1,12 @@
 import {
   AttachPolicyCommand,
   CreatePolicyCommand,
+  DeletePolicyCommand,
   DescribeAccountCommand,
   DescribeOrganizationalUnitCommand,
   DescribeOrganizationCommand,
   DescribePolicyCommand,
+  DetachPolicyCommand,
   OrganizationsClient,
   paginateListPolicies,
   paginateListRoots,
@@ -53,6 +55,10 @@ export interface OrganizationsPort {
   createScp(name: string, description: string, content: string): Promise<Call & { policyId: string }>;
   updatePolicyContent(policyId: string, content: string): Promise<Call>;
   attachPolicy(policyId: string, targetId: string): Promise<Call>;
+  /** `drp restore`: takes drp's SCP off the target it attached it to. */
+  detachPolicy(policyId: string, targetId: string): Promise<Call>;
+  /** Only `drp restore` calls it, and only for an SCP drp created (AWS refuses while it is attached). */
+  deletePolicy(policyId: string): Promise<Call>;
 }
 
 export function createOrganizationsClient(settings: AwsSettings, readOnly: boolean): OrganizationsClient {
@@ -136,6 +142,15 @@ export function createOrganizationsPort(client: OrganizationsClient): Organizati
 
     async attachPolicy(policyId, targetId) {
       return callOf(await client.send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: targetId })));
+    },
+
+    async detachPolicy(policyId, targetId) {
+      return callOf(await client.send(new DetachPolicyCommand({ PolicyId: policyId, TargetId: targetId })));
+    },
+
+    // Removes an SCP drp created in this incident (the restore checks it did); never a policy it found.
+    async deletePolicy(policyId) {
+      return callOf(await client.send(new DeletePolicyCommand({ PolicyId: policyId })));
     },
   };
 }

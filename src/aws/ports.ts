@@ -1,3 +1,4 @@
+import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
 import type { OrganizationsPort } from './organizations.js';
@@ -17,6 +18,7 @@ export interface AwsPorts {
   organizations: OrganizationsPort;
   rekognition: RekognitionPort;
   s3control: S3ControlPort;
+  cloudtrail: CloudTrailPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -44,6 +46,10 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./s3control.js');
     return m.createS3ControlPort(m.createS3ControlClient(settings, readOnly));
   },
+  cloudtrail: async (settings, readOnly) => {
+    const m = await import('./cloudtrail.js');
+    return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
@@ -52,6 +58,7 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   iam: 'iam',
   organizations: 'organizations',
   rekognition: 'rekognition',
+  cloudtrail: 'cloudtrail',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -1,4 +1,5 @@
 import {
+  DeleteBucketPolicyCommand,
   GetBucketAclCommand,
   GetBucketLoggingCommand,
   GetBucketNotificationConfigurationCommand,
@@ -50,6 +51,11 @@ export interface S3BucketConfigPort {
   /** The policy text exactly as S3 returns it. */
   getBucketPolicy(bucket: string): Promise<string | undefined>;
   putBucketPolicy(bucket: string, policy: string): Promise<Call>;
+  /**
+   * Only `drp restore` calls it, and only to put back a bucket that had no policy before drp
+   * added its deny: the policy it removes then holds nothing but drp's own statement.
+   */
+  deleteBucketPolicy(bucket: string): Promise<Call>;
   getBucketAcl(bucket: string): Promise<BucketAcl>;
   getOwnershipControls(bucket: string): Promise<OwnershipControlsRule[] | undefined>;
   /** undefined: versioning was never enabled on the bucket. */
@@ -84,6 +90,11 @@ export function createS3BucketConfigPort(client: S3Client): S3BucketConfigPort {
 
     async putBucketPolicy(bucket, policy) {
       return callOf(await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: policy })));
+    },
+
+    // Restores a prior "no policy" state; see the interface: never called on a policy drp did not write.
+    async deleteBucketPolicy(bucket) {
+      return callOf(await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket })));
     },
 
     async getBucketAcl(bucket) {

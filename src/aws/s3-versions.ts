@@ -39,6 +39,8 @@ export interface S3VersionsPort {
   /** true when the version has a legal hold ON; false when it has none or Object Lock is off. */
   getObjectLegalHold(bucket: string, key: string, versionId: string): Promise<boolean>;
   putObjectLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
+  /** Legal hold OFF: only `drp restore --release-holds`, on versions a journaled manifest says drp held. */
+  releaseLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
   /** Streams a local file to s3://bucket/key (a single PUT: up to 5 GB). */
   uploadFile(bucket: string, key: string, path: string, contentType: string): Promise<UploadedObject>;
 }
@@ -108,6 +110,19 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
             Key: key,
             VersionId: versionId,
             LegalHold: { Status: 'ON' },
+          }),
+        ),
+      );
+    },
+
+    async releaseLegalHold(bucket, key, versionId) {
+      return callOf(
+        await client.send(
+          new PutObjectLegalHoldCommand({
+            Bucket: bucket,
+            Key: key,
+            VersionId: versionId,
+            LegalHold: { Status: 'OFF' },
           }),
         ),
       );

@@ -18,6 +18,9 @@ export interface ContainFlags {
   apis?: string[];
   scpTarget?: string;
   retentionDays?: number;
+  since?: string;
+  evidenceRetentionDays?: number;
+  evidenceLockMode?: string;
 }
 
 /**
@@ -47,6 +50,14 @@ const PARAM_OF_FLAG: {
     param: 'retentionDays',
     values: (f) => [f.retentionDays === undefined ? undefined : String(f.retentionDays)],
   },
+  // Evidence preservation (issue 5).
+  { flag: '--since', param: 'since', values: (f) => [f.since] },
+  {
+    flag: '--evidence-retention-days',
+    param: 'evidenceRetentionDays',
+    values: (f) => [f.evidenceRetentionDays?.toString()],
+  },
+  { flag: '--evidence-lock-mode', param: 'evidenceLockMode', values: (f) => [f.evidenceLockMode] },
 ];
 
 const splitList = (values: string[] = []) =>

@@ -11,6 +11,7 @@ import type { GivenParam } from '../runbook/params.js';
 import { openSession, type Session } from '../runbook/session.js';
 import { PrincipalArn } from '../steps/names.js';
 import { VERSION } from '../version.js';
+import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
@@ -90,7 +91,7 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
   };
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -174,7 +175,18 @@ async function planAndApply(
     if (!journal.isSealed)
       env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
   }
-  return result(report, journal.path, session, opts);
+  const summary = result(report, journal.path, session, opts);
+  if (!wantsAnchor(opts.dryRun, session.steps)) return summary;
+  const anchor = await anchorSealedRun({
+    report,
+    journal,
+    signer,
+    incidentId: session.incidentId,
+    evidenceBucket: session.evidenceBucket,
+    aws: { ...env.aws, region: session.region, concurrency: opts.concurrency },
+    log: env.log,
+  });
+  return withAnchor(summary, anchor, journal.path);
 }
 
 export function countOutcomes(report: RunReport): Record<string, number> {

@@ -212,10 +212,11 @@ function checkOrder(entry: Entry, index: number, openIntents: Set<string>): stri
     if (!stepId) return 'intent without stepId';
     openIntents.add(stepId);
   }
-  if (entry.type === 'result' && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {
+  const closes = entry.type === 'result' || entry.type === 'restore';
+  if (closes && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {
     if (!stepId || !openIntents.has(stepId))
-      return `result for step "${stepId}" without its intent before it`;
+      return `${entry.type} for step "${stepId}" without its intent before it`;
   }
-  if (entry.type === 'result' && stepId) openIntents.delete(stepId);
+  if (closes && stepId) openIntents.delete(stepId);
   return undefined;
 }

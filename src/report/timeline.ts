@@ -123,8 +123,9 @@ export function buildTimeline(entries: Entry[]): Timeline {
       const step = newStep(e, 'no-result');
       steps.push(step);
       open.set(stepId, step);
-    } else if (e.type === 'result') {
-      // A skipped step, or one that failed to plan, has a result and no intent.
+    } else if (e.type === 'result' || e.type === 'restore') {
+      // A skipped step, or one that failed to plan, has a result and no intent. A restore journal
+      // closes each action's intent with a `restore` entry instead of a result.
       let step = open.get(stepId);
       if (!step) steps.push((step = newStep(e, 'no-result')));
       open.delete(stepId);

@@ -38,7 +38,7 @@ export interface StepContext {
   /** The caller's principal and every --exempt-principal: no deny may apply to them. */
   readonly exemptPrincipals: readonly string[];
   readonly aws: AwsPorts;
-  readonly artefacts: Pick<ArtefactStore, 'write' | 'stream'>;
+  readonly artefacts: Pick<ArtefactStore, 'write' | 'stream' | 'list'>;
   readonly settings: RunSettings;
   readonly log: Logger;
   readonly progress: Progress;

@@ -197,4 +197,4 @@ const NO_RESULTS: ReadonlyMap<string, unknown> = new Map();
 const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');
 };
-const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse };
+const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse, list: refuse };

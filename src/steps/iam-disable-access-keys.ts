@@ -3,6 +3,7 @@ import type { AccessKey, NewAccessKey } from '../aws/iam.js';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
+import restore from './iam-disable-access-keys.restore.js';
 import { IamName } from './names.js';
 import { prepareSecretsDir, SECRETS_DIR, writeSecretFile } from './secret-file.js';
 
@@ -206,4 +207,6 @@ export default defineStep({
     }
     return { changes, requestIds, ...(issued.length ? { data: { replacements: issued } } : {}) };
   },
+
+  restore,
 });

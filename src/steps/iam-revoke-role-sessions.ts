@@ -4,7 +4,11 @@ import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { arnLike } from './arn-like.js';
 import { defineStep, StepFailure, type Change } from './define.js';
+import restore from './iam-revoke-role-sessions.restore.js';
 import { IamName } from './names.js';
+import { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+
+export { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
 
 export interface RoleObserved {
   role: string;
@@ -16,27 +20,6 @@ export interface RoleObserved {
 
 export interface Observed {
   roles: RoleObserved[];
-}
-
-export const revokePolicyName = (incidentId: string) => `drp-revoke-${incidentId}`;
-
-/**
- * The document the IAM console's "Revoke active sessions" puts on a role (as its inline policy
- * AWSRevokeOlderSessions): deny everything to credentials issued before `before`. Sessions opened
- * afterwards are unaffected, so the role's legitimate users only have to assume it again.
- */
-export function revokePolicy(before: Date) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Deny',
-        Action: '*',
-        Resource: '*',
-        Condition: { DateLessThan: { 'aws:TokenIssueTime': before.toISOString() } },
-      },
-    ],
-  };
 }
 
 const Params = z
@@ -59,19 +42,6 @@ function refuseSelf(ctx: StepContext, role: IamRole): void {
         : `it is an exempt principal (--exempt-principal ${exempt})`
     }. Remove it from --role / param roles, or set allowSelf: true in the step's with: block if you mean it.`,
   );
-}
-
-function issuedBefore(document: string): string | undefined {
-  try {
-    const statements = ([] as unknown[]).concat((JSON.parse(document) as { Statement?: unknown }).Statement);
-    for (const s of statements as { Condition?: { DateLessThan?: Record<string, string> } }[]) {
-      const time = s?.Condition?.DateLessThan?.['aws:TokenIssueTime'];
-      if (time) return time;
-    }
-  } catch {
-    // Not ours to parse: the note then omits the time.
-  }
-  return undefined;
 }
 
 export default defineStep({
@@ -158,4 +128,6 @@ export default defineStep({
     }
     return { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked } };
   },
+
+  restore,
 });

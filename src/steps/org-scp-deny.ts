@@ -1,11 +1,11 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { isUserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
 import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from './names.js';
 import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './org-errors.js';
-import { partitionOf, SCP_MAX_CHARS, scpDocument } from './scp-document.js';
+import restore from './org-scp-deny.restore.js';
+import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './scp-document.js';
 import { checkTarget, describeTarget, targetNotes } from './scp-target.js';
 
 export interface Observed {
@@ -32,7 +32,7 @@ const Params = z
   .strict();
 type Params = z.output<typeof Params>;
 
-export const scpName = (incidentId: string) => `drp-${incidentId}`;
+export { scpName } from './scp-document.js';
 const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.caller.accountId;
 
 function desiredContent(ctx: StepContext, p: Params): string {
@@ -45,15 +45,6 @@ function desiredContent(ctx: StepContext, p: Params): string {
       exemptPrincipals: ctx.exemptPrincipals,
     }),
   );
-}
-
-function sameContent(current: string | null, desired: string): boolean {
-  if (current === null) return false;
-  try {
-    return isDeepStrictEqual(JSON.parse(current), JSON.parse(desired));
-  } catch {
-    return false;
-  }
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -210,4 +201,6 @@ export default defineStep({
       ...(notes.length ? { notes } : {}),
     };
   },
+
+  restore,
 });

@@ -1,23 +1,11 @@
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
+import { denyStatement, MAX_POLICY_BYTES, withDeny } from './bucket-policy.js';
 import { defineStep } from './define.js';
-import { BucketName, partitionOf } from './names.js';
+import { BucketName } from './names.js';
+import restore from './s3-deny-policy.restore.js';
 
-/** S3's limit on a bucket policy: 20 KB. */
-export const MAX_POLICY_BYTES = 20 * 1024;
-
-export class PolicyTooLarge extends Error {
-  override readonly name = 'PolicyTooLarge';
-}
-
-type Statement = Record<string, unknown>;
-interface PolicyDocument {
-  Version?: string;
-  Statement?: Statement | Statement[];
-  [field: string]: unknown;
-}
+export { denyStatement, MAX_POLICY_BYTES, PolicyTooLarge, sidFor, withDeny } from './bucket-policy.js';
 
 export interface Observed {
   bucket: string;
@@ -25,86 +13,10 @@ export interface Observed {
   policy: string | null;
 }
 
-/** IAM Sids are [A-Za-z0-9] only. */
-export const sidFor = (incidentId: string) => `DrpContain${incidentId.replace(/[^A-Za-z0-9]/g, '')}`;
-const DRP_SID = /^DrpContain/;
-
-export function denyStatement(ctx: StepContext, bucket: string): Statement {
-  const arn = `arn:${partitionOf(ctx.caller.arn)}:s3:::${bucket}`;
-  return {
-    Sid: sidFor(ctx.incidentId),
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 's3:*',
-    Resource: [arn, `${arn}/*`],
-    // ArnNotLike, not ArnNotEquals: IAM matches both the same way (per ARN component, wildcards
-    // allowed), but ArnNotLike says so, and it is what AWS's data-perimeter policies use with
-    // aws:PrincipalArn, so a reviewer reads a pattern as a pattern. Either way a request with no
-    // aws:PrincipalArn (an AWS service principal) is denied too: a negated operator matches a
-    // missing key, which is what containment wants.
-    Condition: { ArnNotLike: { 'aws:PrincipalArn': [...ctx.exemptPrincipals] } },
-  };
-}
-
-/**
- * S3 may store a policy in another form than it was sent (a one-element list as a string, lists
- * reordered): compare meanings, not texts, so a re-run sees its own statement as unchanged.
- */
-function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const items = value.map(normalise).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    return items.length === 1 ? items[0] : items;
-  }
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalise(v)]));
-  return value;
-}
-const sameMeaning = (a: unknown, b: unknown) => isDeepStrictEqual(normalise(a), normalise(b));
-const withoutSid = ({ Sid: _, ...rest }: Statement) => rest;
-
-function parse(bucket: string, policy: string | null): PolicyDocument {
-  if (policy === null) return { Version: '2012-10-17', Statement: [] };
-  try {
-    return JSON.parse(policy) as PolicyDocument;
-  } catch {
-    throw new Error(`the bucket policy of s3://${bucket} is not valid JSON: drp will not rewrite it`);
-  }
-}
-
-/**
- * The policy with drp's statement in it, every other statement kept as it was (order and
- * content). Its own statement (same Sid) is replaced in place; an equivalent drp statement from
- * an earlier incident (same meaning, other Sid) means there is nothing to add.
- */
-export function withDeny(bucket: string, policy: string | null, statement: Statement) {
-  const doc = parse(bucket, policy);
-  const statements = doc.Statement === undefined ? [] : [doc.Statement].flat();
-  const own = statements.findIndex((s) => s.Sid === statement.Sid);
-  if (own >= 0 && sameMeaning(statements[own], statement)) return { unchanged: true as const };
-  const equivalent = statements.find(
-    (s) =>
-      typeof s.Sid === 'string' && DRP_SID.test(s.Sid) && sameMeaning(withoutSid(s), withoutSid(statement)),
-  );
-  if (own < 0 && equivalent) return { unchanged: true as const, equivalentSid: String(equivalent.Sid) };
-  if (own >= 0) statements[own] = statement;
-  else statements.push(statement);
-  const text = JSON.stringify({ ...doc, Version: doc.Version ?? '2012-10-17', Statement: statements });
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > MAX_POLICY_BYTES)
-    throw new PolicyTooLarge(
-      `the bucket policy of s3://${bucket} would be ${bytes} bytes with drp's deny statement, over S3's 20 KB limit (${MAX_POLICY_BYTES} bytes): nothing was sent. Remove statements the bucket no longer needs, then run again (the org-scp-deny step does not depend on this limit)`,
-    );
-  return { unchanged: false as const, replaced: own >= 0, text, bytes, kept: statements.length - 1 };
-}
-
-const isPublicAllow = (s: Statement) =>
-  s.Effect === 'Allow' &&
-  (s.Principal === '*' || [(s.Principal as { AWS?: unknown } | undefined)?.AWS].flat().includes('*'));
-
 export default defineStep({
   type: 's3-deny-policy',
   summary:
-    'Add one Deny statement to the bucket policy: s3:* on the bucket and its objects for every principal but the exempt ones; every other statement is kept',
+    'Add one Deny statement to the bucket policy: s3:* on the bucket and its objects for every principal but the exempt ones; public grants are removed, every other statement is kept',
   params: z.object({ bucket: BucketName }).strict(),
   permissions: ['s3:ListBucket', 's3:GetBucketPolicy', 's3:PutBucketPolicy'],
   example: { bucket: 'product-media-prod' },
@@ -125,26 +37,18 @@ export default defineStep({
           ? { notes: [`an equivalent drp deny (Sid ${next.equivalentSid}) is already in the policy`] }
           : {}),
       };
-    const publicSids = [parse(bucket, policy).Statement ?? []]
-      .flat()
-      .filter(isPublicAllow)
-      .map((s) => String(s.Sid ?? '(no Sid)'));
+    const removed = next.removedSids.length
+      ? `; public grant(s) removed: Sid ${next.removedSids.join(', ')} (Block Public Access already makes them ineffective, and S3 refuses a policy that keeps them)`
+      : '';
     return {
       observed,
       changes: [
         {
           action: next.replaced ? 'replace-deny-statement' : 'add-deny-statement',
           target: `s3://${bucket}`,
-          detail: `Sid ${String(statement.Sid)} denies s3:* to all but ${ctx.exemptPrincipals.join(', ')}; ${next.kept} other statement(s) kept; ${next.bytes} of ${MAX_POLICY_BYTES} bytes`,
+          detail: `Sid ${String(statement.Sid)} denies s3:* to all but ${ctx.exemptPrincipals.join(', ')}; ${next.kept} other statement(s) kept${removed}; ${next.bytes} of ${MAX_POLICY_BYTES} bytes`,
         },
       ],
-      ...(publicSids.length
-        ? {
-            notes: [
-              `the policy allows Principal "*" (Sid ${publicSids.join(', ')}): with Block Public Access on, S3 refuses a policy that grants public access, so this step may fail until that statement is removed or restricted`,
-            ],
-          }
-        : {}),
     };
   },
 
@@ -156,7 +60,9 @@ export default defineStep({
     return {
       changes: plan.changes,
       requestIds: call.requestId ? [call.requestId] : [],
-      data: { sid: statement.Sid, statement, bytes: next.bytes },
+      data: { sid: statement.Sid, statement, bytes: next.bytes, removedSids: next.removedSids },
     };
   },
+
+  restore,
 });

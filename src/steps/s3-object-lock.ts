@@ -5,6 +5,7 @@ import { defineStep, StepFailure, type Applied, type Change } from './define.js'
 import { BatchFailure, planLegalHoldJob, startLegalHoldJob } from './legal-hold-batch.js';
 import { HoldFailure, holdEveryVersion, surveyVersions, type HoldResult } from './legal-holds.js';
 import { Arn, BucketName } from './names.js';
+import restore from './s3-object-lock.restore.js';
 
 const RoleArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+$/.test(s),
@@ -222,4 +223,6 @@ export default defineStep({
     }
     return done;
   },
+
+  restore,
 });

@@ -5,6 +5,7 @@ import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
 import { BucketName } from './names.js';
 import { mergeTags, readFindings, scanResultOf, type FindingRef } from './quarantine-findings.js';
+import restore from './s3-quarantine-objects.restore.js';
 
 export interface Observed {
   bucket: string;
@@ -84,6 +85,8 @@ export default defineStep({
       throw new Error(`step "${p.findingsFrom}" scanned bucket ${scan.bucket}, not ${p.bucket}`);
     return quarantine(ctx, p.bucket, await readFindings(ctx.settings.evidenceDir, scan));
   },
+
+  restore,
 });
 
 async function quarantine(ctx: StepContext, bucket: string, findings: FindingRef[]): Promise<Applied> {

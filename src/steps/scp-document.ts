@@ -1,3 +1,18 @@
+import { isDeepStrictEqual } from 'node:util';
+
+/** drp's SCP of an incident. */
+export const scpName = (incidentId: string) => `drp-${incidentId}`;
+
+/** Two SCP documents mean the same (Organizations may store them reformatted). */
+export function sameContent(current: string | null, desired: string): boolean {
+  if (current === null) return false;
+  try {
+    return isDeepStrictEqual(JSON.parse(current), JSON.parse(desired));
+  } catch {
+    return false;
+  }
+}
+
 /** AWS's limit on an SCP document, in characters. drp sends it minified, so that is what counts. */
 export const SCP_MAX_CHARS = 5120;
 

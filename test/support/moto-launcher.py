@@ -1,4 +1,4 @@
-"""Start moto_server with three fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with four fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -16,17 +16,29 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    carriage return comes back as a line feed, and the key is then another key), so drp asks S3 to
    URL-encode keys in listings, as S3 does when asked; moto ignores the parameter. Here the keys
    and key markers of that listing are encoded, and EncodingType is returned, as S3 does.
+
+4. CopyObject into an Object-Locked bucket. moto demands a Content-MD5 or body checksum on every
+   PUT into a bucket with Object Lock, copies included; S3 asks it only of uploads (a copy has no
+   body). Evidence copies into the locked evidence bucket would fail, so a copy goes straight to
+   moto's copy handler, still refusing lock headers on a bucket without Object Lock.
+
+Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
+log object into the target bucket for every request to a logging bucket, at once and named in
+local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
+bucket would already hold instead, so its log bucket does not grow by one object per request
+of the very run that preserves it.
 """
 
 import html
 import json
+import os
 import re
 import sys
 from urllib.parse import quote
 
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
-from moto.s3.exceptions import InvalidBucketState
+from moto.s3.exceptions import InvalidBucketState, LockNotEnabled
 
 
 def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
@@ -71,9 +83,31 @@ def list_object_versions(self):
     return status, headers, text
 
 
+def copy_without_body_checksum(original):
+    def _key_response_put(self, query, key_name):
+        is_copy = "x-amz-copy-source" in self.headers and not query.get("uploadId")
+        if not is_copy or any(q in query for q in ("retention", "legal-hold", "acl", "tagging")):
+            return original(self, query, key_name)
+        self._set_action("KEY", "PUT", query)
+        self._authenticate_and_authorize_s3_action(bucket_name=self.bucket_name, key_name=key_name)
+        locking = self.headers.get("x-amz-object-lock-mode") or self.headers.get(
+            "x-amz-object-lock-retain-until-date"
+        ) or self.headers.get("x-amz-object-lock-legal-hold") == "ON"
+        if locking and not self.backend.get_bucket(self.bucket_name).object_lock_enabled:
+            raise LockNotEnabled
+        return self.copy_object()
+
+    return _key_response_put
+
+
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
 s3_responses.S3Response.list_object_versions = list_object_versions
 s3_models.FakeBucket.get_permission = get_permission
+s3_responses.S3Response._key_response_put = copy_without_body_checksum(
+    s3_responses.S3Response._key_response_put
+)
+if os.environ.get("DRP_MOTO_REQUEST_LOGS") == "off":
+    s3_models.S3Backend.log_incoming_request = lambda self, request, bucket_name: None
 
 if __name__ == "__main__":
     from moto.server import main

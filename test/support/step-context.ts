@@ -8,6 +8,8 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { createRekognitionPort } from '../../src/aws/rekognition.js';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -28,6 +30,10 @@ export function testPorts(readOnly = false): AwsPorts {
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(clientConfig), readOnly)),
     rekognition: createRekognitionPort(instrument(new RekognitionClient(clientConfig), readOnly)),
     s3control: createS3ControlPort(instrument(new S3ControlClient(clientConfig), readOnly)),
+    // No pacing of LookupEvents in unit tests: the mock is not throttled.
+    cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
+      lookupIntervalMs: 0,
+    }),
   };
 }
 
@@ -73,6 +79,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
           close: async (source?: ArtefactSource) => write(name, content, source),
         };
       },
+      list: () => artefacts.map((a) => ({ ...a, file: `/nonexistent/${a.path}` })),
     },
     settings: {
       concurrency: 4,

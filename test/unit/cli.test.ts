@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrp, scratch } from '../support/drp.js';
+import { journalLines, sampleJournal, writeLines } from '../support/journal.js';
 import { containedRun, writeRun } from '../support/report-journals.js';
 
 // These spawn the built binary but need no AWS: every case ends before the first call.
@@ -18,6 +19,7 @@ describe('drp CLI (no AWS)', () => {
       'run',
       'contain',
       'permissions',
+      'restore',
       'keygen',
       'verify',
       'report',
@@ -98,6 +100,37 @@ describe('drp CLI (no AWS)', () => {
     const actions = policy.Statement.flatMap((s) => s.Action);
     expect(actions).toContain('s3:PutBucketPublicAccessBlock');
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('permissions lists what only drp restore needs in statements of its own', async () => {
+    const out = await runDrp(['permissions', 'deepfake-s3-leak']);
+    const policy = JSON.parse(out.stdout) as { Statement: { Sid: string; Action: string[] }[] };
+    const restoreOnly = policy.Statement.filter((s) => s.Sid.startsWith('DrpRestore'));
+    const run = policy.Statement.filter((s) => !s.Sid.startsWith('DrpRestore')).flatMap((s) => s.Action);
+    expect(restoreOnly.flatMap((s) => s.Action).sort()).toEqual([
+      'iam:DeleteRolePolicy',
+      'organizations:DeletePolicy',
+      'organizations:DetachPolicy',
+      's3:DeleteBucketPolicy',
+    ]);
+    expect(run.filter((a) => /:(Delete|Detach)/.test(a))).toEqual([]);
+  });
+
+  it('restore refuses a journal that fails verification: exit 1 naming the line, before any AWS call', async () => {
+    const { path } = await sampleJournal();
+    const lines = journalLines(path);
+    writeLines(path, [lines[0]!, lines[2]!, ...lines.slice(3)]);
+    const out = await runDrp(['--endpoint-url', NO_AWS, 'restore', path, '--yes']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      /journal\.jsonl:2: seq 2 where 1 was expected.*restores only a journal that verifies/,
+    );
+  });
+
+  it('restore of a journal that does not exist is exit 2 naming it', async () => {
+    const out = await runDrp(['restore', join(scratch(), 'nope.jsonl'), '--yes']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/<journal>: cannot read .*nope\.jsonl \(ENOENT\)/);
   });
 
   it('runbooks lists the bundled runbooks with their params', async () => {

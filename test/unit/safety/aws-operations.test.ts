@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AWS_OPERATIONS, NEVER, REMOVAL, RESTORE_ONLY } from './aws-operations.js';
+import { AWS_OPERATIONS, EMULATOR_ONLY, NEVER, REMOVAL, RESTORE_ONLY } from './aws-operations.js';
 import { restoreOnlyViolations, srcProgram } from './restore-reachability.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -50,6 +50,8 @@ const sent = Object.fromEntries(
 const listed = Object.fromEntries(
   Object.entries(AWS_OPERATIONS).map(([f, ops]) => [f, Object.keys(ops).sort()]),
 );
+/** What can reach a real account: every port but the emulator-only ones. */
+const reachesAws = Object.fromEntries(Object.entries(listed).filter(([f]) => !(f in EMULATOR_ONLY)));
 
 describe('the AWS operations drp can send', () => {
   it('are exactly the allow-list, per port file: a new one fails until it is listed with its reason', () => {
@@ -83,7 +85,7 @@ describe('the AWS operations drp can send', () => {
   });
 
   it('include none that deletes objects, versions, buckets, keys or logs', () => {
-    const destructive = Object.entries(listed).flatMap(([file, ops]) =>
+    const destructive = Object.entries(reachesAws).flatMap(([file, ops]) =>
       ops.flatMap((op) =>
         NEVER.filter((n) => n.pattern.test(op) && (!n.port || n.port === file)).map(
           (n) => `${file} ${op}: ${n.why}`,
@@ -94,7 +96,7 @@ describe('the AWS operations drp can send', () => {
   });
 
   it('include removals only of what drp itself did, marked restore-only', () => {
-    const removals = Object.values(listed)
+    const removals = Object.values(reachesAws)
       .flat()
       .filter((op) => REMOVAL.test(op));
     expect(removals.filter((op) => !RESTORE_ONLY.has(op))).toEqual([]);
@@ -103,10 +105,28 @@ describe('the AWS operations drp can send', () => {
   const traced = (restoreOnly: ReadonlySet<string>) =>
     restoreOnlyViolations((program ??= srcProgram(ROOT)), {
       root: SRC,
-      isPortFile: (path) => path.startsWith(AWS_DIR),
+      isPortFile: (path) => path.startsWith(AWS_DIR) && !(relative(AWS_DIR, path) in EMULATOR_ONLY),
       restoreOnly,
     });
   let program: ReturnType<typeof srcProgram> | undefined;
+
+  it('emulator-only ports build every client for the emulator alone, and only drp drill imports them', () => {
+    for (const file of Object.keys(EMULATOR_ONLY)) {
+      const text = readFileSync(join(AWS_DIR, file), 'utf8');
+      const clients = [...text.matchAll(/new (\w+Client)\(([^)]*)\)/g)];
+      expect(clients.length, file).toBeGreaterThan(0);
+      for (const [call, , args] of clients)
+        expect(args, `${file}: ${call}`).toMatch(/^(\{ \.\.\.)?options\b/);
+      expect(text, file).toMatch(/const options = emulatorOptions\(endpoint\);/);
+      const importers = filesUnder(SRC).filter((f) =>
+        new RegExp(`from '[./]*(aws/)?${file.replace('.ts', '.js')}'`).test(readFileSync(f, 'utf8')),
+      );
+      expect(
+        importers.map((f) => relative(SRC, f)).filter((f) => !f.startsWith('drill/')),
+        file,
+      ).toEqual([]);
+    }
+  });
 
   it('the restore-only removals are reachable from restore code alone', () => {
     expect(traced(RESTORE_ONLY)).toEqual([]);

@@ -7,6 +7,36 @@
  * removals that undo what drp did also go in RESTORE_ONLY below.
  */
 export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
+  'cloudtrail.ts': {
+    DescribeTrails: 'cloudtrail-status: the trails that cover the region (shadow trails included)',
+    GetTrailStatus: 'cloudtrail-status: whether each trail is logging',
+    GetEventSelectors: 'cloudtrail-status: whether S3 data events of the bucket are recorded',
+    StartLogging: 'cloudtrail-status ensureLogging: a trail that stopped logging starts again',
+    UpdateTrail: 'cloudtrail-status ensureLogging: log file validation on (nothing else is changed)',
+    LookupEvents: 'export-cloudtrail-events: the event history of the window (reads only)',
+  },
+  'drill.ts': {
+    GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
+  },
+  'drill-seed.ts': {
+    CreateBucket: 'drp drill seed: the leaked bucket and its log bucket, on the emulator',
+    PutBucketVersioning: 'drp drill seed: versioned like a real product-media bucket',
+    PutBucketPolicy: 'drp drill seed: the public-read policy of the leak',
+    PutBucketAcl: "drp drill seed: S3 log delivery's grant on the log bucket",
+    PutBucketLogging: 'drp drill seed: server access logging into the log bucket',
+    PutObject: 'drp drill seed: product images, synthetic versions, log files',
+    DeleteObject: 'drp drill seed: a delete marker (no VersionId) on a seeded object, as a leak has',
+    CreateUser: 'drp drill seed: the over-permissive vendor AI user',
+    CreateAccessKey: "drp drill seed: that user's active keys",
+    PutUserPolicy: "drp drill seed: that user's policy",
+    CreateRole: 'drp drill seed: the media pipeline role',
+    PutRolePolicy: "drp drill seed: that role's policy",
+    CreateOrganization: 'drp drill seed: the organization the SCP goes into',
+    ListRoots: 'drp drill seed: its root, to enable SCPs',
+    EnablePolicyType: 'drp drill seed: SCPs enabled on the root',
+    CreateTrail: 'drp drill seed: the trail whose status is recorded',
+    StartLogging: 'drp drill seed: that trail logging',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -17,6 +47,8 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     CreateAccessKey: 'iam-disable-access-keys issueReplacement: one new key, its secret only in a 0600 file',
     TagUser: 'iam-disable-access-keys: mark the replacement key so a re-run keeps it active',
     PutRolePolicy: 'iam-revoke-role-sessions: inline deny for sessions issued before now',
+    DeleteRolePolicy:
+      "restore of iam-revoke-role-sessions: drp's own drp-revoke-<incident>, on roles that had none",
   },
   'kms.ts': {
     GetPublicKey: '--kms-key-id: the public key recorded in the genesis',
@@ -33,6 +65,9 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     CreatePolicy: "org-scp-deny: drp's own SCP drp-<incident>",
     UpdatePolicy: "org-scp-deny: drp's own SCP, when its content must change",
     AttachPolicy: 'org-scp-deny: attach it to the target',
+    DetachPolicy: "restore of org-scp-deny: drp's own SCP from the target drp attached it to",
+    DeletePolicy:
+      "restore of org-scp-deny: drp's own SCP, only when drp created it and it is attached nowhere else",
   },
   'rekognition.ts': {
     DescribeProjects: 'scan plan: the Custom Labels project exists',
@@ -53,6 +88,19 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     PutBucketPolicy: 's3-deny-policy: the policy with drp deny added, every other statement kept',
     PutBucketVersioning: 's3-object-lock: Enabled (never Suspended), Object Lock needs it',
     PutObjectLockConfiguration: 's3-object-lock: GOVERNANCE default retention, never weakened',
+    DeleteBucketPolicy: 'restore of s3-deny-policy: the bucket had no policy before the run',
+  },
+  's3-evidence.ts': {
+    CreateBucket: 'evidence-bucket: the evidence bucket, created with Object Lock enabled',
+    PutBucketEncryption: 'evidence-bucket: default encryption of the bucket drp created',
+    PutObjectLockConfiguration: 'evidence-bucket: default retention of the bucket drp created',
+    GetObjectLockConfiguration: 'evidence-bucket: an existing bucket without Object Lock is refused',
+    PutObject: 'preservation: an artefact or the journal, with SHA-256 checksum and legal hold ON',
+    CopyObject: 'preserve-*-logs: server-side copy of a log file, legal hold ON',
+    HeadObject: 'preservation: verify each copy (size, checksum, hold)',
+    ListObjectsV2: 'preserve-*-logs: the log files of the window',
+    GetBucketLogging: 'preserve-access-logs: where the bucket writes its server access logs',
+    GetObject: 'verify --anchor: the anchored journal and head.json (reads only)',
   },
   's3-objects.ts': {
     ListObjectVersions: 'scan: the versions to scan',
@@ -73,6 +121,7 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     HeadBucket: 'plan: the bucket exists (user error otherwise)',
     GetPublicAccessBlock: 's3-block-public-access: before-state',
     PutPublicAccessBlock: 's3-block-public-access: all four settings on',
+    DeletePublicAccessBlock: 'restore of s3-block-public-access: the bucket had none before the run',
   },
   's3control.ts': {
     CreateJob: 's3-object-lock batch path: one S3PutObjectLegalHold job (idempotency token)',
@@ -89,7 +138,23 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
  * bucket policy or public access block it changed, put back as it was), and only restore code
  * may reach them (see restore-reachability.ts). Restore adds its operations here.
  */
-export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([]);
+export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
+  'DeleteBucketPolicy',
+  'DeletePublicAccessBlock',
+  'DeleteRolePolicy',
+  'DeletePolicy',
+  'DetachPolicy',
+]);
+
+/**
+ * Ports that reach only an emulator: their clients are built with src/aws/drill.ts's
+ * emulatorOptions (its endpoint, throwaway credentials; nothing from the operator's environment),
+ * and only `drp drill` imports them. The seed of a drill writes an incident, delete marker
+ * included, into an emulator drp itself started; the rules for real accounts do not apply.
+ */
+export const EMULATOR_ONLY: Record<string, string> = {
+  'drill-seed.ts': "seeds drp drill's incident on the emulator",
+};
 
 /**
  * Operations that destroy customer data or evidence: objects and versions, buckets, keys, logs

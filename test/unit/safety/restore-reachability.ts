@@ -5,7 +5,8 @@ import ts from 'typescript';
  * Which code can reach an AWS operation that removes something: a static call graph over the
  * TypeScript program. A removal (its `new XCommand(` inside a port method under src/aws/) may only
  * be reached from restore code: a function, method or property named restore* (a step's
- * `restore`, a restore helper), or a file whose path says restore. Any other way in (a step's
+ * `restore`, a restore helper), a function inside such a property (`restore: { apply }`), or a
+ * file whose path says restore. Any other way in (a step's
  * `apply`, a command, a helper that apply also calls) is a violation.
  */
 export interface Violation {
@@ -15,6 +16,14 @@ export interface Violation {
 }
 
 const isRestoreName = (name: string | undefined) => name !== undefined && /^restore/i.test(name);
+
+/** A function inside a `restore*: { ... }` property: a step's restore written as plan and apply. */
+function inRestoreProperty(fn: ts.Node): boolean {
+  for (let node = fn.parent; node; node = node.parent)
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && isRestoreName(node.name.text))
+      return true;
+  return false;
+}
 
 type Named = ts.FunctionLikeDeclaration & { name?: ts.PropertyName };
 
@@ -102,7 +111,7 @@ export function restoreOnlyViolations(
     for (let fn = node.parent; fn; fn = fn.parent) {
       if (!ts.isFunctionLike(fn)) continue;
       const name = nameOf(fn);
-      if (isRestoreName(name)) return;
+      if (isRestoreName(name) || inRestoreProperty(fn)) return;
       if (!name) continue; // an anonymous callback: its caller is the function around it
       if (seen.has(fn)) return;
       seen.add(fn);

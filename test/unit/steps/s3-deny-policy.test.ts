@@ -162,13 +162,40 @@ describe('s3-deny-policy', () => {
     expect((await plan()).changes).toHaveLength(1);
   });
 
-  it('warns that S3 may refuse the policy while it allows Principal "*"', async () => {
-    hasPolicy(policyWith({ ...READER, Sid: 'PublicRead', Principal: '*' }));
-    expect((await plan()).notes).toEqual([
-      expect.stringMatching(
-        /^the policy allows Principal "\*" \(Sid PublicRead\): with Block Public Access on/,
-      ),
+  it('removes unconditional public grants (S3 refuses them under Block Public Access) and keeps the rest', async () => {
+    const PUBLIC = {
+      Sid: 'PublicRead',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::media/*',
+    };
+    const PUBLIC_AWS = { ...PUBLIC, Sid: 'PublicList', Principal: { AWS: ['*'] } };
+    hasPolicy(policyWith(READER, PUBLIC, PUBLIC_AWS));
+    const { plan: p, policy } = await applyPlanned();
+    expect(p.changes[0]!.detail).toMatch(
+      /1 other statement\(s\) kept; public grant\(s\) removed: Sid PublicRead, PublicList/,
+    );
+    expect(policy!.Statement).toEqual([
+      READER,
+      expect.objectContaining({ Effect: 'Deny', Sid: 'DrpContainINCTEST1' }),
     ]);
+    // The original text, public grants included, is what a restore puts back.
+    expect(p.observed.policy).toBe(policyWith(READER, PUBLIC, PUBLIC_AWS));
+  });
+
+  it('keeps a public-principal grant that carries a condition (it may not be public)', async () => {
+    const VPC_ONLY = {
+      Sid: 'VpcOnly',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::media/*',
+      Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } },
+    };
+    hasPolicy(policyWith(VPC_ONLY));
+    const { policy } = await applyPlanned();
+    expect(policy!.Statement[0]).toEqual(VPC_ONLY);
   });
 
   it('refuses to rewrite a policy that is not JSON', async () => {
