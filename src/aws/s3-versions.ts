@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
@@ -7,7 +8,7 @@ import {
   PutObjectLegalHoldCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { callOf, isNotFound, type Call } from './call.js';
+import { callOf, isNotFound, sendWithFreshStream, type Call } from './call.js';
 import { decodeKey, URL_ENCODING } from './s3-key-encoding.js';
 
 /** One entry of a ListObjectVersions page: an object version or a delete marker. */
@@ -130,15 +131,17 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
 
     async uploadFile(bucket, key, path, contentType) {
       const { size } = await stat(path);
-      const out = await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: createReadStream(path),
-          ContentLength: size,
-          ContentType: contentType,
-        }),
-      );
+      const put = (Body: Readable) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body,
+            ContentLength: size,
+            ContentType: contentType,
+          }),
+        );
+      const out = await sendWithFreshStream(put, () => createReadStream(path));
       return {
         ...callOf(out),
         etag: (out.ETag ?? '').replace(/"/g, ''),
