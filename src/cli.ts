@@ -3,14 +3,14 @@
 // do nothing about that at 3 a.m.; keep it off their stderr (drp's engines field already says so).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { awsRegion, collect, sinceValue, wholeNumber } from './cli/values.js';
 import type { CommandEnv, CommandResult } from './commands/env.js';
 import type { ScanFlags } from './commands/scan.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
 import { parseParamFlags } from './runbook/params.js';
-import { isSince, SINCE_HELP } from './steps/preservation/since.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -24,38 +24,6 @@ interface GlobalFlags {
   logLevel: LogLevel;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-function wholeNumber(name: string, min: number, max: number) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} is a whole number from ${min} to ${max}.`);
-    return n;
-  };
-}
-
-function positiveInt(name: string, max: number) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < 1 || n > max)
-      throw new InvalidArgumentError(`${name} is a whole number from 1 to ${max}.`);
-    return n;
-  };
-}
-
-/** The SDK puts the region in each endpoint's host name: anything else fails deep inside it. */
-function awsRegion(value: string): string {
-  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value))
-    throw new InvalidArgumentError('a region is lowercase letters, digits and hyphens, e.g. us-east-1.');
-  return value;
-}
-
-function sinceValue(value: string): string {
-  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
-  return value;
-}
-
 /** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
 function withEvidenceFlags(cmd: Command): Command {
   return cmd
@@ -67,7 +35,7 @@ function withEvidenceFlags(cmd: Command): Command {
     .option(
       '--evidence-retention-days <n>',
       'default retention of an evidence bucket drp creates (runbook default 365)',
-      positiveInt('--evidence-retention-days', 36500),
+      wholeNumber('--evidence-retention-days', 1, 36500),
     )
     .addOption(
       new Option(
@@ -238,7 +206,7 @@ function withRunFlags(cmd: Command): Command {
     .option(
       '--concurrency <n>',
       'parallel AWS calls for per-object work',
-      positiveInt('--concurrency', 512),
+      wholeNumber('--concurrency', 1, 512),
       32,
     )
     .option(
@@ -322,7 +290,7 @@ export function buildProgram(): Command {
     .option(
       '--concurrency <n>',
       'parallel AWS calls for per-object work',
-      positiveInt('--concurrency', 512),
+      wholeNumber('--concurrency', 1, 512),
       32,
     )
     .action(
@@ -383,7 +351,7 @@ export function buildProgram(): Command {
         .option(
           '--retention-days <n>',
           'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
-          positiveInt('--retention-days', 36500),
+          wholeNumber('--retention-days', 1, 36500),
         )
         .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
     ),
@@ -433,7 +401,7 @@ export function buildProgram(): Command {
       .option(
         '--max-tps <n>',
         'Rekognition calls per second at most (default 10)',
-        positiveInt('--max-tps', 1000),
+        wholeNumber('--max-tps', 1, 1000),
       ),
   ).action(
     action(async (env, _flags, opts: RunFlags & ScanFlags) => {
@@ -456,7 +424,7 @@ export function buildProgram(): Command {
     .option(
       '--concurrency <n>',
       'parallel AWS calls for per-object work',
-      positiveInt('--concurrency', 512),
+      wholeNumber('--concurrency', 1, 512),
       32,
     )
     .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
@@ -541,7 +509,7 @@ export function buildProgram(): Command {
     .option(
       '--concurrency <n>',
       'parallel AWS calls for per-object work',
-      positiveInt('--concurrency', 512),
+      wholeNumber('--concurrency', 1, 512),
       32,
     )
     .option('--key <path>', 'Ed25519 signing key (default as for run)')
