@@ -4,99 +4,41 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { Command, CommanderError, Option } from 'commander';
-import { awsRegion, collect, sinceValue, wholeNumber } from './cli/values.js';
-import type { CommandEnv, CommandResult } from './commands/env.js';
+import type { CommandHandler } from './cli/action.js';
+import {
+  concurrencyOption,
+  dryRunOption,
+  type EvidenceFlags,
+  evidenceOptions,
+  exemptPrincipalOption,
+  type LeakFlags,
+  leakOptions,
+  operatorOption,
+  paramOption,
+  type RunFlags,
+  runOptions,
+  type SigningFlags,
+  signingOptions,
+  withEvidenceFlags,
+  withRunFlags,
+  yesOption,
+} from './cli/flags.js';
+import { commandEnv, type GlobalFlags, withGlobalFlags } from './cli/global-flags.js';
+import { nextStepFor } from './cli/next-step.js';
+import { collect, wholeNumber } from './cli/values.js';
+import type { CommandResult } from './commands/env.js';
 import type { ScanFlags } from './commands/scan.js';
 import { formatError, isUserError } from './errors.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
-import { terminalProgress } from './output/progress.js';
+import { createLogger } from './log.js';
 import { parseParamFlags } from './runbook/params.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-interface GlobalFlags {
-  region?: string;
-  profile?: string;
-  endpointUrl?: string;
-  incident?: string;
-  output: 'text' | 'json';
-  logLevel: LogLevel;
-}
-
-/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
-function withEvidenceFlags(cmd: Command): Command {
-  return cmd
-    .option(
-      '--since <when>',
-      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
-      sinceValue,
-    )
-    .option(
-      '--evidence-retention-days <n>',
-      'default retention of an evidence bucket drp creates (runbook default 365)',
-      wholeNumber('--evidence-retention-days', 1, 36500),
-    )
-    .addOption(
-      new Option(
-        '--evidence-lock-mode <mode>',
-        'Object Lock mode of that retention (runbook default GOVERNANCE)',
-      ).choices(['GOVERNANCE', 'COMPLIANCE']),
-    );
-}
-
-interface EvidenceFlags {
-  since?: string;
-  evidenceRetentionDays?: number;
-  evidenceLockMode?: string;
-}
-
-const evidenceFlags = (f: EvidenceFlags) => ({
-  since: f.since,
-  evidenceRetentionDays: f.evidenceRetentionDays,
-  evidenceLockMode: f.evidenceLockMode,
-});
-
-function commandEnv(flags: GlobalFlags): CommandEnv {
-  const json = flags.output === 'json';
-  return {
-    aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
-    incidentId: flags.incident,
-    output: flags.output,
-    log: createLogger(flags.logLevel),
-    progress: terminalProgress(process.stderr),
-    say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
-    notice: (text) => process.stderr.write(`${text}\n`),
-    confirm: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-      } finally {
-        rl.close();
-      }
-    },
-    stdinIsTTY: Boolean(process.stdin.isTTY),
-  };
-}
-
 function print(result: CommandResult, flags: GlobalFlags): never {
   if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
   else if (result.text) process.stdout.write(`${result.text}\n`);
   process.exit(result.exitCode);
-}
-
-/** Hints for failures that are about the environment, not about drp. */
-function nextStepFor(err: unknown): string | undefined {
-  const text = `${(err as Error)?.name} ${(err as Error)?.message}`;
-  if (/Could not load credentials|CredentialsProviderError/.test(text)) {
-    return 'configure AWS credentials (AWS_PROFILE, --profile, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).';
-  }
-  if (/ExpiredToken|token.*expired/i.test(text))
-    return 'your AWS session expired: refresh it (`aws sso login`) and run again.';
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(text))
-    return 'the AWS endpoint is unreachable: check --endpoint-url, AWS_ENDPOINT_URL and the network.';
-  return undefined;
 }
 
 function fail(err: unknown, flags: GlobalFlags): never {
@@ -123,9 +65,7 @@ function fail(err: unknown, flags: GlobalFlags): never {
 }
 
 /** Wraps a command action: lazy-loads its module, prints its result, maps errors to exit codes. */
-function action<A extends unknown[]>(
-  handler: (env: CommandEnv, flags: GlobalFlags, ...args: A) => Promise<CommandResult>,
-) {
+function action<A extends unknown[]>(handler: CommandHandler<A>) {
   return async (...args: unknown[]) => {
     const cmd = args[args.length - 1] as Command;
     const flags = cmd.optsWithGlobals<GlobalFlags>();
@@ -146,31 +86,14 @@ interface ReportFlags {
   now?: string;
 }
 
-interface RunFlags {
-  dryRun?: boolean;
-  yes?: boolean;
-  evidenceDir?: string;
-  evidenceBucket?: string;
-  detectedAt?: string;
-  exemptPrincipal?: string[];
-  concurrency: number;
-  key?: string;
-  kmsKeyId?: string;
-  operator?: string;
-}
-
-interface ContainCliFlags {
-  bucket: string;
-  runbook?: string;
-  user?: string[];
-  role?: string[];
+interface ContainFlags extends LeakFlags {
   function?: string[];
   api?: string[];
   scpTarget?: string;
   retentionDays?: number;
 }
 
-interface RestoreCliFlags {
+interface RestoreFlags extends SigningFlags {
   dryRun?: boolean;
   yes?: boolean;
   only?: string[];
@@ -179,82 +102,19 @@ interface RestoreCliFlags {
   overwriteDrift?: boolean;
   evidenceDir?: string;
   concurrency: number;
-  key?: string;
-  kmsKeyId?: string;
   operator?: string;
 }
 
-/** Flags every command that changes AWS shares: safety, evidence, signing. */
-function withRunFlags(cmd: Command): Command {
-  return cmd
-    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
-    .option('--yes', 'apply without asking (required when stdin is not a terminal)')
-    .option('--evidence-dir <dir>', 'where the journal and artefacts go (default ./evidence/<incident-id>/)')
-    .option(
-      '--evidence-bucket <name>',
-      'Object-Locked bucket for preserved evidence (default drp-evidence-<account>-<region>)',
-    )
-    .option(
-      '--detected-at <time>',
-      'when the incident was detected, ISO 8601 with a zone (default: now); starts the 72-hour clock',
-    )
-    .option(
-      '--exempt-principal <arn>',
-      'an IAM principal ARN every deny must also exempt (repeatable)',
-      collect,
-    )
-    .option(
-      '--concurrency <n>',
-      'parallel AWS calls for per-object work',
-      wholeNumber('--concurrency', 1, 512),
-      32,
-    )
-    .option(
-      '--key <path>',
-      'Ed25519 signing key (PKCS#8 PEM); default $DRP_SIGNING_KEY or ~/.config/drp/signing-key.pem',
-    )
-    .option('--kms-key-id <arn>', 'sign the journal with this AWS KMS ECC_NIST_P256 key instead')
-    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)');
-}
-
-function runOptions(flags: RunFlags) {
-  return {
-    dryRun: Boolean(flags.dryRun),
-    yes: Boolean(flags.yes),
-    evidenceDir: flags.evidenceDir,
-    evidenceBucket: flags.evidenceBucket,
-    detectedAt: flags.detectedAt,
-    exemptPrincipals: flags.exemptPrincipal ?? [],
-    concurrency: flags.concurrency,
-    keyPath: flags.key,
-    kmsKeyId: flags.kmsKeyId,
-    operator: flags.operator,
-  };
-}
-
 export function buildProgram(): Command {
-  const program = new Command('drp')
-    .description(
-      'Incident-response runbooks for AWS: contain a leaked S3 bucket, keep a signed evidence journal.',
-    )
-    .version(VERSION)
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)')
-    .addOption(
-      new Option('--region <region>', 'AWS region (default: AWS_REGION or the profile)').argParser(awsRegion),
-    )
-    .addOption(new Option('--profile <name>', 'AWS shared-config profile'))
-    .addOption(
-      new Option(
-        '--endpoint-url <url>',
-        'send every AWS call here (an emulator); AWS_ENDPOINT_URL also works',
-      ),
-    )
-    .addOption(
-      new Option('--incident <id>', 'incident id (default generated, e.g. INC-20261125-183000-7f3a)'),
-    )
-    .addOption(new Option('--output <format>', 'stdout format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
+  const program = withGlobalFlags(
+    new Command('drp')
+      .description(
+        'Incident-response runbooks for AWS: contain a leaked S3 bucket, keep a signed evidence journal.',
+      )
+      .version(VERSION)
+      .exitOverride()
+      .showHelpAfterError('(run with --help for usage)'),
+  );
 
   program
     .command('validate')
@@ -277,22 +137,9 @@ export function buildProgram(): Command {
     .command('plan')
     .description('read-only: what each step observes and would change (no journal)')
     .argument('<runbook>', 'runbook file or bundled name')
-    .option(
-      '--param <name=value>',
-      'runbook param (repeatable; list params: repeat or comma-separate)',
-      collect,
-    )
-    .option(
-      '--exempt-principal <arn>',
-      'an IAM principal ARN every deny must also exempt (repeatable)',
-      collect,
-    )
-    .option(
-      '--concurrency <n>',
-      'parallel AWS calls for per-object work',
-      wholeNumber('--concurrency', 1, 512),
-      32,
-    )
+    .addOption(paramOption())
+    .addOption(exemptPrincipalOption())
+    .addOption(concurrencyOption())
     .action(
       action(
         async (
@@ -318,11 +165,7 @@ export function buildProgram(): Command {
       .command('run')
       .description('execute a runbook: plan, confirm, apply in order, journal every step')
       .argument('<runbook>', 'runbook file or bundled name')
-      .option(
-        '--param <name=value>',
-        'runbook param (repeatable; list params: repeat or comma-separate)',
-        collect,
-      ),
+      .addOption(paramOption()),
   ).action(
     action(async (env, _flags, runbook: string, opts: RunFlags & { param?: string[] }) =>
       (await import('./commands/run.js')).runRunbook(
@@ -353,21 +196,18 @@ export function buildProgram(): Command {
           'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
           wholeNumber('--retention-days', 1, 36500),
         )
-        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+        .option('--runbook <name|file>', 'another runbook taking the same params'),
     ),
   ).action(
-    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainCliFlags) =>
+    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainFlags) =>
       (await import('./commands/contain.js')).contain(
         {
-          bucket: opts.bucket,
-          runbook: opts.runbook,
-          users: opts.user,
-          roles: opts.role,
+          ...leakOptions(opts),
           functions: opts.function,
           apis: opts.api,
           scpTarget: opts.scpTarget,
           retentionDays: opts.retentionDays,
-          ...evidenceFlags(opts),
+          ...evidenceOptions(opts),
         },
         runOptions(opts),
         env,
@@ -420,31 +260,16 @@ export function buildProgram(): Command {
       'finish a run that was cut short: done steps are kept, the interrupted one is re-planned, the rest run',
     )
     .argument('<journal>', 'path to the unsealed journal.jsonl')
-    .option('--yes', 'apply without asking (required when stdin is not a terminal)')
-    .option(
-      '--concurrency <n>',
-      'parallel AWS calls for per-object work',
-      wholeNumber('--concurrency', 1, 512),
-      32,
-    )
+    .addOption(yesOption())
+    .addOption(concurrencyOption())
     .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
     .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
     .action(
       action(
-        async (
-          env,
-          _flags,
-          journal: string,
-          opts: { yes?: boolean; concurrency: number; key?: string; kmsKeyId?: string },
-        ) =>
+        async (env, _flags, journal: string, opts: SigningFlags & { yes?: boolean; concurrency: number }) =>
           (await import('./commands/resume.js')).resume(
             journal,
-            {
-              yes: Boolean(opts.yes),
-              concurrency: opts.concurrency,
-              keyPath: opts.key,
-              kmsKeyId: opts.kmsKeyId,
-            },
+            { yes: Boolean(opts.yes), concurrency: opts.concurrency, ...signingOptions(opts) },
             env,
           ),
       ),
@@ -460,27 +285,15 @@ export function buildProgram(): Command {
         .requiredOption('--bucket <name>', 'the leaked bucket')
         .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
         .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
-        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+        .option('--runbook <name|file>', 'another runbook taking the same params'),
     ),
   ).action(
-    action(
-      async (
+    action(async (env, _flags, opts: RunFlags & EvidenceFlags & LeakFlags) =>
+      (await import('./commands/preserve.js')).preserve(
+        { ...leakOptions(opts), ...evidenceOptions(opts) },
+        runOptions(opts),
         env,
-        _flags,
-        opts: RunFlags &
-          EvidenceFlags & { bucket: string; user?: string[]; role?: string[]; runbook?: string },
-      ) =>
-        (await import('./commands/preserve.js')).preserve(
-          {
-            bucket: opts.bucket,
-            runbook: opts.runbook,
-            users: opts.user,
-            roles: opts.role,
-            ...evidenceFlags(opts),
-          },
-          runOptions(opts),
-          env,
-        ),
+      ),
     ),
   );
 
@@ -490,7 +303,7 @@ export function buildProgram(): Command {
       "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
     )
     .argument('<journal>', "path to the run's journal.jsonl (verified first)")
-    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
+    .addOption(dryRunOption())
     .option('--yes', 'apply without asking; never silences a drift warning (see --overwrite-drift)')
     .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
     .option(
@@ -506,17 +319,12 @@ export function buildProgram(): Command {
       '--evidence-dir <dir>',
       "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
     )
-    .option(
-      '--concurrency <n>',
-      'parallel AWS calls for per-object work',
-      wholeNumber('--concurrency', 1, 512),
-      32,
-    )
+    .addOption(concurrencyOption())
     .option('--key <path>', 'Ed25519 signing key (default as for run)')
     .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
-    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)')
+    .addOption(operatorOption())
     .action(
-      action(async (env, _flags, journal: string, opts: RestoreCliFlags) =>
+      action(async (env, _flags, journal: string, opts: RestoreFlags) =>
         (await import('./commands/restore.js')).restore(
           journal,
           {
@@ -528,8 +336,7 @@ export function buildProgram(): Command {
             overwriteDrift: Boolean(opts.overwriteDrift),
             evidenceDir: opts.evidenceDir,
             concurrency: opts.concurrency,
-            keyPath: opts.key,
-            kmsKeyId: opts.kmsKeyId,
+            ...signingOptions(opts),
             operator: opts.operator,
           },
           env,
@@ -539,7 +346,6 @@ export function buildProgram(): Command {
 
   program
     .command('permissions')
-
     .description('the least-privilege IAM policy (JSON) that running the runbook needs')
     .argument('<runbook>', 'runbook file or bundled name')
     .action(
