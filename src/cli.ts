@@ -3,37 +3,43 @@
 // do nothing about that at 3 a.m.; keep it off their stderr (drp's engines field already says so).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { Command, CommanderError, Option } from 'commander';
-import type { CommandHandler } from './cli/action.js';
-import {
-  concurrencyOption,
-  dryRunOption,
-  type EvidenceFlags,
-  evidenceOptions,
-  exemptPrincipalOption,
-  type LeakFlags,
-  leakOptions,
-  operatorOption,
-  paramOption,
-  type RunFlags,
-  runOptions,
-  type SigningFlags,
-  signingOptions,
-  withEvidenceFlags,
-  withRunFlags,
-  yesOption,
-} from './cli/flags.js';
+import { Command, CommanderError } from 'commander';
+import type { CommandHandler, RegisterCommand } from './cli/action.js';
+import { registerContain, registerPreserve, registerScan } from './cli/bucket-commands.js';
 import { commandEnv, type GlobalFlags, withGlobalFlags } from './cli/global-flags.js';
+import { registerKeygen, registerReport, registerRestore, registerVerify } from './cli/journal-commands.js';
 import { nextStepFor } from './cli/next-step.js';
-import { collect, wholeNumber } from './cli/values.js';
+import {
+  registerDrill,
+  registerPermissions,
+  registerRunbooks,
+  registerValidate,
+} from './cli/offline-commands.js';
+import { registerPlan, registerResume, registerRun } from './cli/run-commands.js';
 import type { CommandResult } from './commands/env.js';
-import type { ScanFlags } from './commands/scan.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger } from './log.js';
-import { parseParamFlags } from './runbook/params.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** In the order `drp --help` lists them. */
+const COMMANDS: RegisterCommand[] = [
+  registerValidate,
+  registerRunbooks,
+  registerPlan,
+  registerRun,
+  registerContain,
+  registerScan,
+  registerResume,
+  registerPreserve,
+  registerRestore,
+  registerPermissions,
+  registerKeygen,
+  registerVerify,
+  registerReport,
+  registerDrill,
+];
 
 function print(result: CommandResult, flags: GlobalFlags): never {
   if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
@@ -77,35 +83,7 @@ function action<A extends unknown[]>(handler: CommandHandler<A>) {
   };
 }
 
-interface ReportFlags {
-  format?: 'md' | 'html';
-  out?: string;
-  force?: boolean;
-  pubkey?: string;
-  tz: string;
-  now?: string;
-}
-
-interface ContainFlags extends LeakFlags {
-  function?: string[];
-  api?: string[];
-  scpTarget?: string;
-  retentionDays?: number;
-}
-
-interface RestoreFlags extends SigningFlags {
-  dryRun?: boolean;
-  yes?: boolean;
-  only?: string[];
-  reactivateKeys?: boolean;
-  releaseHolds?: boolean;
-  overwriteDrift?: boolean;
-  evidenceDir?: string;
-  concurrency: number;
-  operator?: string;
-}
-
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = withGlobalFlags(
     new Command('drp')
       .description(
@@ -116,339 +94,12 @@ export function buildProgram(): Command {
       .showHelpAfterError('(run with --help for usage)'),
   );
 
-  program
-    .command('validate')
-    .description(
-      'check runbooks: exit 0 when valid, 2 with every problem (file:line:col, path, what is valid)',
-    )
-    .argument('<runbook...>', 'runbook files or bundled names')
-    .action(
-      action(async (_env, _flags, refs: string[]) =>
-        (await import('./commands/validate.js')).validateRunbooks(refs),
-      ),
-    );
-
-  program
-    .command('runbooks')
-    .description('list the bundled runbooks with their descriptions, params and steps')
-    .action(action(async () => (await import('./commands/runbooks.js')).listRunbooks()));
-
-  program
-    .command('plan')
-    .description('read-only: what each step observes and would change (no journal)')
-    .argument('<runbook>', 'runbook file or bundled name')
-    .addOption(paramOption())
-    .addOption(exemptPrincipalOption())
-    .addOption(concurrencyOption())
-    .action(
-      action(
-        async (
-          env,
-          _flags,
-          runbook: string,
-          opts: { param?: string[]; exemptPrincipal?: string[]; concurrency: number },
-        ) =>
-          (await import('./commands/plan.js')).planRunbook(
-            {
-              runbook,
-              params: parseParamFlags(opts.param ?? []),
-              exemptPrincipals: opts.exemptPrincipal ?? [],
-              concurrency: opts.concurrency,
-            },
-            env,
-          ),
-      ),
-    );
-
-  withRunFlags(
-    program
-      .command('run')
-      .description('execute a runbook: plan, confirm, apply in order, journal every step')
-      .argument('<runbook>', 'runbook file or bundled name')
-      .addOption(paramOption()),
-  ).action(
-    action(async (env, _flags, runbook: string, opts: RunFlags & { param?: string[] }) =>
-      (await import('./commands/run.js')).runRunbook(
-        { ...runOptions(opts), runbook, params: parseParamFlags(opts.param ?? []), command: 'run' },
-        env,
-      ),
-    ),
-  );
-
-  withEvidenceFlags(
-    withRunFlags(
-      program
-        .command('contain')
-        .description(
-          'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
-        )
-        .requiredOption('--bucket <name>', 'the leaked bucket')
-        .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
-        .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
-        .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
-        .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
-        .option(
-          '--scp-target <id>',
-          "account, OU or root id the SCP is attached to (default: the caller's account)",
-        )
-        .option(
-          '--retention-days <n>',
-          'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
-          wholeNumber('--retention-days', 1, 36500),
-        )
-        .option('--runbook <name|file>', 'another runbook taking the same params'),
-    ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainFlags) =>
-      (await import('./commands/contain.js')).contain(
-        {
-          ...leakOptions(opts),
-          functions: opts.function,
-          apis: opts.api,
-          scpTarget: opts.scpTarget,
-          retentionDays: opts.retentionDays,
-          ...evidenceOptions(opts),
-        },
-        runOptions(opts),
-        env,
-      ),
-    ),
-  );
-
-  withRunFlags(
-    program
-      .command('scan')
-      .description(
-        'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
-      )
-      .requiredOption('--bucket <name>', 'the bucket to scan')
-      .option('--prefix <prefix>', 'only keys under this prefix')
-      .option(
-        '--since <time>',
-        'every version written since: ISO 8601 time, UTC date, or 30m/24h/7d/2w (default: current versions)',
-      )
-      .option(
-        '--min-confidence <n>',
-        'a label at or above this confidence is a finding (default 80)',
-        wholeNumber('--min-confidence', 0, 100),
-      )
-      .option('--custom-labels-model <arn>', 'also call this RUNNING Rekognition Custom Labels model version')
-      .option('--labels <label>', 'only these labels (or their parents) count (repeatable)', collect)
-      .option(
-        '--quarantine',
-        'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
-      )
-      .option(
-        '--max-tps <n>',
-        'Rekognition calls per second at most (default 10)',
-        wholeNumber('--max-tps', 1, 1000),
-      ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & ScanFlags) => {
-      const { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps } = opts;
-      return (await import('./commands/scan.js')).scan(
-        { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
-        runOptions(opts),
-        env,
-      );
-    }),
-  );
-
-  program
-    .command('resume')
-    .description(
-      'finish a run that was cut short: done steps are kept, the interrupted one is re-planned, the rest run',
-    )
-    .argument('<journal>', 'path to the unsealed journal.jsonl')
-    .addOption(yesOption())
-    .addOption(concurrencyOption())
-    .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
-    .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
-    .action(
-      action(
-        async (env, _flags, journal: string, opts: SigningFlags & { yes?: boolean; concurrency: number }) =>
-          (await import('./commands/resume.js')).resume(
-            journal,
-            { yes: Boolean(opts.yes), concurrency: opts.concurrency, ...signingOptions(opts) },
-            env,
-          ),
-      ),
-    );
-
-  withEvidenceFlags(
-    withRunFlags(
-      program
-        .command('preserve')
-        .description(
-          'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
-        )
-        .requiredOption('--bucket <name>', 'the leaked bucket')
-        .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
-        .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
-        .option('--runbook <name|file>', 'another runbook taking the same params'),
-    ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & EvidenceFlags & LeakFlags) =>
-      (await import('./commands/preserve.js')).preserve(
-        { ...leakOptions(opts), ...evidenceOptions(opts) },
-        runOptions(opts),
-        env,
-      ),
-    ),
-  );
-
-  program
-    .command('restore')
-    .description(
-      "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
-    )
-    .argument('<journal>', "path to the run's journal.jsonl (verified first)")
-    .addOption(dryRunOption())
-    .option('--yes', 'apply without asking; never silences a drift warning (see --overwrite-drift)')
-    .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
-    .option(
-      '--reactivate-keys',
-      'set the access keys drp deactivated Active again (default: they stay Inactive)',
-    )
-    .option('--release-holds', 'set OFF exactly the legal holds drp placed (default: they stay, as evidence)')
-    .option(
-      '--overwrite-drift',
-      'also apply actions whose resource changed since the run, without a terminal',
-    )
-    .option(
-      '--evidence-dir <dir>',
-      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
-    )
-    .addOption(concurrencyOption())
-    .option('--key <path>', 'Ed25519 signing key (default as for run)')
-    .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
-    .addOption(operatorOption())
-    .action(
-      action(async (env, _flags, journal: string, opts: RestoreFlags) =>
-        (await import('./commands/restore.js')).restore(
-          journal,
-          {
-            dryRun: Boolean(opts.dryRun),
-            yes: Boolean(opts.yes),
-            only: opts.only ?? [],
-            reactivateKeys: Boolean(opts.reactivateKeys),
-            releaseHolds: Boolean(opts.releaseHolds),
-            overwriteDrift: Boolean(opts.overwriteDrift),
-            evidenceDir: opts.evidenceDir,
-            concurrency: opts.concurrency,
-            ...signingOptions(opts),
-            operator: opts.operator,
-          },
-          env,
-        ),
-      ),
-    );
-
-  program
-    .command('permissions')
-    .description('the least-privilege IAM policy (JSON) that running the runbook needs')
-    .argument('<runbook>', 'runbook file or bundled name')
-    .action(
-      action(async (_env, _flags, runbook: string) =>
-        (await import('./commands/permissions.js')).runbookPermissions(runbook),
-      ),
-    );
-
-  program
-    .command('keygen')
-    .description('create an Ed25519 journal signing key pair and print its fingerprint')
-    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default ~/.config/drp)')
-    .action(
-      action(async (_env, _flags, opts: { out?: string }) =>
-        (await import('./commands/keygen.js')).keygen(opts.out),
-      ),
-    );
-
-  program
-    .command('verify')
-    .description('verify a journal offline: exit 0 intact and sealed, 1 anything else (naming the line)')
-    .argument('<journal>', 'path to journal.jsonl')
-    .option(
-      '--pubkey <pem>',
-      'the public key it must be signed with (else the key in its genesis, with a warning)',
-    )
-    .option('--artefacts', 're-hash every artefact file the journal names')
-    .option(
-      '--anchor <s3-uri>',
-      'compare with the copy anchored in the evidence bucket: s3://BUCKET/incidents/INCIDENT-ID/',
-    )
-    .action(
-      action(
-        async (
-          env,
-          _flags,
-          journal: string,
-          opts: { pubkey?: string; artefacts?: boolean; anchor?: string },
-        ) =>
-          (await import('./commands/verify.js')).verify(
-            journal,
-            { pubkey: opts.pubkey, artefacts: Boolean(opts.artefacts), anchor: opts.anchor },
-            env.aws,
-          ),
-      ),
-    );
-
-  program
-    .command('report')
-    .description(
-      'an incident report from a journal (verified first): markdown for the ticket, or one HTML file',
-    )
-    .argument('<journal>', 'path to journal.jsonl')
-    .addOption(
-      new Option('--format <format>', 'md or html (default: html when --out ends in .html)').choices([
-        'md',
-        'html',
-      ]),
-    )
-    .option('--out <file>', 'write the report to this file (never replaces one without --force)')
-    .option('--force', 'replace an existing --out file (never the journal or its artefacts)')
-    .option('--pubkey <pem>', 'the public key the journal must be signed with (else the key in its genesis)')
-    .option(
-      '--tz <zone>',
-      'IANA time zone for the notification clock, besides UTC (e.g. Europe/Berlin)',
-      'UTC',
-    )
-    .addOption(
-      new Option('--now <time>', 'report as of this ISO 8601 time (reproducible reports)').hideHelp(),
-    )
-    .action(
-      action(async (_env, _flags, journal: string, opts: ReportFlags) =>
-        (await import('./commands/report.js')).report(journal, opts),
-      ),
-    );
-
-  program
-    .command('drill')
-    .description(
-      'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
-    )
-    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
-    .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
-    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
-    .action(
-      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
-        (await import('./commands/drill.js')).drill(
-          {
-            scenario: opts.scenario,
-            endpointUrl: flags.endpointUrl,
-            keep: Boolean(opts.keep),
-            out: opts.out,
-            incidentId: flags.incident,
-          },
-          env,
-        ),
-      ),
-    );
+  for (const register of COMMANDS) register(program, action);
 
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
+async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

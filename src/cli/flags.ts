@@ -3,7 +3,8 @@ import type { RunOptions } from '../commands/run.js';
 import type { SigningOptions } from '../commands/signing.js';
 import { collect, sinceValue, wholeNumber } from './values.js';
 
-// Options several commands declare word for word; a factory each, so every command has its own.
+// Options several commands declare word for word. A factory each, not a shared Option: commander
+// writes per-command state (its help group) into the Option it is given.
 export const paramOption = () =>
   new Option(
     '--param <name=value>',
