@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ScanFlags } from '../commands/scan.js';
 import type { Action } from './action.js';
+import type { EvidenceFlags } from '../commands/flag-params.js';
 import {
-  type EvidenceFlags,
   evidenceOptions,
   type LeakFlags,
   leakOptions,

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { EvidenceFlags } from '../commands/flag-params.js';
 import type { RunOptions } from '../commands/run.js';
 import type { SigningOptions } from '../commands/signing.js';
 import { collect, sinceValue, wholeNumber } from './values.js';
@@ -88,12 +89,6 @@ export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'param
     ...signingOptions(flags),
     operator: flags.operator,
   };
-}
-
-export interface EvidenceFlags {
-  since?: string;
-  evidenceRetentionDays?: number;
-  evidenceLockMode?: string;
 }
 
 /** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */

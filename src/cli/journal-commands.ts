@@ -36,7 +36,7 @@ export function registerRestore(program: Command, action: Action): void {
   program
     .command('restore')
     .description(
-      "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
+      "undo a run from its journal: put back each changed step's before-state (reverse order; Block Public Access before the bucket policy) in a new journal",
     )
     .argument('<journal>', "path to the run's journal.jsonl (verified first)")
     .addOption(dryRunOption())
