@@ -152,6 +152,10 @@ describe('s3-deny-policy restore', () => {
     };
     live(policy(PUBLIC, OURS));
     const p = await plan(policy(PUBLIC));
-    expect(p.notes).toEqual([expect.stringMatching(/Principal "\*" \(Sid Public\).*restored before this step; with --only, include the block-public-access step/)]);
+    expect(p.notes).toEqual([
+      expect.stringMatching(
+        /Principal "\*" \(Sid Public\).*restored before this step; with --only, include the block-public-access step/,
+      ),
+    ]);
   });
 });
