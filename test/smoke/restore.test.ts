@@ -168,7 +168,11 @@ describe('drp restore: contain, then put everything back', () => {
 
     const restoreJournal = join(evidence, 'restore-1', 'journal.jsonl');
     const report = await runDrp(['report', restoreJournal]);
-    expect(report.stdout).toMatch(/\| 2 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
+    // Reverse order, but Block Public Access goes back before the bucket policy.
+    expect(report.stdout).toMatch(
+      /\| 2 \| `block-public-access` \| `s3-block-public-access` \| \*\*applied\*\* \|/,
+    );
+    expect(report.stdout).toMatch(/\| 3 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
     const verified = await runDrp(['verify', restoreJournal]);
     expect(verified.code, verified.stdout).toBe(0);
     const entries = verifyJournal(readFileSync(restoreJournal)).entries;
@@ -179,7 +183,7 @@ describe('drp restore: contain, then put everything back', () => {
     });
     expect(
       entries.filter((e) => e.type === 'restore' && e.outcome === 'applied').map((e) => e.stepId),
-    ).toEqual(['scp-deny', 'deny-policy', 'revoke-role-sessions', 'block-public-access']);
+    ).toEqual(['scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
   });
 
   it('a second restore finds nothing to put back, in a restore dir of its own beside the run', async () => {
