@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, loadavg, release, type as osType } from 'node:os';
+import { cpus, release, type as osType } from 'node:os';
 
 /** One contender on one path, as the table shows it. */
 export interface Row {
@@ -62,18 +62,23 @@ const version = (cmd: string, args: string[]) => {
   }
 };
 
-export function machine(): string {
+export function machine(loadAtStart: number[]): string {
   const cpu = cpus();
   return [
-    `- CPU: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores (shared with other work; load average at start ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')})`,
+    `- CPU: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, shared with other work ` +
+      `(load average ${loadAtStart.map((l) => l.toFixed(2)).join(' ')} at the start of the run)`,
     `- OS: ${osType()} ${release()}`,
     `- Node ${process.version}; ${version('python3', ['-c', 'import boto3, sys; print("Python", sys.version.split()[0], "boto3", boto3.__version__)'])}; ${version('aws', ['--version'])}`,
   ].join('\n');
 }
 
-export function resultsMarkdown(command: string, tables: string[], figures: object, notes: string[]): string {
+export function resultsMarkdown(
+  command: string,
+  loadAtStart: number[],
+  tables: string[],
+  figures: object,
+  notes: string[],
+): string {
   return `# Benchmark results
 
 Written by \`npm run bench -- --record\` (bench/run.ts); do not edit by hand.
@@ -82,7 +87,7 @@ Command: \`${command}\`
 
 ## Machine
 
-${machine()}
+${machine(loadAtStart)}
 
 ## Figures
 

@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runChild, tail, type ChildRun } from './child.js';
@@ -234,6 +234,7 @@ const perS = (rows: Row[], i: number) => rows[i]?.perS ?? null;
 const messageOf = (row: Row | undefined) => (row && row.perS == null ? row.check : undefined);
 
 async function main() {
+  const loadAtStart = loadavg();
   spawnSync(process.execPath, [CLI, 'keygen', '--out', join(scratch, 'key')], {
     cwd: ROOT,
     env,
@@ -251,6 +252,7 @@ async function main() {
   await fake.close();
   const rss = await memory();
   const startup = {
+    load: loadavg()[0]!,
     nodeMs: medianMs(['--input-type=module', '-e', ''], ROOT),
     helpMs: medianMs([CLI, '--help'], ROOT),
     validateMs: medianMs([CLI, 'validate', 'runbooks/deepfake-s3-leak.yaml'], ROOT),
@@ -293,13 +295,17 @@ async function main() {
     ) + `\n\n${cliRate(copies, o.logFiles)}`,
     ...(rss.length ? [table(`Memory: legal holds on ${o.rssVersions} versions (latency 0)`, rss, null)] : []),
     `Start-up, median of 20 runs: node itself ${startup.nodeMs} ms; drp --help ${startup.helpMs} ms (loads ${startup.helpLoads.join(', ') || 'no package'}); ` +
-      `drp validate runbooks/deepfake-s3-leak.yaml ${startup.validateMs} ms (loads ${startup.validateLoads.join(', ')}).`,
+      `drp validate runbooks/deepfake-s3-leak.yaml ${startup.validateMs} ms (loads ${startup.validateLoads.join(', ')}). ` +
+      `Load average when measured: ${startup.load.toFixed(2)}.`,
   ];
   const notes = boundsNotes(o, figures, holds, startup);
   process.stdout.write(`${tables.join('\n\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
   if (flags.record) {
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
-    writeFileSync(join(ROOT, 'bench/RESULTS.md'), resultsMarkdown(command, tables, figures, notes));
+    writeFileSync(
+      join(ROOT, 'bench/RESULTS.md'),
+      resultsMarkdown(command, loadAtStart, tables, figures, notes),
+    );
   }
   rmSync(scratch, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify(figures)}\n`);
