@@ -28,15 +28,12 @@ const TRAIL = 'bench-trail';
 const EVIDENCE = 'drp-evidence-bench';
 const LOG_PREFIX = 'AWSLogs/123456789012/CloudTrail/us-east-1/';
 
-/**
- * How drp runs each path. The steps' `with:` fields are the lead's to confirm: edit the runbooks
- * in bench/runbooks/ and the --param flags here.
- */
+/** How drp runs each path: a one-step runbook of bench/runbooks/ through the built CLI. */
 const DRP = {
   holds: { runbook: 'bench/runbooks/object-lock.yaml', args: ['--param', 'bucket=bench-media'] },
   copies: {
     runbook: 'bench/runbooks/cloudtrail-logs.yaml',
-    args: ['--param', `trailBucket=${TRAIL}`, '--evidence-bucket', EVIDENCE],
+    args: ['--evidence-bucket', EVIDENCE],
   },
 };
 

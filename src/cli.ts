@@ -5,10 +5,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CommandEnv, CommandResult } from './commands/env.js';
+import type { ScanFlags } from './commands/scan.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log.js';
 import { terminalProgress } from './output/progress.js';
 import { parseParamFlags } from './runbook/params.js';
+import { isSince, SINCE_HELP } from './steps/preservation/since.js';
 import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -24,6 +26,15 @@ interface GlobalFlags {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} is a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
 function positiveInt(name: string, max: number) {
   return (value: string) => {
     const n = Number(value);
@@ -32,6 +43,44 @@ function positiveInt(name: string, max: number) {
     return n;
   };
 }
+
+function sinceValue(value: string): string {
+  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
+  return value;
+}
+
+/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
+function withEvidenceFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--since <when>',
+      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+      sinceValue,
+    )
+    .option(
+      '--evidence-retention-days <n>',
+      'default retention of an evidence bucket drp creates (runbook default 365)',
+      positiveInt('--evidence-retention-days', 36500),
+    )
+    .addOption(
+      new Option(
+        '--evidence-lock-mode <mode>',
+        'Object Lock mode of that retention (runbook default GOVERNANCE)',
+      ).choices(['GOVERNANCE', 'COMPLIANCE']),
+    );
+}
+
+interface EvidenceFlags {
+  since?: string;
+  evidenceRetentionDays?: number;
+  evidenceLockMode?: string;
+}
+
+const evidenceFlags = (f: EvidenceFlags) => ({
+  since: f.since,
+  evidenceRetentionDays: f.evidenceRetentionDays,
+  evidenceLockMode: f.evidenceLockMode,
+});
 
 function commandEnv(flags: GlobalFlags): CommandEnv {
   const json = flags.output === 'json';
@@ -111,6 +160,15 @@ function action<A extends unknown[]>(
   };
 }
 
+interface ReportFlags {
+  format?: 'md' | 'html';
+  out?: string;
+  force?: boolean;
+  pubkey?: string;
+  tz: string;
+  now?: string;
+}
+
 interface RunFlags {
   dryRun?: boolean;
   yes?: boolean;
@@ -118,6 +176,31 @@ interface RunFlags {
   evidenceBucket?: string;
   detectedAt?: string;
   exemptPrincipal?: string[];
+  concurrency: number;
+  key?: string;
+  kmsKeyId?: string;
+  operator?: string;
+}
+
+interface ContainCliFlags {
+  bucket: string;
+  runbook?: string;
+  user?: string[];
+  role?: string[];
+  function?: string[];
+  api?: string[];
+  scpTarget?: string;
+  retentionDays?: number;
+}
+
+interface RestoreCliFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  only?: string[];
+  reactivateKeys?: boolean;
+  releaseHolds?: boolean;
+  overwriteDrift?: boolean;
+  evidenceDir?: string;
   concurrency: number;
   key?: string;
   kmsKeyId?: string;
@@ -270,26 +353,214 @@ export function buildProgram(): Command {
     ),
   );
 
-  withRunFlags(
-    program
-      .command('contain')
-      .description(
-        'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
-      )
-      .requiredOption('--bucket <name>', 'the leaked bucket')
-      .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('contain')
+        .description(
+          'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
+        .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
+        .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
+        .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
+        .option(
+          '--scp-target <id>',
+          "account, OU or root id the SCP is attached to (default: the caller's account)",
+        )
+        .option(
+          '--retention-days <n>',
+          'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+          positiveInt('--retention-days', 36500),
+        )
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
   ).action(
-    action(async (env, _flags, opts: RunFlags & { bucket: string; runbook?: string }) =>
+    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainCliFlags) =>
       (await import('./commands/contain.js')).contain(
-        { bucket: opts.bucket, runbook: opts.runbook },
+        {
+          bucket: opts.bucket,
+          runbook: opts.runbook,
+          users: opts.user,
+          roles: opts.role,
+          functions: opts.function,
+          apis: opts.api,
+          scpTarget: opts.scpTarget,
+          retentionDays: opts.retentionDays,
+          ...evidenceFlags(opts),
+        },
         runOptions(opts),
         env,
       ),
     ),
   );
 
+  withRunFlags(
+    program
+      .command('scan')
+      .description(
+        'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
+      )
+      .requiredOption('--bucket <name>', 'the bucket to scan')
+      .option('--prefix <prefix>', 'only keys under this prefix')
+      .option(
+        '--since <time>',
+        'every version written since: ISO 8601 time, UTC date, or 30m/24h/7d/2w (default: current versions)',
+      )
+      .option(
+        '--min-confidence <n>',
+        'a label at or above this confidence is a finding (default 80)',
+        wholeNumber('--min-confidence', 0, 100),
+      )
+      .option('--custom-labels-model <arn>', 'also call this RUNNING Rekognition Custom Labels model version')
+      .option('--labels <label>', 'only these labels (or their parents) count (repeatable)', collect)
+      .option(
+        '--quarantine',
+        'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
+      )
+      .option(
+        '--max-tps <n>',
+        'Rekognition calls per second at most (default 10)',
+        positiveInt('--max-tps', 1000),
+      ),
+  ).action(
+    action(async (env, _flags, opts: RunFlags & ScanFlags) => {
+      const { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps } = opts;
+      return (await import('./commands/scan.js')).scan(
+        { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
+        runOptions(opts),
+        env,
+      );
+    }),
+  );
+
+  program
+    .command('resume')
+    .description(
+      'finish a run that was cut short: done steps are kept, the interrupted one is re-planned, the rest run',
+    )
+    .argument('<journal>', 'path to the unsealed journal.jsonl')
+    .option('--yes', 'apply without asking (required when stdin is not a terminal)')
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
+    .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
+    .action(
+      action(
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: { yes?: boolean; concurrency: number; key?: string; kmsKeyId?: string },
+        ) =>
+          (await import('./commands/resume.js')).resume(
+            journal,
+            {
+              yes: Boolean(opts.yes),
+              concurrency: opts.concurrency,
+              keyPath: opts.key,
+              kmsKeyId: opts.kmsKeyId,
+            },
+            env,
+          ),
+      ),
+    );
+
+  withEvidenceFlags(
+    withRunFlags(
+      program
+        .command('preserve')
+        .description(
+          'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
+        )
+        .requiredOption('--bucket <name>', 'the leaked bucket')
+        .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
+        .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
+        .option('--runbook <name|file>', 'another runbook taking the same params', undefined),
+    ),
+  ).action(
+    action(
+      async (
+        env,
+        _flags,
+        opts: RunFlags &
+          EvidenceFlags & { bucket: string; user?: string[]; role?: string[]; runbook?: string },
+      ) =>
+        (await import('./commands/preserve.js')).preserve(
+          {
+            bucket: opts.bucket,
+            runbook: opts.runbook,
+            users: opts.user,
+            roles: opts.role,
+            ...evidenceFlags(opts),
+          },
+          runOptions(opts),
+          env,
+        ),
+    ),
+  );
+
+  program
+    .command('restore')
+    .description(
+      "undo a run from its journal: put back each changed step's before-state, in reverse order, in a new journal",
+    )
+    .argument('<journal>', "path to the run's journal.jsonl (verified first)")
+    .option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent')
+    .option('--yes', 'apply without asking; never silences a drift warning (see --overwrite-drift)')
+    .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
+    .option(
+      '--reactivate-keys',
+      'set the access keys drp deactivated Active again (default: they stay Inactive)',
+    )
+    .option('--release-holds', 'set OFF exactly the legal holds drp placed (default: they stay, as evidence)')
+    .option(
+      '--overwrite-drift',
+      'also apply actions whose resource changed since the run, without a terminal',
+    )
+    .option(
+      '--evidence-dir <dir>',
+      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
+    )
+    .option(
+      '--concurrency <n>',
+      'parallel AWS calls for per-object work',
+      positiveInt('--concurrency', 512),
+      32,
+    )
+    .option('--key <path>', 'Ed25519 signing key (default as for run)')
+    .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
+    .option('--operator <name>', 'who runs this, for the journal (default: the OS user)')
+    .action(
+      action(async (env, _flags, journal: string, opts: RestoreCliFlags) =>
+        (await import('./commands/restore.js')).restore(
+          journal,
+          {
+            dryRun: Boolean(opts.dryRun),
+            yes: Boolean(opts.yes),
+            only: opts.only ?? [],
+            reactivateKeys: Boolean(opts.reactivateKeys),
+            releaseHolds: Boolean(opts.releaseHolds),
+            overwriteDrift: Boolean(opts.overwriteDrift),
+            evidenceDir: opts.evidenceDir,
+            concurrency: opts.concurrency,
+            keyPath: opts.key,
+            kmsKeyId: opts.kmsKeyId,
+            operator: opts.operator,
+          },
+          env,
+        ),
+      ),
+    );
+
   program
     .command('permissions')
+
     .description('the least-privilege IAM policy (JSON) that running the runbook needs')
     .argument('<runbook>', 'runbook file or bundled name')
     .action(
@@ -317,12 +588,75 @@ export function buildProgram(): Command {
       'the public key it must be signed with (else the key in its genesis, with a warning)',
     )
     .option('--artefacts', 're-hash every artefact file the journal names')
+    .option(
+      '--anchor <s3-uri>',
+      'compare with the copy anchored in the evidence bucket: s3://BUCKET/incidents/INCIDENT-ID/',
+    )
     .action(
-      action(async (_env, _flags, journal: string, opts: { pubkey?: string; artefacts?: boolean }) =>
-        (await import('./commands/verify.js')).verify(journal, {
-          pubkey: opts.pubkey,
-          artefacts: Boolean(opts.artefacts),
-        }),
+      action(
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: { pubkey?: string; artefacts?: boolean; anchor?: string },
+        ) =>
+          (await import('./commands/verify.js')).verify(
+            journal,
+            { pubkey: opts.pubkey, artefacts: Boolean(opts.artefacts), anchor: opts.anchor },
+            env.aws,
+          ),
+      ),
+    );
+
+  program
+    .command('report')
+    .description(
+      'an incident report from a journal (verified first): markdown for the ticket, or one HTML file',
+    )
+    .argument('<journal>', 'path to journal.jsonl')
+    .addOption(
+      new Option('--format <format>', 'md or html (default: html when --out ends in .html)').choices([
+        'md',
+        'html',
+      ]),
+    )
+    .option('--out <file>', 'write the report to this file (never replaces one without --force)')
+    .option('--force', 'replace an existing --out file (never the journal or its artefacts)')
+    .option('--pubkey <pem>', 'the public key the journal must be signed with (else the key in its genesis)')
+    .option(
+      '--tz <zone>',
+      'IANA time zone for the notification clock, besides UTC (e.g. Europe/Berlin)',
+      'UTC',
+    )
+    .addOption(
+      new Option('--now <time>', 'report as of this ISO 8601 time (reproducible reports)').hideHelp(),
+    )
+    .action(
+      action(async (_env, _flags, journal: string, opts: ReportFlags) =>
+        (await import('./commands/report.js')).report(journal, opts),
+      ),
+    );
+
+  program
+    .command('drill')
+    .description(
+      'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
+    )
+    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
+    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
+    .action(
+      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
+        (await import('./commands/drill.js')).drill(
+          {
+            scenario: opts.scenario,
+            endpointUrl: flags.endpointUrl,
+            keep: Boolean(opts.keep),
+            out: opts.out,
+            incidentId: flags.incident,
+          },
+          env,
+        ),
       ),
     );
 

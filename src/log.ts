@@ -52,3 +52,20 @@ export const silentLogger: Logger = new Proxy({} as Logger, {
     return typeof value === 'function' ? value.bind(silent) : value;
   },
 });
+/**
+ * A failure the summary already explains: one readable line at `level` (the operator's stderr at
+ * 3 a.m. is no place for a stack), and the whole error with its stack at debug for whoever digs.
+ */
+export function logFailure(
+  log: Logger,
+  level: 'warn' | 'error',
+  fields: Record<string, unknown>,
+  err: unknown,
+  message: string,
+): void {
+  log[level](
+    { ...fields, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
+    message,
+  );
+  log.debug({ ...fields, err }, message);
+}

@@ -220,6 +220,7 @@ function headObject(state: FakeS3State, r: S3Request): Reply {
     etag: o.etag,
     'last-modified': new Date(o.lastModified).toUTCString(),
     ...(header(r, 'x-amz-checksum-mode') === 'ENABLED' ? { 'x-amz-checksum-sha256': o.sha256 } : {}),
+    ...(state.copiedHeld.has(`${r.bucket}/${r.key}`) ? { 'x-amz-object-lock-legal-hold': 'ON' } : {}),
   });
 }
 
@@ -234,7 +235,7 @@ function copyObject(state: FakeS3State, r: S3Request): Reply {
       ? indexOfLogKey(state.logs, sourceKey)
       : state.copied.get(`${sourceBucket}/${sourceKey}`);
   if (slash < 0 || index === undefined) return error(404, 'NoSuchKey', `no such key: ${source}`, r);
-  state.copy(index, `${r.bucket}/${r.key}`);
+  state.copy(index, `${r.bucket}/${r.key}`, header(r, 'x-amz-object-lock-legal-hold') === 'ON');
   const o = logObject(state, index);
   const sha = header(r, 'x-amz-checksum-algorithm')?.toUpperCase() === 'SHA256' ? o.sha256 : undefined;
   return ok(xml.copyObjectResult(o.etag, new Date().toISOString(), sha), { 'x-amz-version-id': r.requestId });

@@ -27,6 +27,8 @@ export class FakeS3State {
   otherHolds = 0;
   /** Destination "bucket/key" -> log file index, for HeadObject on a copy. */
   copied = new Map<string, number>();
+  /** Copies made with a legal hold ON (drp verifies the hold with HeadObject). */
+  copiedHeld = new Set<string>();
   buckets = new Map<string, { versioning?: string; lock?: string }>();
 
   constructor(
@@ -48,9 +50,10 @@ export class FakeS3State {
     this.holdStatus[index] = on ? 1 : 2;
   }
 
-  copy(index: number, destination: string): void {
+  copy(index: number, destination: string, legalHold: boolean): void {
     this.copies[index] = Math.min(255, this.copies[index]! + 1);
     this.copied.set(destination, index);
+    if (legalHold) this.copiedHeld.add(destination);
   }
 
   reset(): void {
@@ -61,6 +64,7 @@ export class FakeS3State {
     this.copies.fill(0);
     this.deleteMarkerHolds = this.otherHolds = 0;
     this.copied.clear();
+    this.copiedHeld.clear();
     this.buckets.clear();
   }
 

@@ -3,8 +3,8 @@ export interface Call {
   requestId?: string;
 }
 
-export const callOf = (output: { $metadata: { requestId?: string } }): Call =>
-  output.$metadata.requestId ? { requestId: output.$metadata.requestId } : {};
+export const callOf = (output: { $metadata?: { requestId?: string } }): Call =>
+  output.$metadata?.requestId ? { requestId: output.$metadata.requestId } : {};
 
 /** AWS's "there is none" answers, which ports turn into `undefined`. */
 export function isNotFound(err: unknown, ...codes: string[]): boolean {

@@ -1,4 +1,5 @@
 import {
+  DeletePublicAccessBlockCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   PutPublicAccessBlockCommand,
@@ -7,6 +8,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
 import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
+import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
+import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
+import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
+import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -15,12 +20,14 @@ export interface PublicAccessBlock {
   RestrictPublicBuckets: boolean;
 }
 
-export interface S3Port {
+export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPort, EvidencePort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
   getPublicAccessBlock(bucket: string): Promise<PublicAccessBlock | undefined>;
   putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
+  /** Only `drp restore` calls it: to put back a bucket that had no Block Public Access configuration. */
+  deletePublicAccessBlock(bucket: string): Promise<Call>;
 }
 
 export function createS3Client(settings: AwsSettings, readOnly: boolean): S3Client {
@@ -39,6 +46,10 @@ const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
 
 export function createS3Port(client: S3Client): S3Port {
   return {
+    ...createS3ObjectsPort(client),
+    ...createS3BucketConfigPort(client),
+    ...createS3VersionsPort(client),
+
     async bucketExists(bucket) {
       try {
         await client.send(new HeadBucketCommand({ Bucket: bucket }));
@@ -66,5 +77,12 @@ export function createS3Port(client: S3Client): S3Port {
         ),
       );
     },
+
+    // Restores a prior "none set" state; it removes a configuration drp put, nothing else.
+    async deletePublicAccessBlock(bucket) {
+      return callOf(await client.send(new DeletePublicAccessBlockCommand({ Bucket: bucket })));
+    },
+
+    ...createEvidencePort(client),
   };
 }

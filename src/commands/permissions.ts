@@ -5,27 +5,40 @@ import type { CommandResult } from './env.js';
 /** Read-only calls drp makes around every run, whatever the runbook: who am I, and my role's path. */
 const ALWAYS = ['sts:GetCallerIdentity', 'iam:GetRole'];
 
-/**
- * `drp permissions <runbook>`: the least-privilege identity policy a runner needs, the union of
- * the steps' declared actions, one statement per service.
- */
-export function runbookPermissions(ref: string): CommandResult {
-  const { runbook } = loadRunbook(ref);
-  const actions = new Set(ALWAYS);
-  for (const step of runbook.steps) for (const a of findStep(step.type)!.permissions) actions.add(a);
+const sidOf = (prefix: string, service: string) =>
+  `${prefix}${service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`;
+
+/** One Allow statement per service, actions sorted. */
+function statements(actions: Set<string>, sidPrefix: string) {
   const byService = new Map<string, string[]>();
   for (const action of [...actions].sort()) {
     const service = action.split(':')[0]!;
     byService.set(service, [...(byService.get(service) ?? []), action]);
   }
+  return [...byService].map(([service, list]) => ({
+    Sid: sidOf(sidPrefix, service),
+    Effect: 'Allow',
+    Action: list,
+    Resource: '*',
+  }));
+}
+
+/**
+ * `drp permissions <runbook>`: the least-privilege identity policy a runner needs, the union of
+ * the steps' declared actions, one statement per service. What only `drp restore` needs (the
+ * steps' restore permissions) is in statements of its own (Sid DrpRestore<Service>), so a role
+ * that may contain but not undo is that policy without them.
+ */
+export function runbookPermissions(ref: string): CommandResult {
+  const { runbook } = loadRunbook(ref);
+  const run = new Set(ALWAYS);
+  const restore = new Set<string>();
+  const steps = runbook.steps.map((s) => findStep(s.type)!);
+  for (const step of steps) for (const a of step.permissions) run.add(a);
+  for (const step of steps) for (const a of step.restore?.permissions ?? []) if (!run.has(a)) restore.add(a);
   const policy = {
     Version: '2012-10-17',
-    Statement: [...byService].map(([service, list]) => ({
-      Sid: `Drp${service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`,
-      Effect: 'Allow',
-      Action: list,
-      Resource: '*',
-    })),
+    Statement: [...statements(run, 'Drp'), ...statements(restore, 'DrpRestore')],
   };
   const json = JSON.stringify(policy, null, 2);
   return { exitCode: 0, text: json, json: policy };

@@ -1,4 +1,5 @@
 import { hostname, userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Signer } from '../journal/signer.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -9,6 +10,7 @@ import type { GivenParam } from '../runbook/params.js';
 import { openSession, type Session } from '../runbook/session.js';
 import { PrincipalArn } from '../steps/names.js';
 import { VERSION } from '../version.js';
+import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
@@ -29,7 +31,10 @@ export interface RunOptions extends SigningOptions {
   command: string;
 }
 
-function checkOptions(opts: RunOptions, env: CommandEnv): void {
+export function checkOptions(
+  opts: Pick<RunOptions, 'dryRun' | 'yes' | 'detectedAt' | 'exemptPrincipals'>,
+  env: CommandEnv,
+): void {
   if (!opts.dryRun && !opts.yes && !env.stdinIsTTY) {
     throw new UserError(
       'refusing to change AWS without confirmation: stdin is not a terminal. Review the plan with --dry-run, then pass --yes.',
@@ -61,7 +66,7 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
     node: process.version,
     command: opts.command,
     incidentId: session.incidentId,
-    runbook: { name: loaded.runbook.name, path: loaded.path, sha256: loaded.sha256 },
+    runbook: { name: loaded.runbook.name, path: resolve(loaded.path), sha256: loaded.sha256 },
     params: session.params,
     dryRun: opts.dryRun,
     caller: {
@@ -85,7 +90,7 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
   };
 }
 
-function safeUser(): string {
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {
@@ -147,33 +152,56 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     await journal.seal({ outcome: report.outcome, counts: countOutcomes(report) });
   } finally {
     journal.close();
+    if (!journal.isSealed)
+      env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
   }
-  return result(report, journal.path, session, opts);
+  const summary = result(report, journal.path, session, opts);
+  if (!wantsAnchor(opts.dryRun, session.steps)) return summary;
+  const anchor = await anchorSealedRun({
+    report,
+    journal,
+    signer,
+    incidentId: session.incidentId,
+    evidenceBucket: session.evidenceBucket,
+    aws: { ...env.aws, region: session.region, concurrency: opts.concurrency },
+    log: env.log,
+  });
+  return withAnchor(summary, anchor, journal.path);
 }
 
-function countOutcomes(report: RunReport): Record<string, number> {
+export function countOutcomes(report: RunReport): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
   return counts;
 }
 
-function nextSteps(report: RunReport, journalPath: string): string[] {
-  if (report.outcome === 'dry-run') return ['Run the same command without --dry-run to apply this plan.'];
+function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
+  if (report.outcome === 'dry-run') {
+    return [
+      `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
+    ];
+  }
   if (report.outcome !== 'failed') return [`Check the journal: drp verify ${journalPath}`];
   const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
   const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
   return [
     `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
-    'Fix the cause shown above (permissions, quotas, the resource), then run the same command again:',
-    '  every step is idempotent, so what already succeeded reports "nothing-to-do".',
+    `Fix the cause shown above (permissions, quotas, the resource), then run the same command again with`,
+    `  --incident ${incidentId}: every step is idempotent within an incident, so what already succeeded`,
+    '  reports "nothing-to-do" (a new incident id would add a second revoke policy and SCP).',
   ];
 }
 
-function result(report: RunReport, journalPath: string, session: Session, opts: RunOptions): CommandResult {
+export function result(
+  report: RunReport,
+  journalPath: string,
+  session: Session,
+  opts: Pick<RunOptions, 'dryRun'>,
+): CommandResult {
   const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
   return {
     exitCode,
-    text: renderSummary(report, journalPath, nextSteps(report, journalPath)),
+    text: renderSummary(report, journalPath, nextSteps(report, journalPath, session.incidentId)),
     json: {
       incidentId: session.incidentId,
       accountId: session.caller.accountId,

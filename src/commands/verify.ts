@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { AwsSettings } from '../aws/config.js';
 import { UserError } from '../errors.js';
+import type { AnchorCheck } from '../journal/anchor-check.js';
 import type { ArtefactRef } from '../journal/entry.js';
 import { verifyJournal, type Failure, type Verification } from '../journal/verify.js';
 import type { CommandResult } from './env.js';
@@ -9,9 +11,32 @@ import type { CommandResult } from './env.js';
 export interface VerifyOptions {
   pubkey?: string;
   artefacts: boolean;
+  /** --anchor s3://bucket/incidents/<id>/: compare with the copy anchored in the evidence bucket. */
+  anchor?: string;
 }
 
-function readInput(path: string, flag: string): Buffer {
+/** Reads the anchored journal and head.json from S3 and compares them with the local journal. */
+async function compareWithAnchor(
+  uri: string,
+  bytes: Buffer,
+  verification: Verification,
+  opts: VerifyOptions & { pubkeyPem?: string },
+  aws: AwsSettings,
+): Promise<AnchorCheck> {
+  const { checkAnchor, parseAnchor } = await import('../journal/anchor-check.js');
+  const location = parseAnchor(uri, verification.head?.journalId ?? verification.entries[0]?.journalId);
+  const genesisKey = (verification.entries[0]?.signer as { publicKeyPem?: string } | undefined)?.publicKeyPem;
+  const { createS3Client, createS3Port } = await import('../aws/s3.js');
+  const s3 = createS3Port(createS3Client(aws, true));
+  return checkAnchor(s3, location, {
+    bytes,
+    verification,
+    keyPem: opts.pubkeyPem ?? genesisKey,
+    artefacts: opts.artefacts,
+  });
+}
+
+export function readInput(path: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
@@ -47,7 +72,11 @@ export async function checkArtefacts(
 }
 
 /** `drp verify <journal>`: exit 0 intact and sealed, 1 anything else (naming the line), 2 usage. */
-export async function verify(journalPath: string, opts: VerifyOptions): Promise<CommandResult> {
+export async function verify(
+  journalPath: string,
+  opts: VerifyOptions,
+  aws: AwsSettings = {},
+): Promise<CommandResult> {
   const bytes = readInput(journalPath, '<journal>');
   const pubkeyPem = opts.pubkey ? readInput(opts.pubkey, '--pubkey').toString('utf8') : undefined;
   if (pubkeyPem && !pubkeyPem.includes('PUBLIC KEY'))
@@ -55,15 +84,23 @@ export async function verify(journalPath: string, opts: VerifyOptions): Promise<
   const verification = verifyJournal(bytes, { pubkeyPem });
   let failure = verification.failure;
   if (!failure && opts.artefacts) failure = await checkArtefacts(journalPath, verification);
-  const ok = !failure;
+  // The anchor is compared even when the local journal fails: it says what was cut or changed.
+  const anchor = opts.anchor
+    ? await compareWithAnchor(opts.anchor, bytes, verification, { ...opts, pubkeyPem }, aws)
+    : undefined;
+  const ok = !failure && (anchor?.ok ?? true);
   const count = verification.entries.length;
   const artefacts = verification.entries.filter((e) => e.type === 'artefact').length;
   const text = [
     ...verification.warnings.map((w) => `warning: ${w}`),
-    ok
-      ? `OK: ${journalPath}: ${count} entries, sealed, signed by ${verification.fingerprint}` +
-        (opts.artefacts ? `, ${artefacts} artefact(s) re-hashed` : '')
-      : `FAILED: ${journalPath}:${failure!.line}: ${failure!.reason}`,
+    failure
+      ? `FAILED: ${journalPath}:${failure.line}: ${failure.reason}`
+      : `OK: ${journalPath}: ${count} entries, sealed, signed by ${verification.fingerprint}` +
+        (opts.artefacts ? `, ${artefacts} artefact(s) re-hashed` : ''),
+    ...(anchor?.ok
+      ? [`OK: anchored copy ${anchor.location} matches: same bytes, head ${anchor.head!.head}`]
+      : []),
+    ...(anchor && !anchor.ok ? anchor.problems.map((p) => `FAILED: anchor ${anchor.location}: ${p}`) : []),
   ].join('\n');
   return {
     exitCode: ok ? 0 : 1,
@@ -76,6 +113,7 @@ export async function verify(journalPath: string, opts: VerifyOptions): Promise<
       fingerprint: verification.fingerprint,
       failure,
       warnings: verification.warnings,
+      ...(anchor ? { anchor: { location: anchor.location, ok: anchor.ok, problems: anchor.problems } } : {}),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,16 +56,36 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
   throw new Error(`moto_server did not answer ${url}/moto-api/ within ${timeoutMs} ms`);
 }
 
+export interface MotoOptions {
+  timeoutMs?: number;
+  log?: (line: string) => void;
+  /**
+   * moto's stderr goes to this file, and moto runs in a process group of its own: a Ctrl-C at the
+   * terminal reaches drp, which stops moto itself, and a moto left running (`drp drill --keep`)
+   * has no pipe to a process that has exited.
+   */
+  logFile?: string;
+  /**
+   * false: moto writes no server access log object per request (test/support/moto-launcher.py);
+   * the log bucket holds only what was put there, as S3's delayed delivery would leave it.
+   */
+  requestLogs?: boolean;
+  /** The Python that has moto, when the caller already checked it (motoPython()). */
+  python?: string;
+}
+
 /** Starts moto (through the launcher) on a free loopback port and waits until it answers. */
-export async function startMoto(
-  options: { timeoutMs?: number; log?: (line: string) => void } = {},
-): Promise<Emulator> {
-  const python = motoPython();
+export async function startMoto(options: MotoOptions = {}): Promise<Emulator> {
+  const python = options.python ?? motoPython();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const logFd = options.logFile ? openSync(options.logFile, 'a', 0o600) : undefined;
   const child = spawn(python, [MOTO_LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd ?? 'pipe'],
+    detached: logFd !== undefined,
+    env: options.requestLogs === false ? { ...process.env, DRP_MOTO_REQUEST_LOGS: 'off' } : process.env,
   });
+  if (logFd !== undefined) closeSync(logFd);
   const stderr: string[] = [];
   child.stderr?.on('data', (d: Buffer) => {
     stderr.push(d.toString());
@@ -75,7 +96,8 @@ export async function startMoto(
     await waitReady(url, child, options.timeoutMs ?? 20_000);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr.join('').slice(-2000)}`, { cause: err });
+    const output = options.logFile ? readFileSync(options.logFile, 'utf8') : stderr.join('');
+    throw new Error(`${(err as Error).message}\n${output.slice(-2000)}`, { cause: err });
   }
   return {
     url,

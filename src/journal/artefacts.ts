@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, createWriteStream, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fsyncDir } from './fsync.js';
 import type { ArtefactRef, ArtefactSource } from './entry.js';
 
@@ -14,12 +14,20 @@ export interface ArtefactStream {
   close(source?: ArtefactSource): Promise<ArtefactRef>;
 }
 
+/** An artefact this run wrote, with where it is on this machine (to upload it, stream it). */
+export interface StoredArtefact extends ArtefactRef {
+  /** Absolute local path. */
+  file: string;
+}
+
 /**
  * Evidence files beside the journal (`<evidence-dir>/artefacts/<name>`, mode 0600), each
  * recorded by an `artefact` entry with its size and SHA-256 once it is complete and fsynced.
  * Never overwrites: a second artefact of the same name gets a numbered suffix.
  */
 export class ArtefactStore {
+  private readonly written: StoredArtefact[] = [];
+
   constructor(
     private readonly dir: string,
     private readonly record: (ref: ArtefactRef) => Promise<unknown>,
@@ -29,6 +37,11 @@ export class ArtefactStore {
     const file = this.open(name);
     await file.writeRaw(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     return file.close(source);
+  }
+
+  /** The artefacts written so far in this run, in the order they were completed. */
+  list(): StoredArtefact[] {
+    return this.written.map((a) => ({ ...a }));
   }
 
   stream(name: string): ArtefactStream {
@@ -67,6 +80,7 @@ export class ArtefactStore {
         ...(source ? { source } : {}),
       };
       await this.record(ref);
+      this.written.push({ ...ref, file: resolve(this.dir, relative) });
       return ref;
     };
     return { path: join(dir, fileName), writeRaw, close };

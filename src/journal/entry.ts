@@ -1,7 +1,18 @@
 /** The journal's entry shapes. Every entry carries the chain fields; its body is flat beside them. */
 export const JOURNAL_VERSION = 1;
 
-export const ENTRY_TYPES = ['genesis', 'plan', 'intent', 'result', 'artefact', 'seal'] as const;
+export const ENTRY_TYPES = [
+  'genesis',
+  'plan',
+  'intent',
+  'result',
+  'artefact',
+  'resume',
+  // drp restore's journal: closes each restore action's intent, as `result` closes a step's.
+  'restore',
+  'seal',
+] as const;
+
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export const RESERVED_FIELDS = ['v', 'journalId', 'seq', 'prev', 'type', 'time'] as const;

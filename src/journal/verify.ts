@@ -17,6 +17,8 @@ export interface Failure {
 export interface Verification {
   /** Intact and sealed: what `drp verify` exits 0 for. */
   ok: boolean;
+  /** Every complete line verified and only the end is missing (no seal, or a torn last line): resumable. */
+  interrupted: boolean;
   sealed: boolean;
   /** The entries that verified, in order: up to the first failure. */
   entries: Entry[];
@@ -94,26 +96,25 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
   let sealed = false;
   let firstTime = '';
 
-  const result = (failure?: Failure): Verification => {
+  const result = (explicit?: Failure): Verification => {
     const tornLine = torn ? { line: torn.number, text: torn.text } : undefined;
+    let failure = explicit;
     if (!failure && tornLine)
       failure = { line: tornLine.line, reason: 'torn last line: the write was cut short (no newline)' };
     if (!failure && !sealed) {
-      failure = {
-        line: lines.length,
-        reason: `no seal: the journal ends at line ${lines.length} without one; its tail may have been cut`,
-      };
+      const reason = `no seal: the journal ends at line ${lines.length} without one; its tail may have been cut`;
+      failure = { line: lines.length, reason };
     }
-    const head = journalId ? { journalId, nextSeq: entries.length, prev, firstTime } : undefined;
     return {
       ok: !failure,
+      interrupted: !explicit && !sealed && entries.length > 0,
       sealed,
       entries,
       failure,
       tornLine,
       warnings,
       fingerprint: keyPem ? fingerprintOf(keyPem) : undefined,
-      head,
+      head: journalId ? { journalId, nextSeq: entries.length, prev, firstTime } : undefined,
     };
   };
 
@@ -179,10 +180,11 @@ function checkOrder(entry: Entry, index: number, openIntents: Set<string>): stri
     if (!stepId) return 'intent without stepId';
     openIntents.add(stepId);
   }
-  if (entry.type === 'result' && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {
+  const closes = entry.type === 'result' || entry.type === 'restore';
+  if (closes && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {
     if (!stepId || !openIntents.has(stepId))
-      return `result for step "${stepId}" without its intent before it`;
+      return `${entry.type} for step "${stepId}" without its intent before it`;
   }
-  if (entry.type === 'result' && stepId) openIntents.delete(stepId);
+  if (closes && stepId) openIntents.delete(stepId);
   return undefined;
 }

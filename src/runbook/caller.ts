@@ -1,6 +1,6 @@
 import type { IamPort } from '../aws/iam.js';
 import type { CallerIdentityRaw } from '../aws/sts.js';
-import type { Logger } from '../log.js';
+import { logFailure, type Logger } from '../log.js';
 import type { Caller } from './context.js';
 
 const ASSUMED_ROLE = /^arn:(aws[a-zA-Z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
@@ -25,7 +25,7 @@ export async function resolveCaller(
     const role = await (await iam()).getRole(roleName);
     if (role?.arn) return { ...base, principalArn: role.arn, roleName };
   } catch (err) {
-    log.warn({ err, roleName }, 'could not read the caller role to learn its path');
+    logFailure(log, 'warn', { roleName }, err, 'could not read the caller role to learn its path');
   }
   log.warn(
     { principalArn: fallback },

@@ -36,9 +36,15 @@ export interface StepContext {
   /** The caller's principal and every --exempt-principal: no deny may apply to them. */
   readonly exemptPrincipals: readonly string[];
   readonly aws: AwsPorts;
-  readonly artefacts: Pick<ArtefactStore, 'write' | 'stream'>;
+  readonly artefacts: Pick<ArtefactStore, 'write' | 'stream' | 'list'>;
   readonly settings: RunSettings;
   readonly log: Logger;
   readonly progress: Progress;
+  /**
+   * What earlier steps of this run returned from apply (`Applied.data`), by step id, so a step can
+   * act on another's output (the quarantine on the scan's findings). Only steps that completed
+   * are present (with undefined data when they had nothing to do). Empty during plan.
+   */
+  readonly results: ReadonlyMap<string, unknown>;
   now(): Date;
 }

@@ -1,7 +1,7 @@
 import { describeError, formatError, isUserError, type AwsErrorInfo } from '../errors.js';
-import type { Outcome } from '../journal/entry.js';
+import type { EntryType, Outcome } from '../journal/entry.js';
 import type { JournalWriter } from '../journal/writer.js';
-import type { Logger } from '../log.js';
+import { logFailure, type Logger } from '../log.js';
 import { StepFailure, type AnyStep, type Change, type Plan } from '../steps/define.js';
 import type { StepContext } from './context.js';
 
@@ -18,6 +18,8 @@ export interface PlannedStep extends PreparedStep {
   plan?: Plan;
   /** A plan that failed (an AWS error): the step fails when its turn comes. */
   planError?: unknown;
+  /** Why the operator declined this step alone (a drifted restore action): journaled as skipped. */
+  declined?: string;
 }
 
 export interface StepReport {
@@ -30,6 +32,8 @@ export interface StepReport {
   error?: AwsErrorInfo & { text: string };
   /** Why a step was skipped. */
   reason?: string;
+  /** What apply returned as `data` (also for a partial failure): in --output json, and for later steps. */
+  data?: unknown;
 }
 
 export type RunOutcome = 'completed' | 'failed' | 'dry-run' | 'declined';
@@ -57,7 +61,7 @@ export async function planSteps(
       planned.push({ ...step, plan: await step.definition.plan(contextFor(step), step.params) });
     } catch (err) {
       if (isUserError(err)) throw err;
-      log.warn({ step: step.id, err }, 'plan failed');
+      logFailure(log, 'warn', { step: step.id }, err, 'plan failed');
       planned.push({ ...step, planError: err });
     }
   }
@@ -70,6 +74,8 @@ export interface ApplyDeps {
   journal: JournalWriter;
   contextFor(step: PreparedStep): StepContext;
   log: Logger;
+  /** The entry that closes each step: `result` in a run, `restore` in a restore journal. */
+  closeWith?: Extract<EntryType, 'result' | 'restore'>;
 }
 
 /** Journals the plans of a run that changes nothing: a dry-run, or a run the operator declined. */
@@ -96,26 +102,40 @@ export async function recordPlans(planned: PlannedStep[], journal: JournalWriter
  * Applies planned steps in order. Each change is announced by an fsynced `intent` entry before
  * the step's first AWS call and closed by a `result` entry; a step with nothing to change is
  * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so).
+ * A resumed run passes what happened before it: a stopping failure, and earlier steps' data.
  */
-export async function applySteps(planned: PlannedStep[], deps: ApplyDeps): Promise<StepReport[]> {
+export async function applySteps(
+  planned: PlannedStep[],
+  deps: ApplyDeps,
+  before: { stoppedBy?: string; results?: Map<string, unknown> } = {},
+): Promise<StepReport[]> {
   const reports: StepReport[] = [];
-  let stoppedBy: string | undefined;
+  const results = new Map(before.results);
+  let stoppedBy = before.stoppedBy;
   for (const step of planned) {
+    // Each step sees a snapshot of what the steps before it completed (StepContext.results).
+    const contextFor = (s: PreparedStep) => ({ ...deps.contextFor(s), results: new Map(results) });
     const report = stoppedBy
-      ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps.journal)
-      : await applyOne(step, deps);
+      ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps)
+      : step.declined
+        ? await skip(step, step.declined, deps)
+        : await applyOne(step, { ...deps, contextFor });
     reports.push(report);
+    if (report.outcome === 'applied' || report.outcome === 'nothing-to-do') results.set(step.id, report.data);
     if (report.outcome === 'failed' && step.onError === 'stop') stoppedBy ??= step.id;
   }
   return reports;
 }
 
-async function skip(step: PlannedStep, reason: string, journal: JournalWriter): Promise<StepReport> {
-  await journal.append('result', { stepId: step.id, stepType: step.type, outcome: 'skipped', reason });
+async function skip(step: PlannedStep, reason: string, deps: ApplyDeps): Promise<StepReport> {
+  const base = { stepId: step.id, stepType: step.type };
+  await deps.journal.append(deps.closeWith ?? 'result', { ...base, outcome: 'skipped', reason });
   return { id: step.id, type: step.type, outcome: 'skipped', changes: [], notes: [], requestIds: [], reason };
 }
 
-async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDeps): Promise<StepReport> {
+async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport> {
+  const { journal, contextFor, log } = deps;
+  const close = deps.closeWith ?? 'result';
   const base = { stepId: step.id, stepType: step.type };
   const report: StepReport = {
     id: step.id,
@@ -127,19 +147,19 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
   };
   if (!step.plan) {
     report.error = errorOf(step.planError);
-    await journal.append('result', { ...base, outcome: 'failed', phase: 'plan', error: report.error });
+    await journal.append(close, { ...base, outcome: 'failed', phase: 'plan', error: report.error });
     return report;
   }
   await journal.append('intent', { ...base, params: step.params, plan: step.plan });
   if (step.plan.changes.length === 0) {
-    await journal.append('result', { ...base, outcome: 'nothing-to-do', changes: [], requestIds: [] });
+    await journal.append(close, { ...base, outcome: 'nothing-to-do', changes: [], requestIds: [] });
     return { ...report, outcome: 'nothing-to-do' };
   }
   try {
     const applied = await step.definition.apply(contextFor(step), step.params, step.plan);
     const outcome: Outcome = applied.changes.length ? 'applied' : 'nothing-to-do';
     const requestIds = applied.requestIds.slice(0, MAX_REQUEST_IDS);
-    await journal.append('result', {
+    await journal.append(close, {
       ...base,
       outcome,
       changes: applied.changes,
@@ -154,15 +174,18 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
       changes: applied.changes,
       requestIds,
       notes: [...report.notes, ...(applied.notes ?? [])],
+      ...(applied.data !== undefined ? { data: applied.data } : {}),
     };
   } catch (err) {
-    log.error({ step: step.id, err }, 'step failed');
+    logFailure(log, 'error', { step: step.id }, err, 'step failed');
     const cause = err instanceof StepFailure ? err.cause : err;
     const partial = err instanceof StepFailure ? err.partial : undefined;
     report.error = errorOf(cause);
     report.changes = partial?.changes ?? [];
     report.requestIds = (partial?.requestIds ?? []).slice(0, MAX_REQUEST_IDS);
-    await journal.append('result', {
+    report.notes = [...report.notes, ...(partial?.notes ?? [])];
+    if (partial?.data !== undefined) report.data = partial.data;
+    await journal.append(close, {
       ...base,
       outcome: 'failed',
       phase: 'apply',
@@ -170,6 +193,7 @@ async function applyOne(step: PlannedStep, { journal, contextFor, log }: ApplyDe
       changes: report.changes,
       requestIds: report.requestIds,
       ...(partial?.data !== undefined ? { data: partial.data } : {}),
+      ...(partial?.notes?.length ? { notes: partial.notes } : {}),
     });
     return report;
   }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { JOURNAL_FILE } from '../journal/writer.js';
+
 import type { AwsSettings } from '../aws/config.js';
 import { loadPorts, servicesOf, type AwsPorts } from '../aws/ports.js';
 import { UserError } from '../errors.js';
@@ -62,6 +65,20 @@ export function checkIncidentId(id: string): string {
   return id;
 }
 
+/**
+ * ./evidence/<incident-id>/ for an incident's first run; a later run of the same incident (a
+ * re-run after a fix) gets run-2/, run-3/, ... inside it, so one incident's evidence stays together
+ * and no journal is ever reused.
+ */
+export function defaultEvidenceDir(incidentId: string): string {
+  const base = join('evidence', incidentId);
+  if (!existsSync(join(base, JOURNAL_FILE))) return base;
+  for (let n = 2; ; n++) {
+    const dir = join(base, `run-${n}`);
+    if (!existsSync(join(dir, JOURNAL_FILE))) return dir;
+  }
+}
+
 function checkEvidenceBucket(name: string): string {
   const check = BucketName.safeParse(name);
   if (!check.success) throw new UserError(`--evidence-bucket ${name}: ${check.error.issues[0]?.message}`);
@@ -94,11 +111,15 @@ function prepare(
  */
 export async function openSession(
   loaded: LoadedRunbook,
-  given: GivenParam[],
+  given: GivenParam[] | { resolved: Record<string, ParamValue> },
   options: SessionOptions,
 ): Promise<Session> {
   const incidentId = checkIncidentId(options.incidentId ?? newIncidentId(options.now?.()));
-  const params = resolveParams(loaded.runbook.params, given, loaded.runbook.name);
+  // A resumed run takes the params its genesis recorded, already typed.
+  const params = Array.isArray(given)
+    ? resolveParams(loaded.runbook.params, given, loaded.runbook.name)
+    : given.resolved;
+
   const early = prepare(loaded, { params, context: {} }, (raw) => !usesContext(raw));
   if (early.problems.length) throw invalid(loaded.path, early.problems, loaded.locate);
 
@@ -136,7 +157,7 @@ export async function openSession(
     ? await loadPorts(services, aws, false)
     : undefined;
   const exemptPrincipals = [...new Set([caller.principalArn, ...options.exemptPrincipals])];
-  const evidenceDir = options.evidenceDir ?? join('evidence', incidentId);
+  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
   const now = options.now ?? (() => new Date());
 
   return {
@@ -162,13 +183,16 @@ export async function openSession(
         settings: { concurrency: options.concurrency, evidenceDir, evidenceBucket },
         log: options.log.child({ step: step.id }),
         progress: options.progress,
+        results: NO_RESULTS,
         now,
       };
     },
   };
 }
 
+const NO_RESULTS: ReadonlyMap<string, unknown> = new Map();
+
 const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');
 };
-const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse };
+const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse, list: refuse };

@@ -52,6 +52,54 @@ export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed =
   plan(ctx: StepContext, params: z.output<Params>): Promise<Plan<Observed>>;
   /** Make exactly the planned changes; idempotent; never deletes customer data. */
   apply(ctx: StepContext, params: z.output<Params>, plan: Plan<Observed>): Promise<Applied>;
+  /** How `drp restore` undoes this step; absent when there is nothing to undo (a snapshot, evidence). */
+  restore?: StepRestore<z.output<Params>, Observed>;
+}
+
+/** What a run journaled about one step: all a restore works from. */
+export interface Recorded<Params = unknown, Observed = unknown> {
+  params: Params;
+  /** The plan of the step's first intent: its `observed` is the state before drp changed anything. */
+  plan: Plan<Observed>;
+  /** The step's last result; undefined when the run was cut off after the intent (it may be half-done). */
+  result?: RecordedResult;
+  /** The path of an artefact of that run, once its SHA-256 is checked against the journal (throws if not). */
+  artefact(ref: { path: string; sha256: string }): Promise<string>;
+}
+
+export interface RecordedResult {
+  /** nothing-to-do only for a step drp resume re-planned after its first attempt was cut off. */
+  outcome: 'applied' | 'failed' | 'nothing-to-do';
+  changes: Change[];
+  data?: unknown;
+}
+
+/** What the operator allows a restore to undo beyond the default (see README, drp restore). */
+export interface RestoreOptions {
+  reactivateKeys: boolean;
+  releaseHolds: boolean;
+}
+
+/**
+ * A restore's plan: `observed` is the live state, `changes` put the recorded before-state back.
+ * `drift` says where the live state is no longer what drp left (someone changed it since): the
+ * operator must then choose, and --yes alone never silences it.
+ */
+export interface RestorePlan<Current = unknown> extends Plan<Current> {
+  /** The before-state these changes put back, as the run recorded it. */
+  before: unknown;
+  drift: string[];
+  /** What is deliberately left as drp made it (keys Inactive, legal holds, Object Lock), and why. */
+  kept: string[];
+}
+
+export interface StepRestore<Params = unknown, Observed = unknown> {
+  /** IAM actions the restore may call, reads included (`drp permissions` lists them apart). */
+  permissions: readonly string[];
+  /** Read-only: compare the live state with what drp left, and plan the changes that undo it. */
+  plan(ctx: StepContext, recorded: Recorded<Params, Observed>, options: RestoreOptions): Promise<RestorePlan>;
+  /** Make exactly the planned changes. Deletes only what drp created, or a setting that was not set before. */
+  apply(ctx: StepContext, recorded: Recorded<Params, Observed>, plan: RestorePlan): Promise<Applied>;
 }
 
 /** Typed identity: lets each step file infer its params and observed types. */
@@ -59,6 +107,13 @@ export function defineStep<Params extends z.ZodType, Observed>(
   step: StepDefinition<Params, Observed>,
 ): StepDefinition<Params, Observed> {
   return step;
+}
+
+/** Typed identity for a restore kept in a sibling `<type>.restore.ts` file. */
+export function defineRestore<Params, Observed>(
+  restore: StepRestore<Params, Observed>,
+): StepRestore<Params, Observed> {
+  return restore;
 }
 
 // The registry holds steps of different param types; erase them at the boundary.

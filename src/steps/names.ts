@@ -41,3 +41,34 @@ export const PrincipalArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/.test(s),
   'expected an IAM principal ARN: arn:aws:iam::ACCOUNT:user/NAME, role/PATH/NAME or root',
 );
+
+/** Where an SCP can be attached: an account id, an OU id (ou-...) or the organization's root id (r-...). */
+export const OrgTargetId = z
+  .string()
+  .regex(
+    /^(\d{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+    'expected an account id (12 digits), an OU id (ou-xxxx-xxxxxxxx) or a root id (r-xxxx)',
+  );
+
+/** A Lambda function ARN, optionally with a version or alias (wildcards allowed in the name). */
+export const LambdaFunctionArn = Arn.refine(
+  (s) => /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w*?-]+(:[\w$*?-]+)?$/.test(s),
+  'expected a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME',
+);
+
+/** An API Gateway execute-api ARN: arn:aws:execute-api:REGION:ACCOUNT:API-ID[/STAGE/METHOD/PATH]. */
+export const ExecuteApiArn = Arn.refine(
+  (s) => /^arn:aws[a-zA-Z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9*]+(\/.*)?$/.test(s),
+  'expected an API Gateway ARN: arn:aws:execute-api:REGION:ACCOUNT:API-ID[/STAGE/METHOD/PATH]',
+);
+
+/** A Rekognition Custom Labels model version: arn:aws:rekognition:REGION:ACCOUNT:project/P/version/V/CREATED. */
+export const RekognitionModelVersionArn = Arn.refine(
+  (s) =>
+    /^arn:aws[a-zA-Z-]*:rekognition:[a-z0-9-]+:\d{12}:project\/[\w.-]{1,255}\/version\/[\w.-]{1,255}\/\d+$/.test(
+      s,
+    ),
+  'expected a Rekognition model version ARN: arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/NUMBER',
+);
+/** The partition of an ARN (aws, aws-cn, aws-us-gov): ARNs drp writes must be in the caller's. */
+export const partitionOf = (arn: string) => arn.split(':')[1] || 'aws';

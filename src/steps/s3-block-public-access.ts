@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { PublicAccessBlock } from '../aws/s3.js';
@@ -54,5 +55,32 @@ export default defineStep({
   async apply(ctx, { bucket }, plan) {
     const call = await ctx.aws.s3.putPublicAccessBlock(bucket, ALL_ON);
     return { changes: plan.changes, requestIds: call.requestId ? [call.requestId] : [] };
+  },
+
+  restore: {
+    // DeletePublicAccessBlock (a bucket that had none before drp) is authorised by the Put action.
+    permissions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
+
+    async plan(ctx, { plan: { observed } }) {
+      const { bucket, publicAccessBlock: before } = observed;
+      const current = (await ctx.aws.s3.getPublicAccessBlock(bucket)) ?? null;
+      const restorePlan = { observed: { bucket, publicAccessBlock: current }, before, drift: [], kept: [] };
+      if (isDeepStrictEqual(current, before)) return { ...restorePlan, changes: [] };
+      const drift = isDeepStrictEqual(current, ALL_ON)
+        ? []
+        : [`Block Public Access is now ${describe(current)}, not all four on as drp left it: changed since`];
+      const change = before
+        ? { action: 'put-public-access-block', detail: `back to ${describe(before)}` }
+        : { action: 'delete-public-access-block', detail: 'none was set before drp' };
+      return { ...restorePlan, drift, changes: [{ ...change, target: `s3://${bucket}` }] };
+    },
+
+    async apply(ctx, { plan: { observed } }, plan) {
+      const { bucket, publicAccessBlock: before } = observed;
+      const call = before
+        ? await ctx.aws.s3.putPublicAccessBlock(bucket, before)
+        : await ctx.aws.s3.deletePublicAccessBlock(bucket);
+      return { changes: plan.changes, requestIds: call.requestId ? [call.requestId] : [] };
+    },
   },
 });

@@ -17,3 +17,16 @@ export function emulatorClients(endpoint: string) {
     cloudtrail: new CloudTrailClient(config),
   };
 }
+
+/** An organization with SCPs enabled on its root, as the bundled runbook's last step needs. */
+export async function seedOrganization(organizations: OrganizationsClient): Promise<string> {
+  const { CreateOrganizationCommand, EnablePolicyTypeCommand, ListRootsCommand } =
+    await import('@aws-sdk/client-organizations');
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const { Roots } = await organizations.send(new ListRootsCommand({}));
+  const rootId = Roots![0]!.Id!;
+  await organizations.send(
+    new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: 'SERVICE_CONTROL_POLICY' }),
+  );
+  return rootId;
+}

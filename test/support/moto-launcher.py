@@ -11,13 +11,21 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    Condition blocks, so drp's Deny that exempts the responder through aws:PrincipalArn would lock
    the responder out of the emulator. In the tests every request comes from the responder, so
    statements with a condition are skipped: exactly what AWS does for the exempt principal.
+
+Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
+log object into the target bucket for every request to a logging bucket, at once and named in
+local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
+bucket would already hold instead, so its log bucket does not grow by one object per request
+of the very run that preserves it.
 """
 
 import json
+import os
 import sys
 
 from moto.s3 import models as s3_models
-from moto.s3.exceptions import InvalidBucketState
+from moto.s3 import responses as s3_responses
+from moto.s3.exceptions import InvalidBucketState, LockNotEnabled
 
 
 def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
@@ -48,8 +56,30 @@ def get_permission(self, action, resource):
     return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
 
+def copy_without_body_checksum(original):
+    def _key_response_put(self, query, key_name):
+        is_copy = "x-amz-copy-source" in self.headers and not query.get("uploadId")
+        if not is_copy or any(q in query for q in ("retention", "legal-hold", "acl", "tagging")):
+            return original(self, query, key_name)
+        self._set_action("KEY", "PUT", query)
+        self._authenticate_and_authorize_s3_action(bucket_name=self.bucket_name, key_name=key_name)
+        locking = self.headers.get("x-amz-object-lock-mode") or self.headers.get(
+            "x-amz-object-lock-retain-until-date"
+        ) or self.headers.get("x-amz-object-lock-legal-hold") == "ON"
+        if locking and not self.backend.get_bucket(self.bucket_name).object_lock_enabled:
+            raise LockNotEnabled
+        return self.copy_object()
+
+    return _key_response_put
+
+
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
 s3_models.FakeBucket.get_permission = get_permission
+s3_responses.S3Response._key_response_put = copy_without_body_checksum(
+    s3_responses.S3Response._key_response_put
+)
+if os.environ.get("DRP_MOTO_REQUEST_LOGS") == "off":
+    s3_models.S3Backend.log_incoming_request = lambda self, request, bucket_name: None
 
 if __name__ == "__main__":
     from moto.server import main

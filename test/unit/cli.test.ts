@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDrp, scratch } from '../support/drp.js';
+import { journalLines, sampleJournal, writeLines } from '../support/journal.js';
+import { containedRun, writeRun } from '../support/report-journals.js';
 
 // These spawn the built binary but need no AWS: every case ends before the first call.
 const NO_AWS = 'http://127.0.0.1:9';
@@ -10,7 +12,18 @@ describe('drp CLI (no AWS)', () => {
   it('--help lists every command and exits 0', async () => {
     const out = await runDrp(['--help']);
     expect(out.code).toBe(0);
-    for (const c of ['validate', 'runbooks', 'plan', 'run', 'contain', 'permissions', 'keygen', 'verify'])
+    for (const c of [
+      'validate',
+      'runbooks',
+      'plan',
+      'run',
+      'contain',
+      'permissions',
+      'restore',
+      'keygen',
+      'verify',
+      'report',
+    ])
       expect(out.stdout).toContain(c);
   });
 
@@ -30,6 +43,12 @@ describe('drp CLI (no AWS)', () => {
     const out = await runDrp(['contain', '--bucket', 'b', '--concurrency', '0']);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/--concurrency is a whole number from 1 to 512/);
+  });
+
+  it('a bad --retention-days is exit 2 saying what is valid', async () => {
+    const out = await runDrp(['contain', '--bucket', 'b', '--retention-days', '0']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/--retention-days is a whole number from 1 to 36500/);
   });
 
   it('a missing runbook param is exit 2 naming it, before any AWS call', async () => {
@@ -67,6 +86,37 @@ describe('drp CLI (no AWS)', () => {
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
+  it('permissions lists what only drp restore needs in statements of its own', async () => {
+    const out = await runDrp(['permissions', 'deepfake-s3-leak']);
+    const policy = JSON.parse(out.stdout) as { Statement: { Sid: string; Action: string[] }[] };
+    const restoreOnly = policy.Statement.filter((s) => s.Sid.startsWith('DrpRestore'));
+    const run = policy.Statement.filter((s) => !s.Sid.startsWith('DrpRestore')).flatMap((s) => s.Action);
+    expect(restoreOnly.flatMap((s) => s.Action).sort()).toEqual([
+      'iam:DeleteRolePolicy',
+      'organizations:DeletePolicy',
+      'organizations:DetachPolicy',
+      's3:DeleteBucketPolicy',
+    ]);
+    expect(run.filter((a) => /:(Delete|Detach)/.test(a))).toEqual([]);
+  });
+
+  it('restore refuses a journal that fails verification: exit 1 naming the line, before any AWS call', async () => {
+    const { path } = await sampleJournal();
+    const lines = journalLines(path);
+    writeLines(path, [lines[0]!, lines[2]!, ...lines.slice(3)]);
+    const out = await runDrp(['--endpoint-url', NO_AWS, 'restore', path, '--yes']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      /journal\.jsonl:2: seq 2 where 1 was expected.*restores only a journal that verifies/,
+    );
+  });
+
+  it('restore of a journal that does not exist is exit 2 naming it', async () => {
+    const out = await runDrp(['restore', join(scratch(), 'nope.jsonl'), '--yes']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/<journal>: cannot read .*nope\.jsonl \(ENOENT\)/);
+  });
+
   it('runbooks lists the bundled runbooks with their params', async () => {
     const out = await runDrp(['runbooks']);
     expect(out.stdout).toMatch(/deepfake-s3-leak: Contain a leaked S3 bucket/);
@@ -83,5 +133,19 @@ describe('drp CLI (no AWS)', () => {
 
   it('verify of a missing file is exit 2', async () => {
     expect((await runDrp(['verify', '/nonexistent/journal.jsonl'])).code).toBe(2);
+  });
+
+  it('report: the built binary reports a generated journal as markdown, 0 when intact, 2 for a bad --format', async () => {
+    const { path } = await writeRun(containedRun());
+    const out = await runDrp(['report', path, '--tz', 'Europe/Berlin', '--now', '2026-11-25T05:00:00Z']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^# Incident report `INC-20261125-030000-ab12`/);
+    expect(out.stdout).toContain(
+      '| Notification deadline (+72 h) | 2026-11-28 02:40:00 UTC | 2026-11-28 03:40:00 UTC+01:00 |',
+    );
+    expect(out.stdout).toContain('**INTACT**');
+    const bad = await runDrp(['report', path, '--format', 'pdf']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--format.*pdf.*md, html/);
   });
 });

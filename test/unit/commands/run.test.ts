@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -18,9 +20,22 @@ import { generateKey } from '../../../src/journal/keys.js';
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
 
+/** A runbook of the steps under test only: the bundled ones grow steps of services not mocked here. */
+function runbookFile(steps: string): string {
+  const file = join(scratch(), 'runbook.yaml');
+  writeFileSync(
+    file,
+    `apiVersion: drp/v1\nname: test-run\ndescription: test\nparams:\n  bucket: { type: string, required: true }\nsteps:\n${steps}`,
+  );
+  return file;
+}
+const BLOCK_PUBLIC_ACCESS =
+  "  - id: block-public-access\n    type: s3-block-public-access\n    with: { bucket: '${{ params.bucket }}' }\n";
+const EVIDENCE_BUCKET = '  - id: evidence-bucket\n    type: evidence-bucket\n';
+
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {
-    runbook: 'deepfake-s3-leak',
+    runbook: runbookFile(BLOCK_PUBLIC_ACCESS),
     params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
     dryRun: false,
     yes: true,
@@ -109,6 +124,69 @@ describe('drp run', () => {
     await expect(runRunbook(options({ exemptPrincipals: ['alice'] }), testEnv().env)).rejects.toThrow(
       /--exempt-principal alice: expected an/,
     );
+  });
+});
+
+describe('drp run: anchoring the journal in the evidence bucket', () => {
+  beforeEach(() => {
+    s3.reset();
+    sts.reset();
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    s3.on(HeadBucketCommand).resolves({});
+    s3.on(GetPublicAccessBlockCommand).resolves({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: false },
+    });
+    s3.on(PutPublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R1' } });
+    s3.on(GetObjectLockConfigurationCommand).resolves({
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' },
+    });
+    s3.on(PutObjectCommand).resolves({ VersionId: 'v1', $metadata: {} });
+  });
+  const runbook = () => runbookFile(BLOCK_PUBLIC_ACCESS + EVIDENCE_BUCKET);
+
+  it('after the seal, stores the sealed journal and a signed head.json under legal hold, and says where', async () => {
+    const opts = options({ runbook: runbook() });
+    const result = await runRunbook(opts, testEnv({ incidentId: 'INC-T1' }).env);
+    expect(result.exitCode).toBe(0);
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    const journalId = verifyJournal(readFileSync(join(opts.evidenceDir!, 'journal.jsonl'))).head!.journalId;
+    const prefix = `incidents/INC-T1/journals/${journalId}/`;
+    expect(puts.map((p) => [p.Bucket, p.Key, p.ChecksumAlgorithm, p.ObjectLockLegalHoldStatus])).toEqual([
+      ['drp-evidence-123456789012-us-east-1', `${prefix}journal.jsonl`, 'SHA256', 'ON'],
+      ['drp-evidence-123456789012-us-east-1', `${prefix}head.json`, 'SHA256', 'ON'],
+    ]);
+    expect(result.text).toContain(`anchored: s3://drp-evidence-123456789012-us-east-1/${prefix}`);
+    expect(result.json).toMatchObject({ anchor: { status: 'anchored' } });
+  });
+
+  it('reports a failed anchor clearly and exits 1, the local journal intact', async () => {
+    s3.on(PutObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const opts = options({ runbook: runbook() });
+    const result = await runRunbook(opts, testEnv().env);
+    expect(result.exitCode).toBe(1);
+    expect(result.text).toMatch(/ANCHOR FAILED: .*AccessDenied: Access Denied/);
+    expect(verifyJournal(readFileSync(join(opts.evidenceDir!, 'journal.jsonl'))).ok).toBe(true);
+  });
+
+  it('keeps the journal local when the evidence bucket has no Object Lock, and exits 1', async () => {
+    s3.on(GetObjectLockConfigurationCommand).rejects(
+      Object.assign(new Error('none'), {
+        name: 'ObjectLockConfigurationNotFoundError',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+    const result = await runRunbook(options({ runbook: runbook() }), testEnv().env);
+    expect(result.exitCode).toBe(1);
+    expect(result.text).toMatch(/evidence-bucket\s+failed\s+.*exists without Object Lock/);
+    expect(result.text).toMatch(/journal not anchored: step "evidence-bucket" did not make/);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 0);
+  });
+
+  it('anchors nothing in a dry-run', async () => {
+    await runRunbook(options({ runbook: runbook(), dryRun: true, yes: false }), testEnv().env);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 0);
   });
 });
 

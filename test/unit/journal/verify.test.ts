@@ -112,6 +112,29 @@ describe('verifyJournal', () => {
     expect(verifyFile(path).failure).toEqual({ line: 6, reason: expect.stringMatching(/after the seal/) });
   });
 
+  it('accepts restore entries that close their intent, as a restore journal has them', async () => {
+    const signer = testSigner();
+    const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+    await journal.append('genesis', { command: 'restore', signer: { publicKeyPem: signer.publicKeyPem } });
+    await journal.append('intent', { stepId: 'deny-policy', plan: { observed: {}, changes: [] } });
+    await journal.append('restore', { stepId: 'deny-policy', outcome: 'applied' });
+    await journal.append('restore', { stepId: 'block-public-access', outcome: 'skipped', reason: 'drift' });
+    await journal.seal();
+    expect(verifyFile(journal.path)).toMatchObject({ ok: true });
+  });
+
+  it('fails an applied restore entry without its intent before it', async () => {
+    const signer = testSigner();
+    const journal = JournalWriter.create(join(scratch(), 'ev'), signer);
+    await journal.append('genesis', { command: 'restore', signer: { publicKeyPem: signer.publicKeyPem } });
+    await journal.append('restore', { stepId: 'deny-policy', outcome: 'applied' });
+    await journal.seal();
+    expect(verifyFile(journal.path).failure).toEqual({
+      line: 2,
+      reason: 'restore for step "deny-policy" without its intent before it',
+    });
+  });
+
   it('fails an applied result without its intent before it', async () => {
     const signer = testSigner();
     const journal = JournalWriter.create(join(scratch(), 'ev'), signer);

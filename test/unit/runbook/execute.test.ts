@@ -148,6 +148,45 @@ describe('executor', () => {
     });
   });
 
+  it("gives each step what the steps before it completed with (ctx.results), but not a failed step's", async () => {
+    const seen: Record<string, string[]> = {};
+    const step = (id: string, behaviour: { data?: unknown; fails?: boolean; nothing?: boolean } = {}) => {
+      const prepared = fakeStep(id, [], behaviour.nothing ? { nothing: true } : {}, 'continue');
+      const definition = { ...prepared.definition };
+      definition.apply = async (ctx, _p, plan) => {
+        seen[id] = [...ctx.results.keys()];
+        if (behaviour.fails)
+          throw new StepFailure(
+            { changes: [], requestIds: [], data: { partial: true } },
+            { cause: new Error('x') },
+          );
+        return { changes: plan.changes, requestIds: [], data: behaviour.data };
+      };
+      return { ...prepared, definition };
+    };
+    const { reports } = await run([
+      step('scan', { data: { findings: 3 } }),
+      step('idle', { nothing: true }),
+      step('broken', { fails: true }),
+      step('quarantine'),
+    ]);
+    expect(seen).toEqual({ scan: [], broken: ['scan', 'idle'], quarantine: ['scan', 'idle'] });
+    expect(reports[0]).toMatchObject({ data: { findings: 3 } });
+    expect(reports[2]).toMatchObject({ outcome: 'failed', data: { partial: true } });
+  });
+
+  it('keeps the notes of a step that failed part-way, in the report and the journal', async () => {
+    const partial = new StepFailure(
+      { changes: [], requestIds: [], notes: ['stopped after 5 of 9 images'] },
+      { cause: new Error('AccessDeniedException') },
+    );
+    const { reports, entries } = await run([fakeStep('a', [], { applyFails: partial })]);
+    expect(reports[0]!.notes).toEqual(['stopped after 5 of 9 images']);
+    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+      notes: ['stopped after 5 of 9 images'],
+    });
+  });
+
   it('journals plans without applying anything for a dry-run', async () => {
     const calls: string[] = [];
     const signer = testSigner();

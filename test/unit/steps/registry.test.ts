@@ -27,6 +27,12 @@ describe('step registry', () => {
         for (const p of step.permissions) expect(p).toMatch(IAM_ACTION);
       });
 
+      it('runs without any delete: deletes are restore permissions only, and well-formed', () => {
+        expect(step.permissions.filter((p) => /:Delete/.test(p))).toEqual([]);
+        for (const p of step.restore?.permissions ?? []) expect(p).toMatch(IAM_ACTION);
+        if (step.restore) expect(step.restore.permissions.length).toBeGreaterThan(0);
+      });
+
       it('accepts its own example', () => {
         expect(step.params.safeParse(step.example).success).toBe(true);
       });

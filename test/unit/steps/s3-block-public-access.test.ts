@@ -1,4 +1,5 @@
 import {
+  DeletePublicAccessBlockCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   PutPublicAccessBlockCommand,
@@ -8,6 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import step from '../../../src/steps/s3-block-public-access.js';
+import { DEFAULTS, recordedOf } from '../../support/restore.js';
 import { testContext, testPorts } from '../../support/step-context.js';
 
 const s3 = mockClient(S3Client);
@@ -102,5 +104,75 @@ describe('s3-block-public-access', () => {
       name: 'UserError',
       message: expect.stringContaining('"nope-bucket" does not exist'),
     });
+  });
+});
+
+describe('s3-block-public-access restore', () => {
+  const restore = step.restore!;
+  const PARTIAL = {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: false,
+    BlockPublicPolicy: false,
+    RestrictPublicBuckets: true,
+  };
+  const ALL_ON = {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: true,
+    BlockPublicPolicy: true,
+    RestrictPublicBuckets: true,
+  };
+  const contained = (before: typeof PARTIAL | null) =>
+    recordedOf({ bucket: 'media' }, { bucket: 'media', publicAccessBlock: before }, {});
+  const plan = (before: typeof PARTIAL | null) =>
+    restore.plan(testContext({ aws: testPorts(true) }).ctx, contained(before), DEFAULTS);
+
+  beforeEach(() => {
+    s3.reset();
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_ON });
+    s3.on(PutPublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R-PUT' } });
+    s3.on(DeletePublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R-DEL' } });
+  });
+
+  it('puts back the partial configuration the run found, exactly', async () => {
+    const p = await plan(PARTIAL);
+    expect(p).toMatchObject({
+      before: PARTIAL,
+      drift: [],
+      changes: [{ action: 'put-public-access-block', target: 's3://media' }],
+    });
+    expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 0);
+    const applied = await restore.apply(testContext().ctx, contained(PARTIAL), p);
+    expect(s3).toHaveReceivedCommandWith(PutPublicAccessBlockCommand, {
+      Bucket: 'media',
+      PublicAccessBlockConfiguration: PARTIAL,
+    });
+    expect(s3).toHaveReceivedCommandTimes(DeletePublicAccessBlockCommand, 0);
+    expect(applied.requestIds).toEqual(['R-PUT']);
+  });
+
+  it('deletes the configuration when none was set before the run', async () => {
+    const p = await plan(null);
+    expect(p.changes).toEqual([
+      { action: 'delete-public-access-block', target: 's3://media', detail: 'none was set before drp' },
+    ]);
+    await restore.apply(testContext().ctx, contained(null), p);
+    expect(s3).toHaveReceivedCommandWith(DeletePublicAccessBlockCommand, { Bucket: 'media' });
+    expect(s3).toHaveReceivedCommandTimes(PutPublicAccessBlockCommand, 0);
+  });
+
+  it('has nothing to put back when the live configuration is already the before-state', async () => {
+    s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: PARTIAL });
+    expect(await plan(PARTIAL)).toMatchObject({ changes: [], drift: [] });
+  });
+
+  it('warns of drift when the live configuration is no longer all four on', async () => {
+    s3.on(GetPublicAccessBlockCommand).resolves({
+      PublicAccessBlockConfiguration: { ...ALL_ON, BlockPublicPolicy: false },
+    });
+    const p = await plan(PARTIAL);
+    expect(p.drift).toEqual([
+      expect.stringMatching(/BlockPublicPolicy=false .*not all four on as drp left it/),
+    ]);
+    expect(p.changes).toHaveLength(1);
   });
 });

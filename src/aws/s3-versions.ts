@@ -1,0 +1,145 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import {
+  GetObjectLegalHoldCommand,
+  ListObjectVersionsCommand,
+  PutObjectCommand,
+  PutObjectLegalHoldCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { callOf, isNotFound, type Call } from './call.js';
+
+/** One entry of a ListObjectVersions page: an object version or a delete marker. */
+export interface VersionEntry {
+  key: string;
+  versionId: string;
+  isDeleteMarker: boolean;
+  isLatest: boolean;
+  lastModified?: string;
+  /** Object versions only. */
+  size?: number;
+  etag?: string;
+  /** The algorithms S3 keeps a checksum with; the listing does not carry the values. */
+  checksumAlgorithm?: string[];
+}
+
+export interface UploadedObject extends Call {
+  etag: string;
+  versionId?: string;
+}
+
+/** Per-object operations: version listing, legal holds, and uploads of evidence files. */
+export interface S3VersionsPort {
+  /**
+   * Every version and delete marker of the bucket, one page (up to 1,000 entries) at a time,
+   * fetched only when the consumer asks for the next: memory stays flat however large the bucket.
+   */
+  listObjectVersions(bucket: string): AsyncIterable<VersionEntry[]>;
+  /** true when the version has a legal hold ON; false when it has none or Object Lock is off. */
+  getObjectLegalHold(bucket: string, key: string, versionId: string): Promise<boolean>;
+  putObjectLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
+  /** Legal hold OFF: only `drp restore --release-holds`, on versions a journaled manifest says drp held. */
+  releaseLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
+  /** Streams a local file to s3://bucket/key (a single PUT: up to 5 GB). */
+  uploadFile(bucket: string, key: string, path: string, contentType: string): Promise<UploadedObject>;
+}
+
+export function createS3VersionsPort(client: S3Client): S3VersionsPort {
+  return {
+    async *listObjectVersions(bucket) {
+      let keyMarker: string | undefined;
+      let versionIdMarker: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionIdMarker,
+          }),
+        );
+        const entries: VersionEntry[] = [];
+        for (const v of page.Versions ?? []) {
+          entries.push({
+            key: v.Key ?? '',
+            versionId: v.VersionId ?? 'null',
+            isDeleteMarker: false,
+            isLatest: v.IsLatest ?? false,
+            ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
+            ...(v.Size !== undefined ? { size: v.Size } : {}),
+            ...(v.ETag ? { etag: v.ETag.replace(/"/g, '') } : {}),
+            ...(v.ChecksumAlgorithm?.length ? { checksumAlgorithm: v.ChecksumAlgorithm } : {}),
+          });
+        }
+        for (const m of page.DeleteMarkers ?? []) {
+          entries.push({
+            key: m.Key ?? '',
+            versionId: m.VersionId ?? 'null',
+            isDeleteMarker: true,
+            isLatest: m.IsLatest ?? false,
+            ...(m.LastModified ? { lastModified: m.LastModified.toISOString() } : {}),
+          });
+        }
+        yield entries;
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker !== undefined);
+    },
+
+    async getObjectLegalHold(bucket, key, versionId) {
+      try {
+        const out = await client.send(
+          new GetObjectLegalHoldCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+        );
+        return out.LegalHold?.Status === 'ON';
+      } catch (err) {
+        // S3's answers for "this version has no legal hold" and "the bucket has no Object Lock".
+        if (isNotFound(err, 'NoSuchObjectLockConfiguration', 'InvalidRequest')) return false;
+        throw err;
+      }
+    },
+
+    async putObjectLegalHold(bucket, key, versionId) {
+      return callOf(
+        await client.send(
+          new PutObjectLegalHoldCommand({
+            Bucket: bucket,
+            Key: key,
+            VersionId: versionId,
+            LegalHold: { Status: 'ON' },
+          }),
+        ),
+      );
+    },
+
+    async releaseLegalHold(bucket, key, versionId) {
+      return callOf(
+        await client.send(
+          new PutObjectLegalHoldCommand({
+            Bucket: bucket,
+            Key: key,
+            VersionId: versionId,
+            LegalHold: { Status: 'OFF' },
+          }),
+        ),
+      );
+    },
+
+    async uploadFile(bucket, key, path, contentType) {
+      const { size } = await stat(path);
+      const out = await client.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: createReadStream(path),
+          ContentLength: size,
+          ContentType: contentType,
+        }),
+      );
+      return {
+        ...callOf(out),
+        etag: (out.ETag ?? '').replace(/"/g, ''),
+        ...(out.VersionId ? { versionId: out.VersionId } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import type { AwsSettings } from '../aws/config.js';
+import { formatError } from '../errors.js';
+import { anchorJournal, type AnchorResult } from '../journal/anchor.js';
+import type { Signer } from '../journal/signer.js';
+import type { JournalWriter } from '../journal/writer.js';
+import { logFailure, type Logger } from '../log.js';
+import type { PreparedStep, RunReport } from '../runbook/execute.js';
+import type { CommandResult } from './env.js';
+
+/** The step that makes the evidence bucket safe to write: a run anchors its journal only after it. */
+const EVIDENCE_BUCKET_STEP = 'evidence-bucket';
+
+export type AnchorStatus =
+  | { status: 'anchored'; location: string; result: AnchorResult }
+  | { status: 'not-anchored'; reason: string }
+  | { status: 'failed'; error: string };
+
+/** A run anchors when it changed AWS and its runbook preserves evidence. */
+export const wantsAnchor = (dryRun: boolean, steps: PreparedStep[]) =>
+  !dryRun && steps.some((s) => s.type === EVIDENCE_BUCKET_STEP);
+
+/**
+ * After the seal: uploads journal.jsonl, every artefact and a signed head.json to the evidence
+ * bucket, when the evidence-bucket step made it usable. A failure is reported, never thrown: the
+ * run's own outcome stands, and the local journal is intact either way.
+ */
+export async function anchorSealedRun(input: {
+  report: RunReport;
+  journal: JournalWriter;
+  signer: Signer;
+  incidentId: string;
+  evidenceBucket: string;
+  aws: AwsSettings;
+  log: Logger;
+}): Promise<AnchorStatus> {
+  const { report, journal } = input;
+  if (report.outcome === 'declined') return { status: 'not-anchored', reason: 'the run was declined' };
+  const bucketStep = report.steps.find((s) => s.type === EVIDENCE_BUCKET_STEP);
+  if (!bucketStep || !['applied', 'nothing-to-do'].includes(bucketStep.outcome))
+    return {
+      status: 'not-anchored',
+      reason: `step "${bucketStep?.id ?? EVIDENCE_BUCKET_STEP}" did not make s3://${input.evidenceBucket} usable; the journal stays local`,
+    };
+  try {
+    const { createS3Client, createS3Port } = await import('../aws/s3.js');
+    const s3 = createS3Port(createS3Client(input.aws, false));
+    const result = await anchorJournal(
+      s3,
+      { bucket: input.evidenceBucket, incidentId: input.incidentId },
+      {
+        path: journal.path,
+        journalId: journal.journalId,
+        entryCount: journal.entryCount,
+        headHash: journal.headHash,
+        artefacts: journal.artefacts.list(),
+      },
+      input.signer,
+    );
+    return { status: 'anchored', location: `s3://${result.bucket}/${result.prefix}`, result };
+  } catch (err) {
+    logFailure(input.log, 'error', {}, err, 'anchoring the journal failed');
+    return { status: 'failed', error: formatError(err) };
+  }
+}
+
+/** The run's result with the anchor's outcome: a failed anchor makes the run exit 1. */
+export function withAnchor(result: CommandResult, anchor: AnchorStatus, journalPath: string): CommandResult {
+  const lines =
+    anchor.status === 'anchored'
+      ? [
+          `anchored: ${anchor.location} (journal, head.json and ${anchor.result.objects.length - 2} artefact(s), each under legal hold)`,
+          `  check it: drp verify ${journalPath} --anchor ${anchor.location}`,
+        ]
+      : anchor.status === 'failed'
+        ? [
+            `ANCHOR FAILED: the sealed journal could not be stored in the evidence bucket: ${anchor.error}`,
+            '  the local journal is complete; fix the cause (permissions, the bucket) and keep the evidence dir safe.',
+          ]
+        : [`journal not anchored: ${anchor.reason}`];
+  return {
+    exitCode: anchor.status === 'failed' ? 1 : result.exitCode,
+    text: [result.text, ...lines].join('\n'),
+    json: { ...(result.json as Record<string, unknown>), anchor },
+  };
+}

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.js';
+import type { Entry } from '../journal/entry.js';
+import { moveTornTail } from '../journal/torn.js';
+import { verifyJournal, type Verification } from '../journal/verify.js';
+import { JournalWriter } from '../journal/writer.js';
+import { changeCount, renderPlan } from '../output/render.js';
+import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { ParamValue } from '../runbook/schema.js';
+import { openSession } from '../runbook/session.js';
+import type { CommandEnv, CommandResult } from './env.js';
+import { countOutcomes, result } from './run.js';
+import { loadSigner, type SigningOptions } from './signing.js';
+
+export interface ResumeOptions extends SigningOptions {
+  yes: boolean;
+  concurrency: number;
+}
+
+interface Genesis {
+  incidentId: string;
+  dryRun: boolean;
+  runbook: { name: string; path: string; sha256: string };
+  params: Record<string, ParamValue>;
+  exemptPrincipals: string[];
+  evidenceBucket?: string;
+  caller: { accountId: string };
+  signer: { fingerprint: string };
+}
+
+function readJournal(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new UserError(`<journal>: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
+  }
+}
+
+/** The step reports the journal already holds: each step's last result. */
+function finishedSteps(entries: Entry[]): Map<string, StepReport> {
+  const done = new Map<string, StepReport>();
+  for (const e of entries) {
+    if (e.type !== 'result' || typeof e.stepId !== 'string') continue;
+    done.set(e.stepId, {
+      id: e.stepId,
+      type: String(e.stepType),
+      outcome: e.outcome as StepReport['outcome'],
+      changes: (e.changes as StepReport['changes']) ?? [],
+      notes: (e.notes as string[]) ?? [],
+      requestIds: (e.requestIds as string[]) ?? [],
+      ...(e.error ? { error: e.error as StepReport['error'] } : {}),
+      ...(e.reason ? { reason: String(e.reason) } : {}),
+      ...(e.data !== undefined ? { data: e.data } : {}),
+    });
+  }
+  return done;
+}
+
+function check(verification: Verification, journalPath: string, signerFingerprint: string): Genesis {
+  if (!verification.interrupted) {
+    const { line, reason } = verification.failure!;
+    throw new JournalInvalid(
+      `${journalPath}:${line}: ${reason}; drp will not continue a journal that fails verification`,
+    );
+  }
+  const genesis = verification.entries[0] as Entry & Genesis;
+  if (genesis.signer.fingerprint !== signerFingerprint) {
+    throw new UserError(
+      `--key: this journal is signed by key ${genesis.signer.fingerprint}; resume must sign with the same key (this one is ${signerFingerprint})`,
+    );
+  }
+  if (genesis.dryRun)
+    throw new UserError(
+      `${journalPath} is a dry-run that was cut short: it changed nothing; run the dry-run again`,
+    );
+  return genesis;
+}
+
+/** A journal that fails verification: not the operator's typo, so exit 1, not 2. */
+export class JournalInvalid extends Error {
+  override readonly name = 'JournalInvalid';
+}
+
+/**
+ * `drp resume <journal>`: finish a run that was cut short. Steps with a result are done; the step
+ * with an intent but no result is planned again from the live state (steps are idempotent, so
+ * holds already placed are skipped); the rest run. The same key signs, so the whole verifies as
+ * one journal.
+ */
+export async function resume(
+  journalPath: string,
+  opts: ResumeOptions,
+  env: CommandEnv,
+): Promise<CommandResult> {
+  const verification = verifyJournal(readJournal(journalPath));
+  if (verification.ok)
+    return {
+      exitCode: 0,
+      text: `${journalPath} is sealed: the run finished; nothing to resume.`,
+      json: { resumed: false, sealed: true },
+    };
+  if (!opts.yes && !env.stdinIsTTY) {
+    throw new UserError('refusing to change AWS without confirmation: stdin is not a terminal. Pass --yes.');
+  }
+  const signer = await loadSigner(opts, env);
+  const genesis = check(verification, journalPath, signer.fingerprint);
+  const loaded = loadRunbook(genesis.runbook.path);
+  if (loaded.sha256 !== genesis.runbook.sha256) {
+    throw new UserError(
+      `${genesis.runbook.path} changed since the run started (SHA-256 differs from the journal's); restore it to resume`,
+    );
+  }
+  const session = await openSession(
+    loaded,
+    { resolved: genesis.params },
+    {
+      aws: { ...env.aws, concurrency: opts.concurrency },
+      incidentId: genesis.incidentId,
+      exemptPrincipals: genesis.exemptPrincipals,
+      concurrency: opts.concurrency,
+      evidenceDir: dirname(journalPath),
+      evidenceBucket: genesis.evidenceBucket,
+      writable: true,
+      log: env.log,
+      progress: env.progress,
+      now: env.now,
+    },
+  );
+  if (session.caller.accountId !== genesis.caller.accountId) {
+    throw new UserError(
+      `the journal's run was in account ${genesis.caller.accountId}; these credentials are for ${session.caller.accountId}`,
+    );
+  }
+  const done = finishedSteps(verification.entries);
+  const remaining = session.steps.filter((s) => !done.has(s.id));
+  const stoppedBy = session.steps.find(
+    (s) => s.onError === 'stop' && done.get(s.id)?.outcome === 'failed',
+  )?.id;
+  const planned = await planSteps(remaining, (step) => session.contextFor(step, 'plan'), env.log);
+
+  env.say(
+    `Resuming ${genesis.incidentId}: ${done.size} step(s) done, ${remaining.length} to go.\n\nPlan:\n${renderPlan(planned)}\n`,
+  );
+  if (
+    !opts.yes &&
+    !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`))
+  ) {
+    return {
+      exitCode: 1,
+      text: 'Declined: nothing was changed; the journal is still unsealed.',
+      json: { resumed: false, declined: true },
+    };
+  }
+  const torn = moveTornTail(journalPath, env.now?.() ?? new Date());
+  const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now);
+  try {
+    await journal.append('resume', {
+      previousEntries: verification.entries.length,
+      done: [...done.keys()],
+      remaining: remaining.map((s) => s.id),
+      caller: session.caller,
+      ...(torn ? { tornTail: torn } : {}),
+    });
+    const applied = await applySteps(
+      planned,
+      { journal, contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts), log: env.log },
+      { stoppedBy, results: new Map([...done].map(([id, r]) => [id, r.data])) },
+    );
+    const steps = session.steps.map((s) => done.get(s.id) ?? applied.find((r) => r.id === s.id)!);
+    const report = { outcome: runOutcome(steps), steps };
+    await journal.seal({ outcome: report.outcome, counts: countOutcomes(report), resumed: true });
+    return result(report, journal.path, session, { dryRun: false });
+  } finally {
+    journal.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { report } from '../commands/report.js';
+import type { ReportModel } from '../report/model.js';
+import { drillChildEnv, runCli, type CliRun } from './cli-child.js';
+import type { Scenario } from './scenario.js';
+
+/** The drp commands a drill runs, each as the operator would type it, in the drill's directory. */
+export interface DrpRuns {
+  scenario: Scenario;
+  incidentId: string;
+  /** The drill's directory: key/, evidence/, report.html, report.md, moto.log. */
+  dir: string;
+  endpoint: string;
+  say(text: string): void;
+  signal: AbortSignal;
+}
+
+/** Paths shown relative to where the operator stands, when that is shorter. */
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && rel.length < path.length ? rel : path;
+}
+
+const paths = (dir: string) => ({
+  keyDir: join(dir, 'key'),
+  key: join(dir, 'key', 'signing-key.pem'),
+  pubkey: join(dir, 'key', 'signing-key.pub.pem'),
+  evidenceDir: join(dir, 'evidence'),
+  journal: join(dir, 'evidence', 'journal.jsonl'),
+});
+
+/**
+ * A throwaway signing key for the drill (never the operator's default key), then `drp contain`
+ * against the seeded incident, its output streamed, indented.
+ */
+export async function runContain(r: DrpRuns): Promise<CliRun> {
+  const env = drillChildEnv(r.endpoint, r.dir);
+  const p = paths(r.dir);
+  const keygen = await runCli(['keygen', '--out', p.keyDir], { env, signal: r.signal });
+  if (keygen.code !== 0) throw new Error(`drp keygen failed: ${keygen.stderr.trim()}`);
+  const detectedAt = new Date(Date.now() - r.scenario.detectedMinutesAgo * 60_000).toISOString();
+  const s = r.scenario;
+  const args = [
+    ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, 'contain', '--bucket', s.bucket],
+    ...['--user', s.user, '--role', s.role, '--yes', '--detected-at', detectedAt],
+    ...['--key', p.key, '--evidence-dir', p.evidenceDir],
+  ];
+  r.say(`\n$ drp ${args.map((a) => (a.startsWith(r.dir) ? shown(a) : a)).join(' ')}`);
+  const indent = (line: string) => r.say(`    ${line}`);
+  const run = await runCli(args, { env, signal: r.signal, onStdout: indent, onStderr: indent });
+  r.say(`  drp contain exited ${run.code ?? run.signal} after ${(run.ms / 1000).toFixed(1)} s`);
+  return run;
+}
+
+/** `drp verify --artefacts --anchor` with the drill's public key pinned; its JSON answer. */
+export function runVerify(r: DrpRuns, evidenceBucket: string): Promise<CliRun> {
+  const p = paths(r.dir);
+  const anchor = `s3://${evidenceBucket}/incidents/${r.incidentId}/`;
+  return runCli(
+    ['--endpoint-url', r.endpoint, '--output', 'json', 'verify', p.journal, '--pubkey', p.pubkey].concat([
+      '--artefacts',
+      '--anchor',
+      anchor,
+    ]),
+    { env: drillChildEnv(r.endpoint, r.dir), signal: r.signal },
+  );
+}
+
+export interface WrittenReports {
+  model: ReportModel;
+  html: string;
+  markdown: string;
+}
+
+/**
+ * `drp report` to report.html and report.md beside the evidence; the model (what
+ * `drp report --output json` prints) gives the score card its times. None without a journal.
+ */
+export async function writeReports(r: Pick<DrpRuns, 'dir'>): Promise<WrittenReports | undefined> {
+  const { journal, pubkey } = paths(r.dir);
+  if (!existsSync(journal)) return undefined;
+  const html = join(r.dir, 'report.html');
+  const markdown = join(r.dir, 'report.md');
+  const out = await report(journal, { format: 'html', out: html, pubkey });
+  await report(journal, { format: 'md', out: markdown, pubkey });
+  return { model: (out.json as { report: ReportModel }).report, html, markdown };
+}
+
+export const journalPath = (dir: string) => paths(dir).journal;

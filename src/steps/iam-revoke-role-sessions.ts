@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import type { IamRole } from '../aws/iam.js';
+import { UserError } from '../errors.js';
+import type { StepContext } from '../runbook/context.js';
+import { defineStep, StepFailure, type Change } from './define.js';
+import restore from './iam-revoke-role-sessions.restore.js';
+import { IamName } from './names.js';
+import { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+
+export { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+
+export interface RoleObserved {
+  role: string;
+  arn: string;
+  policyName: string;
+  /** The inline policy of that name before this step (JSON text), or null: a restore removes or puts it back. */
+  existingPolicy: string | null;
+}
+
+export interface Observed {
+  roles: RoleObserved[];
+}
+
+const Params = z
+  .object({
+    roles: z.array(IamName).default([]),
+    /** Allow revoking the role drp itself runs as (or an exempt principal's role): it cuts this run's session. */
+    allowSelf: z.boolean().default(false),
+  })
+  .strict();
+
+function refuseSelf(ctx: StepContext, role: IamRole): void {
+  const isCaller = role.arn === ctx.caller.principalArn || role.name === ctx.caller.roleName;
+  const exempt = ctx.exemptPrincipals.includes(role.arn);
+  if (!isCaller && !exempt) return;
+  throw new UserError(
+    `refusing to revoke the sessions of role "${role.name}": ${
+      isCaller
+        ? `it is the role drp runs as (${ctx.caller.arn}); this run and every responder on that role would lose access`
+        : `it is an exempt principal (--exempt-principal ${role.arn})`
+    }. Remove it from --role / param roles, or set allowSelf: true in the step's with: block if you mean it.`,
+  );
+}
+
+export default defineStep({
+  type: 'iam-revoke-role-sessions',
+  summary:
+    'Revoke the active sessions of the given IAM roles, as the IAM console does: an inline policy denying everything to credentials issued before now',
+  params: Params,
+  permissions: ['iam:GetRole', 'iam:GetRolePolicy', 'iam:PutRolePolicy'],
+  example: { roles: ['media-pipeline'], allowSelf: false },
+
+  async plan(ctx, { roles, allowSelf }) {
+    if (roles.length === 0)
+      return {
+        observed: { roles: [] },
+        changes: [],
+        notes: ['no roles given (param roles is empty): no session to revoke'],
+      };
+    const found: IamRole[] = [];
+    const missing: string[] = [];
+    for (const name of new Set(roles)) {
+      const role = await ctx.aws.iam.getRole(name);
+      if (role) found.push(role);
+      else missing.push(name);
+    }
+    if (missing.length)
+      throw new UserError(
+        `IAM role${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} not found in account ${ctx.caller.accountId} (--role / param roles)`,
+      );
+    for (const role of found) {
+      if (role.path.startsWith('/aws-service-role/'))
+        throw new UserError(
+          `role "${role.name}" is a service-linked role: AWS does not allow revoking its sessions (--role / param roles)`,
+        );
+      if (!allowSelf) refuseSelf(ctx, role);
+    }
+    const policyName = revokePolicyName(ctx.incidentId);
+    const observed: Observed = { roles: [] };
+    const changes: Change[] = [];
+    const notes: string[] = [];
+    for (const role of found) {
+      const existing = (await ctx.aws.iam.getRolePolicy(role.name, policyName)) ?? null;
+      observed.roles.push({ role: role.name, arn: role.arn, policyName, existingPolicy: existing });
+      // Already revoked in this incident: nothing to do. Revoking again with a newer time would
+      // also cut the sessions responders (or the role's workloads) opened since the first revocation.
+      if (existing !== null) {
+        const before = issuedBefore(existing);
+        notes.push(
+          `role ${role.name} already has ${policyName}${before ? ` (sessions issued before ${before} are denied)` : ''}; not revoked again`,
+        );
+        continue;
+      }
+      changes.push({
+        action: 'put-role-policy',
+        target: role.arn,
+        detail: `${policyName}: deny every action to sessions issued before the time of apply`,
+      });
+    }
+    return { observed, changes, ...(notes.length ? { notes } : {}) };
+  },
+
+  async apply(ctx, _params, plan) {
+    // One instant for every role: the journal then holds a single revocation time.
+    const before = ctx.now();
+    const document = JSON.stringify(revokePolicy(before));
+    const changes: Change[] = [];
+    const requestIds: string[] = [];
+    const revoked: string[] = [];
+    try {
+      for (const r of plan.observed.roles.filter((o) => o.existingPolicy === null)) {
+        const call = await ctx.aws.iam.putRolePolicy(r.role, r.policyName, document);
+        if (call.requestId) requestIds.push(call.requestId);
+        revoked.push(r.role);
+        changes.push({
+          action: 'put-role-policy',
+          target: r.arn,
+          detail: `${r.policyName}: sessions issued before ${before.toISOString()} are denied`,
+        });
+      }
+    } catch (err) {
+      throw new StepFailure(
+        { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked } },
+        { cause: err },
+      );
+    }
+    return { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked } };
+  },
+
+  restore,
+});

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { isUserError } from '../errors.js';
+import type { StepContext } from '../runbook/context.js';
+import { defineStep, StepFailure, type Change } from './define.js';
+import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from './names.js';
+import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './org-errors.js';
+import restore from './org-scp-deny.restore.js';
+import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './scp-document.js';
+import { checkTarget, describeTarget, targetNotes } from './scp-target.js';
+
+export interface Observed {
+  policyName: string;
+  /** null: drp's SCP for this incident did not exist. */
+  policyId: string | null;
+  /** Its content before this step, for a restore. */
+  content: string | null;
+  /** Whether it was already attached to the target. */
+  attached: boolean;
+  target: string;
+  managementAccountId: string;
+  rootId: string;
+}
+
+const Params = z
+  .object({
+    bucket: BucketName,
+    functions: z.array(LambdaFunctionArn).default([]),
+    apis: z.array(ExecuteApiArn).default([]),
+    /** Account id, OU id or root id. Absent or '' (a runbook param with no value): the caller's account. */
+    scpTarget: z.union([OrgTargetId, z.literal('')]).optional(),
+  })
+  .strict();
+type Params = z.output<typeof Params>;
+
+export { scpName } from './scp-document.js';
+const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.caller.accountId;
+
+function desiredContent(ctx: StepContext, p: Params): string {
+  return JSON.stringify(
+    scpDocument({
+      partition: partitionOf(ctx.caller.principalArn),
+      bucket: p.bucket,
+      functions: p.functions,
+      apis: p.apis,
+      exemptPrincipals: ctx.exemptPrincipals,
+    }),
+  );
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function denySummary(p: Params, ctx: StepContext, content: string): string {
+  const parts = [`s3:* on s3://${p.bucket}`];
+  if (p.functions.length) parts.push(`lambda:* on ${plural(p.functions.length, 'function')}`);
+  if (p.apis.length) parts.push(`execute-api:* on ${plural(p.apis.length, 'API')}`);
+  return `deny ${parts.join(', ')}, except ${plural(ctx.exemptPrincipals.length, 'exempt principal')} (${content.length.toLocaleString('en-US')} of ${SCP_MAX_CHARS.toLocaleString('en-US')} characters)`;
+}
+
+export default defineStep({
+  type: 'org-scp-deny',
+  summary:
+    'Create or update the service control policy drp-<incident> denying the leaked bucket, functions and APIs to all but the exempt principals, and attach it to the target',
+  params: Params,
+  permissions: [
+    'organizations:DescribeOrganization',
+    'organizations:ListRoots',
+    'organizations:DescribeAccount',
+    'organizations:DescribeOrganizationalUnit',
+    'organizations:ListPolicies',
+    'organizations:DescribePolicy',
+    'organizations:ListTargetsForPolicy',
+    'organizations:CreatePolicy',
+    'organizations:UpdatePolicy',
+    'organizations:AttachPolicy',
+  ],
+  example: {
+    bucket: 'product-media-prod',
+    functions: ['arn:aws:lambda:us-east-1:123456789012:function:media-resizer'],
+    apis: ['arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/media/*'],
+    scpTarget: 'ou-ab12-34cd56ef',
+  },
+
+  async plan(ctx, p) {
+    const name = scpName(ctx.incidentId);
+    const target = targetOf(ctx, p);
+    const content = desiredContent(ctx, p);
+    // Checked before any call: AWS would refuse it only at apply, after the other changes.
+    if (content.length > SCP_MAX_CHARS)
+      throw new ScpError(
+        'ScpTooLarge',
+        `the SCP would be ${content.length.toLocaleString('en-US')} characters; AWS allows ${SCP_MAX_CHARS.toLocaleString('en-US')}. Name fewer --function/--api ARNs (a wildcard such as arn:aws:lambda:REGION:ACCOUNT:function:media-* covers many) or fewer --exempt-principal.`,
+      );
+    const facts: OrgFacts = { callerAccountId: ctx.caller.accountId, target };
+    const org = ctx.aws.organizations;
+    try {
+      const organization = await org.describeOrganization();
+      facts.managementAccountId = organization.managementAccountId;
+      if (organization.featureSet !== 'ALL')
+        throw new ScpError(
+          'AllFeaturesNotEnabled',
+          `organization ${organization.id} has only consolidated billing features, which have no SCPs: enable all features ("aws organizations enable-all-features", then every member account accepts), then run again`,
+        );
+      const roots = await org.listRoots();
+      const root = roots[0];
+      facts.rootId = root?.id;
+      if (!root?.scpEnabled) throw scpNotEnabled(root?.id ?? 'ROOT_ID');
+      await checkTarget(ctx, target, roots);
+      const existing = await org.findScpByName(name);
+      const current = existing ? await org.getPolicyContent(existing.id) : null;
+      const attached = existing ? (await org.listPolicyTargets(existing.id)).includes(target) : false;
+      const observed: Observed = {
+        policyName: name,
+        policyId: existing?.id ?? null,
+        content: current,
+        attached,
+        target,
+        managementAccountId: organization.managementAccountId,
+        rootId: root.id,
+      };
+      const changes: Change[] = [];
+      if (!existing)
+        changes.push({ action: 'create-scp', target: `SCP ${name}`, detail: denySummary(p, ctx, content) });
+      else if (!sameContent(current, content))
+        changes.push({
+          action: 'update-scp',
+          target: `SCP ${name} (${existing.id})`,
+          detail: denySummary(p, ctx, content),
+        });
+      if (!attached)
+        changes.push({ action: 'attach-scp', target: describeTarget(target), detail: `SCP ${name}` });
+      const notes = targetNotes(target, organization.managementAccountId);
+      return { observed, changes, ...(notes.length ? { notes } : {}) };
+    } catch (err) {
+      throw isUserError(err) ? err : explainOrgError(err, facts);
+    }
+  },
+
+  async apply(ctx, p, plan) {
+    const { observed } = plan;
+    const content = desiredContent(ctx, p);
+    const facts: OrgFacts = {
+      callerAccountId: ctx.caller.accountId,
+      managementAccountId: observed.managementAccountId,
+      target: observed.target,
+      rootId: observed.rootId,
+    };
+    const org = ctx.aws.organizations;
+    const changes: Change[] = [];
+    const requestIds: string[] = [];
+    const notes: string[] = [];
+    let policyId = observed.policyId;
+    const record = (requestId: string | undefined, change: Change) => {
+      if (requestId) requestIds.push(requestId);
+      changes.push(change);
+    };
+    try {
+      if (!policyId) {
+        const created = await org.createScp(
+          observed.policyName,
+          `drp containment, incident ${ctx.incidentId}: deny the leaked resources to all but the responders`,
+          content,
+        );
+        policyId = created.policyId;
+        record(created.requestId, {
+          action: 'create-scp',
+          target: `SCP ${observed.policyName} (${policyId})`,
+          detail: denySummary(p, ctx, content),
+        });
+      } else if (!sameContent(observed.content, content)) {
+        const call = await org.updatePolicyContent(policyId, content);
+        record(call.requestId, {
+          action: 'update-scp',
+          target: `SCP ${observed.policyName} (${policyId})`,
+          detail: denySummary(p, ctx, content),
+        });
+      }
+      if (!observed.attached) {
+        try {
+          const call = await org.attachPolicy(policyId, observed.target);
+          record(call.requestId, {
+            action: 'attach-scp',
+            target: describeTarget(observed.target),
+            detail: `SCP ${observed.policyName} (${policyId})`,
+          });
+        } catch (err) {
+          // Attached since the plan was made (another responder): the goal is met.
+          if ((err as Error).name !== 'DuplicatePolicyAttachmentException') throw err;
+          notes.push(`SCP ${observed.policyName} was already attached to ${describeTarget(observed.target)}`);
+        }
+      }
+    } catch (err) {
+      throw new StepFailure(
+        { changes, requestIds, data: { policyId, target: observed.target } },
+        { cause: explainOrgError(err, facts) },
+      );
+    }
+    return {
+      changes,
+      requestIds,
+      data: { policyId, policyName: observed.policyName, target: observed.target, content },
+      ...(notes.length ? { notes } : {}),
+    };
+  },
+
+  restore,
+});

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { Trail } from '../aws/cloudtrail.js';
+import type { StepContext } from '../runbook/context.js';
+import { defineStep } from './define.js';
+import { cloudTrailFileTime } from './preservation/layout.js';
+import {
+  copyChange,
+  copyLogs,
+  countPending,
+  type LogSource,
+  type PendingCount,
+} from './preservation/log-copy.js';
+import { trailsCovering } from './preservation/trails.js';
+import { daysOf, describeWindow, Since, windowOf, type Window } from './preservation/window.js';
+
+export interface Observed {
+  window: { start: string; end: string };
+  sources: (LogSource & { pending: PendingCount })[];
+}
+
+const KINDS = ['CloudTrail', 'CloudTrail-Digest'] as const;
+const ORG_ID = /^o-[a-z0-9]{10,32}$/;
+
+/**
+ * The account folders a trail writes to: `<prefix>/AWSLogs/<account>/`, and for an organization
+ * trail `<prefix>/AWSLogs/<org-id>/<account>/`. One listing with a delimiter finds which exist.
+ */
+async function accountRoots(ctx: StepContext, bucket: string, base: string): Promise<string[]> {
+  const account = ctx.caller.accountId;
+  const found = await ctx.aws.s3.listPrefixesUnder(bucket, base);
+  return found.flatMap((p) => {
+    const name = p.slice(base.length).replace(/\/$/, '');
+    if (name === account) return [p];
+    if (ORG_ID.test(name)) return [`${p}${account}/`];
+    return [];
+  });
+}
+
+/**
+ * The day prefixes of the window, for this region's logs and digests, and for us-east-1 too when
+ * the trail records global services (IAM, STS: what a leaked key's owner did is logged there).
+ */
+async function sourcesOf(ctx: StepContext, trails: Trail[], window: Window): Promise<LogSource[]> {
+  const byLocation = new Map<string, LogSource>();
+  for (const trail of trails) {
+    if (!trail.s3Bucket) continue;
+    const keyPrefix = trail.s3KeyPrefix ? `${trail.s3KeyPrefix.replace(/\/+$/, '')}/` : '';
+    const root = `${keyPrefix}AWSLogs/`;
+    const id = `${trail.s3Bucket}/${root}`;
+    const known = byLocation.get(id);
+    if (known) {
+      known.writers.push(trail.name);
+      continue;
+    }
+    const regions = [ctx.region];
+    if (trail.includeGlobalServiceEvents && ctx.region !== 'us-east-1') regions.push('us-east-1');
+    const prefixes = (await accountRoots(ctx, trail.s3Bucket, root)).flatMap((account) =>
+      KINDS.flatMap((kind) =>
+        regions.flatMap((region) =>
+          daysOf(window).map(([y, m, d]) => `${account}${kind}/${region}/${y}/${m}/${d}/`),
+        ),
+      ),
+    );
+    byLocation.set(id, { bucket: trail.s3Bucket, writers: [trail.name], root, prefixes });
+  }
+  return [...byLocation.values()];
+}
+
+export default defineStep({
+  type: 'preserve-cloudtrail-logs',
+  summary:
+    "Copy the CloudTrail log and digest files of the window (since) from each trail's bucket into the evidence bucket, server-side, verifying each copy, with a manifest of every file's key, version, size and SHA-256",
+  params: z.object({ since: Since.default('7d') }).strict(),
+  permissions: [
+    'cloudtrail:DescribeTrails',
+    's3:ListBucket',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    's3:PutObject',
+    's3:PutObjectLegalHold',
+    's3:GetObjectLegalHold',
+    // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be copied.
+    'kms:Decrypt',
+  ],
+  example: { since: '7d' },
+
+  async plan(ctx, p) {
+    const window = windowOf(p.since, ctx.now());
+    const trails = trailsCovering(await ctx.aws.cloudtrail.describeTrails(), ctx.region);
+    const evidenceExists = await ctx.aws.s3.bucketExists(ctx.settings.evidenceBucket);
+    const sources = await sourcesOf(ctx, trails, window);
+    const scan = {
+      kind: 'cloudtrail' as const,
+      start: window.start,
+      fileTime: cloudTrailFileTime,
+      evidenceExists,
+    };
+    const counted = await Promise.all(
+      sources.map(async (s) => ({ ...s, pending: await countPending(ctx, s, scan) })),
+    );
+    const notes: string[] = [];
+    if (trails.length === 0)
+      notes.push(`evidence is missing: no CloudTrail trail covers ${ctx.region}: no log files to preserve`);
+    for (const s of counted)
+      if (s.prefixes.length === 0)
+        notes.push(
+          `evidence is missing: trail ${s.writers.join(', ')} has no log files of account ${ctx.caller.accountId} in s3://${s.bucket}/${s.root}`,
+        );
+    if (counted.some((s) => s.prefixes.length) && counted.every((s) => s.pending.files === 0))
+      notes.push('no CloudTrail log file to copy in the window (none delivered, or all preserved already)');
+    const observed: Observed = {
+      window: { start: window.start.toISOString(), end: window.end.toISOString() },
+      sources: counted,
+    };
+    return {
+      observed,
+      changes: counted
+        .filter((s) => s.pending.files > 0)
+        .map((s) => copyChange(ctx, 'cloudtrail', s, s.pending, describeWindow(window))),
+      ...(notes.length ? { notes } : {}),
+    };
+  },
+
+  async apply(ctx, _p, plan) {
+    // The window's start is the plan's; it ends now, so files delivered since the plan are kept too.
+    const window = { start: new Date(plan.observed.window.start), end: ctx.now() };
+    const trails = trailsCovering(await ctx.aws.cloudtrail.describeTrails(), ctx.region);
+    const sources = await sourcesOf(ctx, trails, window);
+    return copyLogs(ctx, 'cloudtrail', sources, {
+      start: window.start,
+      fileTime: cloudTrailFileTime,
+      total: plan.observed.sources.reduce((n, s) => n + s.pending.files, 0),
+      label: 'copying CloudTrail log files',
+      manifest: 'cloudtrail-logs-manifest.jsonl',
+    });
+  },
+});

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { defineStep } from './define.js';
+import { BucketName, RekognitionModelVersionArn } from './names.js';
+import { candidatePages, listingOf } from './scan-candidates.js';
+import { runScan } from './scan-run.js';
+import { parseSince } from './since.js';
+import type { StepContext } from '../runbook/context.js';
+
+export interface Observed {
+  bucket: string;
+  prefix: string;
+  /** The start of the window, resolved once here (ISO), or null: current versions. */
+  since: string | null;
+  listed: number;
+  scannable: number;
+  skipped: Record<string, number>;
+  customLabelsModel: { arn: string; status: string } | null;
+}
+
+const params = z
+  .object({
+    bucket: BucketName,
+    prefix: z.string().max(1024).default(''),
+    since: z
+      .string()
+      .superRefine((s, c) => {
+        const error = s === '' ? undefined : parseSince(s, new Date()).error;
+        if (error) c.addIssue({ code: 'custom', message: error });
+      })
+      .default(''),
+    minConfidence: z.number().min(0).max(100).default(80),
+    labels: z.array(z.string().min(1).max(256)).default([]),
+    customLabelsModel: z.union([z.literal(''), RekognitionModelVersionArn]).default(''),
+    maxTps: z.number().int().min(1).max(1000).default(10),
+  })
+  .strict();
+
+export type ScanParams = z.output<typeof params>;
+
+const approx = (seconds: number) =>
+  seconds < 90
+    ? `${Math.max(1, Math.ceil(seconds))}s`
+    : seconds < 5400
+      ? `${Math.ceil(seconds / 60)} min`
+      : `${(seconds / 3600).toFixed(1)} h`;
+
+/** A model that is not RUNNING fails the step; drp never starts one (it bills per inference-unit hour). */
+async function checkModel(ctx: StepContext, arn: string): Promise<{ arn: string; status: string }> {
+  const model = await ctx.aws.rekognition.describeModelVersion(arn);
+  if (!model)
+    throw new UserError(
+      `custom labels model ${arn} does not exist (or is in another account or region): check it with \`aws rekognition describe-projects\``,
+    );
+  if (model.status === 'RUNNING') return { arn, status: model.status };
+  const why = model.statusMessage ? ` (${model.statusMessage})` : '';
+  const todo =
+    model.status === 'STARTING'
+      ? 'wait until it is RUNNING, then run the scan again'
+      : `start it with \`aws rekognition start-project-version --project-version-arn ${arn} --min-inference-units 1\`, wait until it is RUNNING, then run the scan again. drp does not start models: a running model is billed per inference-unit hour, so stop it afterwards (stop-project-version)`;
+  throw Object.assign(new Error(`custom labels model is ${model.status}, not RUNNING${why}: ${todo}`), {
+    name: 'ModelNotRunning',
+  });
+}
+
+export default defineStep({
+  type: 'rekognition-scan',
+  summary:
+    'Scan the JPEG and PNG images of a bucket (current versions, or every version since a time) with Rekognition content moderation and optionally a Custom Labels model; findings go to a JSON Lines artefact',
+  params,
+  permissions: [
+    's3:ListBucket',
+    's3:ListBucketVersions',
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'rekognition:DetectModerationLabels',
+    'rekognition:DetectCustomLabels',
+    'rekognition:DescribeProjects',
+    'rekognition:DescribeProjectVersions',
+  ],
+  example: { bucket: 'product-media-prod', since: '7d', minConfidence: 80, maxTps: 10 },
+
+  // Lists and counts only: a Rekognition call costs money and is not a read.
+  async plan(ctx, p) {
+    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
+      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
+    if (window?.error) throw new UserError(`since ${window.error}`);
+    const since = window?.date?.toISOString() ?? null;
+    const customLabelsModel = p.customLabelsModel ? await checkModel(ctx, p.customLabelsModel) : null;
+
+    const observed: Observed = {
+      bucket: p.bucket,
+      prefix: p.prefix,
+      since,
+      listed: 0,
+      scannable: 0,
+      skipped: {},
+      customLabelsModel,
+    };
+    for await (const page of candidatePages(ctx.aws.s3, listingOf(observed, ctx.settings.concurrency))) {
+      for (const c of page) {
+        observed.listed += 1;
+        if (c.skip) observed.skipped[c.skip] = (observed.skipped[c.skip] ?? 0) + 1;
+        else observed.scannable += 1;
+      }
+    }
+
+    const n = observed.scannable;
+    const calls = n * (customLabelsModel ? 2 : 1);
+    const what = since ? `versions written since ${since}` : 'current versions';
+    const skipped = Object.entries(observed.skipped).map(([reason, count]) => `${reason} ${count}`);
+    return {
+      observed,
+      changes: n
+        ? [
+            {
+              action: 'scan-images',
+              target: `s3://${p.bucket}/${p.prefix}`,
+              detail: `${n} JPEG/PNG image(s) (${what}): ~${calls} Rekognition call(s), ~${approx(calls / p.maxTps)} at ${p.maxTps} calls/s`,
+              count: n,
+            },
+          ]
+        : [],
+      notes: [
+        ...(n ? [] : [`no JPEG or PNG image to scan among ${observed.listed} ${what}`]),
+        ...(skipped.length ? [`not scanned: ${skipped.join(', ')}`] : []),
+        ...(customLabelsModel
+          ? [`custom labels model is RUNNING (billed per hour while it runs: stop it when done)`]
+          : []),
+      ],
+    };
+  },
+
+  apply: (ctx, p, plan) => runScan(ctx, p, plan.observed),
+});

@@ -1,0 +1,260 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetRolePolicyCommand,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateOrganizationCommand,
+  DescribePolicyCommand,
+  EnablePolicyTypeCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  ListTargetsForPolicyCommand,
+} from '@aws-sdk/client-organizations';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { verifyJournal } from '../../src/journal/verify.js';
+import { emulatorClients } from '../support/aws.js';
+import { runDrp, scratch } from '../support/drp.js';
+
+const endpoint = inject('motoUrl');
+const { s3, iam, organizations } = emulatorClients(endpoint);
+const bucket = 'leaked-media';
+const user = 'media-uploader';
+const role = 'media-pipeline';
+const incident = 'INC-IAM-1';
+const FORENSICS = 'arn:aws:iam::123456789012:role/ops/Forensics';
+
+const keysOf = async (userName: string) =>
+  (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
+
+async function revokePolicy() {
+  const out = await iam.send(
+    new GetRolePolicyCommand({ RoleName: role, PolicyName: `drp-revoke-${incident}` }),
+  );
+  const text = out.PolicyDocument!;
+  return JSON.parse(text.startsWith('{') ? text : decodeURIComponent(text)) as unknown;
+}
+
+async function drpScps() {
+  const { Policies = [] } = await organizations.send(
+    new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }),
+  );
+  return Policies.filter((p) => p.Name?.startsWith('drp-'));
+}
+
+const journalEntries = (dir: string) => verifyJournal(readFileSync(join(dir, 'journal.jsonl'))).entries;
+
+function contain(evidenceDir: string, ...extra: string[]) {
+  return runDrp(
+    [
+      '--incident',
+      incident,
+      'contain',
+      '--bucket',
+      bucket,
+      '--user',
+      user,
+      '--role',
+      role,
+      '--exempt-principal',
+      FORENSICS,
+      '--yes',
+      '--evidence-dir',
+      evidenceDir,
+      ...extra,
+    ],
+    { endpoint },
+  );
+}
+
+describe('drp contain: access keys, role sessions and the SCP', () => {
+  beforeAll(async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await iam.send(new CreateUserCommand({ UserName: user }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: role,
+        Path: '/media/',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const { Roots } = await organizations.send(new ListRootsCommand({}));
+    await organizations.send(
+      new EnablePolicyTypeCommand({ RootId: Roots![0]!.Id!, PolicyType: 'SERVICE_CONTROL_POLICY' }),
+    );
+  });
+
+  it('a user that does not exist is exit 2 naming it, and nothing changes', async () => {
+    const out = await runDrp(
+      ['contain', '--bucket', bucket, '--user', 'ghost', '--yes', '--evidence-dir', join(scratch(), 'ev')],
+      { endpoint },
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/IAM user "ghost" not found in account 123456789012/);
+    expect((await keysOf(user)).map((k) => k.Status)).toEqual(['Active', 'Active']);
+    expect(await drpScps()).toEqual([]);
+  });
+
+  it('deactivates both keys (keeping them), revokes the role sessions, and attaches the SCP exempting the responders', async () => {
+    const before = (await keysOf(user)).map((k) => k.AccessKeyId).sort();
+    const dir = join(scratch(), 'ev');
+    const out = await contain(dir);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/disable-access-keys\s+applied/);
+    expect(out.stdout).toMatch(/revoke-role-sessions\s+applied/);
+    expect(out.stdout).toMatch(/scp-deny\s+applied/);
+    expect(out.stdout).toMatch(/management account, which SCPs never restrict/);
+
+    const keys = await keysOf(user);
+    expect(keys.map((k) => k.AccessKeyId).sort()).toEqual(before);
+    expect(keys.map((k) => k.Status)).toEqual(['Inactive', 'Inactive']);
+
+    expect(await revokePolicy()).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            DateLessThan: {
+              'aws:TokenIssueTime': expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+            },
+          },
+        },
+      ],
+    });
+
+    const genesis = journalEntries(dir)[0] as unknown as { exemptPrincipals: string[] };
+    expect(genesis.exemptPrincipals).toContain(FORENSICS);
+    const scps = await drpScps();
+    expect(scps.map((p) => p.Name)).toEqual([`drp-${incident}`]);
+    const { Policy } = await organizations.send(new DescribePolicyCommand({ PolicyId: scps[0]!.Id! }));
+    const content = JSON.parse(Policy!.Content!) as {
+      Statement: { Effect: string; Action: string; Resource: string[]; Condition: unknown }[];
+    };
+    expect(content.Statement).toEqual([
+      {
+        Sid: 'DrpDenyS3',
+        Effect: 'Deny',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { ArnNotLike: { 'aws:PrincipalArn': genesis.exemptPrincipals } },
+      },
+    ]);
+    const { Targets } = await organizations.send(new ListTargetsForPolicyCommand({ PolicyId: scps[0]!.Id! }));
+    expect(Targets?.map((t) => t.TargetId)).toEqual(['123456789012']);
+  });
+
+  it('a second run of the same incident exits 0 and changes nothing', async () => {
+    const policyBefore = await revokePolicy();
+    const out = await contain(join(scratch(), 'ev'));
+    expect(out.code, out.stderr).toBe(0);
+    for (const step of ['block-public-access', 'disable-access-keys', 'revoke-role-sessions', 'scp-deny'])
+      expect(out.stdout).toMatch(new RegExp(`${step}\\s+nothing-to-do`));
+    expect(out.stdout).toMatch(/already has drp-revoke-INC-IAM-1 .*not revoked again/);
+    expect(await revokePolicy()).toEqual(policyBefore);
+    expect((await keysOf(user)).map((k) => k.Status)).toEqual(['Inactive', 'Inactive']);
+    const scps = await drpScps();
+    expect(scps).toHaveLength(1);
+    const { Targets } = await organizations.send(new ListTargetsForPolicyCommand({ PolicyId: scps[0]!.Id! }));
+    expect(Targets).toHaveLength(1);
+  });
+});
+
+describe('issueReplacement: the new secret is only in its 0600 file', () => {
+  const apiUser = 'api-client';
+
+  beforeAll(async () => {
+    await iam.send(new CreateUserCommand({ UserName: apiUser }));
+    await iam.send(new CreateAccessKeyCommand({ UserName: apiUser }));
+  });
+
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
+    );
+
+  it('appears in no stdout, no stderr (trace logs), no journal entry and no artefact', async () => {
+    const work = scratch();
+    const runbook = join(work, 'rotate.yaml');
+    writeFileSync(
+      runbook,
+      [
+        'apiVersion: drp/v1',
+        'name: rotate-keys',
+        'description: Deactivate keys and issue one replacement per user',
+        'params: { users: { type: list, required: true } }',
+        'steps:',
+        '  - id: rotate',
+        '    type: iam-disable-access-keys',
+        "    with: { users: '${{ params.users }}', issueReplacement: true }",
+        '',
+      ].join('\n'),
+    );
+    const dir = join(work, 'ev');
+    const out = await runDrp(
+      [
+        '--log-level',
+        'trace',
+        'run',
+        runbook,
+        '--param',
+        `users=${apiUser},${user}`,
+        '--yes',
+        '--evidence-dir',
+        dir,
+      ],
+      { endpoint },
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/user media-uploader already has 2 access keys .*drp never deletes keys/);
+
+    const keys = await keysOf(apiUser);
+    expect(keys).toHaveLength(2);
+    const fresh = keys.find((k) => k.Status === 'Active')!;
+    expect(keys.filter((k) => k.Status === 'Inactive')).toHaveLength(1);
+
+    const secretFile = join(dir, 'secrets', `${apiUser}-${fresh.AccessKeyId}.json`);
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    const secret = (
+      JSON.parse(readFileSync(secretFile, 'utf8')) as { AccessKey: { SecretAccessKey: string } }
+    ).AccessKey.SecretAccessKey;
+    expect(secret.length).toBeGreaterThan(20);
+
+    expect(out.stderr).toContain(fresh.AccessKeyId!); // the trace log ran and named the key
+    expect(out.stdout).not.toContain(secret);
+    expect(out.stderr).not.toContain(secret);
+    const entries = journalEntries(dir);
+    expect(JSON.stringify(entries)).not.toContain(secret);
+    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+      data: {
+        replacements: [
+          {
+            user: apiUser,
+            accessKeyId: fresh.AccessKeyId,
+            file: `secrets/${apiUser}-${fresh.AccessKeyId}.json`,
+          },
+        ],
+      },
+    });
+    const others = filesUnder(dir).filter((f) => f !== secretFile);
+    expect(others.length).toBeGreaterThan(0);
+    for (const file of others) expect(readFileSync(file, 'utf8'), file).not.toContain(secret);
+    expect((await runDrp(['verify', join(dir, 'journal.jsonl')])).code).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Scorecard } from '../../src/drill/scorecard.js';
+import { drpEnv, runDrp, scratch, type DrpResult } from '../support/drp.js';
+
+/**
+ * `drp drill` end to end through the built binary, as `npm run drill` runs it: it starts its own
+ * moto_server (not the suite's emulator) on a free port, and must stop it. In the LocalStack CI
+ * job (no moto there) it runs against that endpoint with --endpoint-url instead.
+ */
+const external = process.env.DRP_SMOKE_ENDPOINT ? inject('motoUrl') : undefined;
+
+describe('drp drill', () => {
+  const cwd = scratch('drp-drill-');
+  let out: DrpResult;
+  let card: Scorecard & { failed: string[] };
+
+  beforeAll(async () => {
+    const endpoint = external ? ['--endpoint-url', external] : [];
+    out = await runDrp(['--output', 'json', ...endpoint, 'drill'], { cwd, timeoutMs: 170_000 });
+    card = JSON.parse(out.stdout) as typeof card;
+  }, 180_000);
+
+  it('exits 0 with every control verified from the outside', () => {
+    expect(out.code, out.stderr).toBe(0);
+    expect(card.failed).toEqual([]);
+    expect(card.controls.map((c) => [c.control, c.verified])).toEqual(
+      [
+        'Block Public Access',
+        'Vendor access keys inactive',
+        'Role sessions revoked',
+        'Object Lock default retention',
+        'Legal hold on every version',
+        'Bucket policy deny',
+        'SCP deny attached',
+        'Evidence bucket Object-Locked',
+        'Bucket state preserved',
+        'CloudTrail logs preserved',
+        'Access logs preserved',
+        'Journal verified and anchored',
+      ].map((control) => [control, true]),
+    );
+    expect(card.controls.find((c) => c.control === 'Legal hold on every version')?.detail).toMatch(
+      /^276 of 276 versions held \(seeded 276; 2 delete markers/,
+    );
+  });
+
+  it('times each control and containment from the journal', () => {
+    for (const c of card.controls) expect(c.sinceStartMs, c.control).toBeGreaterThanOrEqual(0);
+    expect(card.timeToContainMs).toBeGreaterThan(0);
+    // The journal's own order: containment first, then the evidence.
+    const time = (control: string) => card.controls.find((c) => c.control === control)!.sinceStartMs!;
+    expect(time('SCP deny attached')).toBe(card.timeToContainMs);
+    expect(time('Evidence bucket Object-Locked')).toBeGreaterThanOrEqual(card.timeToContainMs!);
+    // --detected-at was 12 minutes before the run.
+    expect(card.sinceDetectionMs! - card.timeToContainMs!).toBeGreaterThan(11 * 60_000);
+  });
+
+  it('shows drp contain working, then the score card (on stderr under --output json)', () => {
+    expect(out.stderr).toMatch(/\$ drp --endpoint-url http:\/\/\S+ --incident DRILL-/);
+    expect(out.stderr).toMatch(/^ {4}scp-deny\s+applied/m);
+    expect(out.stderr).toMatch(/^ {4}Every step succeeded\./m);
+    expect(out.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('writes the report (HTML and markdown) and the journal under ./drill/<incident>/', () => {
+    const dir = join(cwd, 'drill', card.incidentId);
+    expect(card.report).toEqual({
+      html: join('drill', card.incidentId, 'report.html'),
+      markdown: join('drill', card.incidentId, 'report.md'),
+    });
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toContain(card.incidentId);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(
+      /\| `scp-deny` \| `org-scp-deny` \| \*\*applied\*\*/,
+    );
+    expect(existsSync(join(dir, 'evidence', 'journal.jsonl'))).toBe(true);
+    expect(readdirSync(join(dir, 'key')).sort()).toEqual(['signing-key.pem', 'signing-key.pub.pem']);
+  });
+
+  it.skipIf(external)('stops the emulator it started', () => {
+    expect(card.emulator.state).toBe('stopped');
+    expect(() => process.kill(card.emulator.pid!, 0)).toThrow(/ESRCH/);
+  });
+
+  it('without moto, says what to install and exits 2 before creating anything', async () => {
+    const dir = scratch('drp-drill-nomoto-');
+    const none = await runDrp(['drill'], {
+      cwd: dir,
+      env: drpEnv({ DRP_MOTO_PYTHON: join(dir, 'no-python') }),
+    });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("pip install 'moto[server]'");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

@@ -1,0 +1,12 @@
+import { describe, expect, it } from 'vitest';
+import { servicesOf } from '../../../src/aws/ports.js';
+
+describe('servicesOf', () => {
+  it('maps an action to the port of its prefix', () => {
+    expect([...servicesOf(['s3:GetBucketPolicy', 'iam:GetRole'])].sort()).toEqual(['iam', 's3']);
+  });
+
+  it('serves the S3 Batch Operations actions through the S3 Control port, not the S3 one', () => {
+    expect([...servicesOf(['s3:CreateJob', 's3:DescribeJob', 's3:ListJobs'])]).toEqual(['s3control']);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { containParams } from '../../../src/commands/contain.js';
+import { loadRunbook } from '../../../src/runbook/load.js';
+import { resolveParams } from '../../../src/runbook/params.js';
+
+const declared = { bucket: {}, users: {}, roles: {}, functions: {}, apis: {}, scpTarget: {} };
+const FN = 'arn:aws:lambda:us-east-1:123456789012:function:resizer';
+const API = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/*';
+
+describe('contain flags', () => {
+  it('feeds each repeatable flag (repeated or comma-separated) to its runbook param', () => {
+    const given = containParams(
+      {
+        bucket: 'media',
+        users: ['alice', 'bob,carol'],
+        roles: ['pipeline'],
+        functions: [FN],
+        apis: [API],
+        scpTarget: 'ou-ab12-34cd56ef',
+      },
+      declared,
+      'deepfake-s3-leak',
+    );
+    expect(given).toEqual([
+      { name: 'bucket', value: 'media', flag: '--bucket' },
+      { name: 'users', value: 'alice', flag: '--user' },
+      { name: 'users', value: 'bob', flag: '--user' },
+      { name: 'users', value: 'carol', flag: '--user' },
+      { name: 'roles', value: 'pipeline', flag: '--role' },
+      { name: 'functions', value: FN, flag: '--function' },
+      { name: 'apis', value: API, flag: '--api' },
+      { name: 'scpTarget', value: 'ou-ab12-34cd56ef', flag: '--scp-target' },
+    ]);
+  });
+
+  it.each([
+    [{ users: ['bad name'] }, /^--user bad name: an IAM name uses letters/],
+    [{ roles: ['x'.repeat(65)] }, /^--role x+: /],
+    [
+      { functions: ['arn:aws:s3:::bucket'] },
+      /^--function arn:aws:s3:::bucket: expected a Lambda function ARN/,
+    ],
+    [{ apis: [FN] }, /^--api arn:aws:lambda.*: expected an API Gateway ARN/],
+    [{ scpTarget: 'ou-1' }, /^--scp-target ou-1: expected an account id \(12 digits\), an OU id/],
+  ])('rejects a bad value naming the flag: %o', (flags, message) => {
+    expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(message);
+  });
+
+  it('refuses a flag whose param the runbook does not declare', () => {
+    expect(() => containParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'other')).toThrow(
+      '--user: runbook other has no param "users" to take it',
+    );
+  });
+});
+
+describe('contain --retention-days', () => {
+  const { runbook } = loadRunbook('deepfake-s3-leak');
+
+  it('--retention-days feeds the runbook param retentionDays as an integer', () => {
+    const given = containParams({ bucket: 'media', retentionDays: 45 }, runbook.params, runbook.name);
+    expect(given).toContainEqual({ name: 'retentionDays', value: '45', flag: '--retention-days' });
+    expect(resolveParams(runbook.params, given, runbook.name).retentionDays).toBe(45);
+  });
+
+  it('without --retention-days the runbook default of 30 days applies', () => {
+    const given = containParams({ bucket: 'media' }, runbook.params, runbook.name);
+    expect(given.map((g) => g.name)).toEqual(['bucket']);
+    expect(resolveParams(runbook.params, given, runbook.name).retentionDays).toBe(30);
+  });
+
+  it('--retention-days with a runbook that has no retentionDays param is an error naming the flag', () => {
+    expect(() => containParams({ bucket: 'media', retentionDays: 7 }, { bucket: {} }, 'other')).toThrow(
+      '--retention-days: runbook other has no param "retentionDays" to take it',
+    );
+  });
+});

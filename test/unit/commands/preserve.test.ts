@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { containParams } from '../../../src/commands/contain.js';
+import { preserveParams } from '../../../src/commands/preserve.js';
+import { loadRunbook } from '../../../src/runbook/load.js';
+import { resolveParams } from '../../../src/runbook/params.js';
+
+describe('drp preserve: flags to runbook params', () => {
+  const runbook = loadRunbook('preserve-evidence').runbook;
+
+  it('feeds every flag to the param of the same meaning, users and roles repeatable', () => {
+    const given = preserveParams(
+      {
+        bucket: 'media',
+        since: '2026-11-20T00:00:00Z',
+        evidenceRetentionDays: 30,
+        evidenceLockMode: 'COMPLIANCE',
+        users: ['alice', 'bob'],
+        roles: ['Pipeline'],
+      },
+      runbook.params,
+      runbook.name,
+    );
+    expect(resolveParams(runbook.params, given, runbook.name)).toEqual({
+      bucket: 'media',
+      since: '2026-11-20T00:00:00Z',
+      evidenceRetentionDays: 30,
+      evidenceLockMode: 'COMPLIANCE',
+      ensureLogging: false,
+      users: ['alice', 'bob'],
+      roles: ['Pipeline'],
+    });
+  });
+
+  it('leaves the defaults to the runbook: 7 days, 365 days, GOVERNANCE', () => {
+    const given = preserveParams({ bucket: 'media' }, runbook.params, runbook.name);
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      since: '7d',
+      evidenceRetentionDays: 365,
+      evidenceLockMode: 'GOVERNANCE',
+      users: [],
+      roles: [],
+    });
+  });
+
+  it('refuses a flag the chosen runbook has no param for, naming both', () => {
+    expect(() => preserveParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'mine')).toThrow(
+      '--user: runbook mine has no param "users" to take it',
+    );
+  });
+});
+
+describe('drp contain: evidence flags', () => {
+  it('feeds --since, --evidence-retention-days and --evidence-lock-mode to deepfake-s3-leak', () => {
+    const runbook = loadRunbook('deepfake-s3-leak').runbook;
+    const given = containParams(
+      { bucket: 'media', since: '2d', evidenceRetentionDays: 90, evidenceLockMode: 'COMPLIANCE' },
+      runbook.params,
+      runbook.name,
+    );
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      since: '2d',
+      evidenceRetentionDays: 90,
+      evidenceLockMode: 'COMPLIANCE',
+    });
+  });
+});
