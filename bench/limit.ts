@@ -8,6 +8,7 @@
  */
 import {
   CopyObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectLegalHoldCommand,
@@ -92,17 +93,25 @@ if (positionals[0] === 'holds') {
     (p: Page) => (p.IsTruncated ? () => listFiles(p.NextContinuationToken) : undefined),
     (p: Page) => p.Contents ?? [],
   );
+  // The calls drp makes per file: a pinned copy with SHA-256 and a legal hold, then a read-back.
   count = await drain(files, concurrency, async (file) => {
+    const Key = `incidents/bench/${file.Key}`;
     const out = await s3.send(
       new CopyObjectCommand({
         Bucket: values.to,
-        Key: `incidents/bench/${file.Key}`,
+        Key,
         CopySource: `${Bucket}/${encodeURIComponent(file.Key!)}`,
+        CopySourceIfMatch: file.ETag,
+        ChecksumAlgorithm: 'SHA256',
+        ObjectLockLegalHoldStatus: 'ON',
       }),
     );
-    // The copy is verified against the listing's ETag, which costs no extra call.
-    if (out.CopyObjectResult?.ETag !== file.ETag)
+    const head = await s3.send(
+      new HeadObjectCommand({ Bucket: values.to, Key, VersionId: out.VersionId, ChecksumMode: 'ENABLED' }),
+    );
+    if (head.ContentLength !== file.Size || head.ChecksumSHA256 !== out.CopyObjectResult?.ChecksumSHA256)
       throw new Error(`copy of ${file.Key} does not match its source`);
+    if (head.ObjectLockLegalHoldStatus !== 'ON') throw new Error(`copy of ${file.Key} is not held`);
   });
 } else {
   throw new Error(

@@ -50,13 +50,25 @@ def main():
         )
 
     def copy(obj):
+        # The calls drp makes per file: a pinned copy with SHA-256 and a legal hold, then a read-back.
+        key = "incidents/bench/" + obj["Key"]
         out = s3.copy_object(
             Bucket=args.to,
-            Key="incidents/bench/" + obj["Key"],
+            Key=key,
             CopySource={"Bucket": args.bucket, "Key": obj["Key"]},
+            CopySourceIfMatch=obj["ETag"],
+            ChecksumAlgorithm="SHA256",
+            ObjectLockLegalHoldStatus="ON",
         )
-        if out["CopyObjectResult"]["ETag"] != obj["ETag"]:
+        head = s3.head_object(
+            Bucket=args.to, Key=key, VersionId=out["VersionId"], ChecksumMode="ENABLED"
+        )
+        if head["ContentLength"] != obj["Size"] or head.get("ChecksumSHA256") != out[
+            "CopyObjectResult"
+        ].get("ChecksumSHA256"):
             raise RuntimeError(f"copy of {obj['Key']} does not match its source")
+        if head.get("ObjectLockLegalHoldStatus") != "ON":
+            raise RuntimeError(f"copy of {obj['Key']} is not held")
 
     def run(work, item):
         try:
