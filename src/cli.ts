@@ -44,6 +44,13 @@ function positiveInt(name: string, max: number) {
   };
 }
 
+/** The SDK puts the region in each endpoint's host name: anything else fails deep inside it. */
+function awsRegion(value: string): string {
+  if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value))
+    throw new InvalidArgumentError('a region is lowercase letters, digits and hyphens, e.g. us-east-1.');
+  return value;
+}
+
 function sinceValue(value: string): string {
   if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
   return value;
@@ -137,8 +144,14 @@ function fail(err: unknown, flags: GlobalFlags): never {
       );
     process.exit(EXIT.usage);
   }
-  createLogger(flags.logLevel === 'silent' ? 'silent' : 'error').error({ err }, 'drp failed');
   const hint = nextStepFor(err);
+  // A failed AWS call (a service error, an unreachable endpoint) is said in full by the lines
+  // below; its stack is the SDK's insides, for --log-level debug. Anything else is a bug in drp:
+  // its stack is logged for the report.
+  const fromAws = Boolean((err as { $metadata?: unknown } | undefined)?.$metadata);
+  const log = createLogger(flags.logLevel === 'silent' ? 'silent' : fromAws ? flags.logLevel : 'error');
+  if (fromAws) log.debug({ err }, 'drp failed');
+  else log.error({ err }, 'drp failed');
   process.stderr.write(`drp: failed: ${formatError(err)}\n${hint ? `next: ${hint}\n` : ''}`);
   if (flags.output === 'json')
     process.stdout.write(`${JSON.stringify({ error: { kind: 'failure', message: formatError(err) } })}\n`);
@@ -263,7 +276,9 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
-    .addOption(new Option('--region <region>', 'AWS region (default: AWS_REGION or the profile)'))
+    .addOption(
+      new Option('--region <region>', 'AWS region (default: AWS_REGION or the profile)').argParser(awsRegion),
+    )
     .addOption(new Option('--profile <name>', 'AWS shared-config profile'))
     .addOption(
       new Option(

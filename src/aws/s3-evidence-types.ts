@@ -47,7 +47,8 @@ export interface AccessLogging {
 }
 
 export interface EvidenceObjectBody {
-  body: string | Buffer | Readable;
+  /** The bytes, or a function that opens them as a stream (a file: each retry opens it again). */
+  body: string | Buffer | (() => Readable);
   /** Required for a stream body. */
   contentLength?: number;
   /** Hex SHA-256 the caller already knows: S3 then refuses bytes that do not match it. */

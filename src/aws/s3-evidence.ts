@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -11,7 +12,7 @@ import {
   PutObjectLockConfigurationCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { callOf, isNotFound, type Call } from './call.js';
+import { callOf, isNotFound, sendWithFreshStream, type Call } from './call.js';
 import type {
   AccessLogging,
   BucketLock,
@@ -122,18 +123,21 @@ export function createEvidencePort(client: S3Client): EvidencePort {
     },
 
     async putEvidenceObject(bucket, key, object) {
-      const out = await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: object.body,
-          ContentLength: object.contentLength,
-          ContentType: object.contentType,
-          ChecksumAlgorithm: 'SHA256',
-          ChecksumSHA256: object.sha256 && base64OfHex(object.sha256),
-          ObjectLockLegalHoldStatus: 'ON',
-        }),
-      );
+      const put = (Body: string | Buffer | Readable) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body,
+            ContentLength: object.contentLength,
+            ContentType: object.contentType,
+            ChecksumAlgorithm: 'SHA256',
+            ChecksumSHA256: object.sha256 && base64OfHex(object.sha256),
+            ObjectLockLegalHoldStatus: 'ON',
+          }),
+        );
+      const { body } = object;
+      const out = typeof body === 'function' ? await sendWithFreshStream(put, body) : await put(body);
       return {
         ...callOf(out),
         versionId: out.VersionId,

@@ -9,6 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
+import { decodeKey, URL_ENCODING } from './s3-key-encoding.js';
 
 /** One object version as a listing shows it. */
 export interface ObjectVersion {
@@ -62,12 +63,14 @@ export function createS3ObjectsPort(client: S3Client): S3ObjectsPort {
           Bucket: bucket,
           ...(prefix ? { Prefix: prefix } : {}),
           ...(keyMarker ? { KeyMarker: keyMarker, VersionIdMarker: versionIdMarker } : {}),
+          EncodingType: URL_ENCODING,
         }),
       );
+      const key = (k: string | undefined) => decodeKey(k ?? '', out.EncodingType);
       const page: ObjectVersion[] = [];
       for (const v of out.Versions ?? []) {
         const version = {
-          key: v.Key ?? '',
+          key: key(v.Key),
           versionId: v.VersionId ?? 'null',
           etag: v.ETag ?? '',
           size: v.Size ?? 0,
@@ -76,7 +79,10 @@ export function createS3ObjectsPort(client: S3Client): S3ObjectsPort {
         if (keep(version, v.IsLatest === true)) page.push(version);
       }
       if (page.length) yield page;
-      [keyMarker, versionIdMarker] = out.IsTruncated ? [out.NextKeyMarker, out.NextVersionIdMarker] : [];
+      [keyMarker, versionIdMarker] =
+        out.IsTruncated && out.NextKeyMarker !== undefined
+          ? [key(out.NextKeyMarker), out.NextVersionIdMarker]
+          : [];
     } while (keyMarker);
   }
 

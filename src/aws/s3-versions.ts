@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import {
@@ -7,7 +8,8 @@ import {
   PutObjectLegalHoldCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { callOf, isNotFound, type Call } from './call.js';
+import { callOf, isNotFound, sendWithFreshStream, type Call } from './call.js';
+import { decodeKey, URL_ENCODING } from './s3-key-encoding.js';
 
 /** One entry of a ListObjectVersions page: an object version or a delete marker. */
 export interface VersionEntry {
@@ -55,12 +57,14 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
             Bucket: bucket,
             KeyMarker: keyMarker,
             VersionIdMarker: versionIdMarker,
+            EncodingType: URL_ENCODING,
           }),
         );
+        const key = (k: string | undefined) => decodeKey(k ?? '', page.EncodingType);
         const entries: VersionEntry[] = [];
         for (const v of page.Versions ?? []) {
           entries.push({
-            key: v.Key ?? '',
+            key: key(v.Key),
             versionId: v.VersionId ?? 'null',
             isDeleteMarker: false,
             isLatest: v.IsLatest ?? false,
@@ -72,7 +76,7 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
         }
         for (const m of page.DeleteMarkers ?? []) {
           entries.push({
-            key: m.Key ?? '',
+            key: key(m.Key),
             versionId: m.VersionId ?? 'null',
             isDeleteMarker: true,
             isLatest: m.IsLatest ?? false,
@@ -80,7 +84,8 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
           });
         }
         yield entries;
-        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        keyMarker =
+          page.IsTruncated && page.NextKeyMarker !== undefined ? key(page.NextKeyMarker) : undefined;
         versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
       } while (keyMarker !== undefined);
     },
@@ -126,15 +131,17 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
 
     async uploadFile(bucket, key, path, contentType) {
       const { size } = await stat(path);
-      const out = await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: key,
-          Body: createReadStream(path),
-          ContentLength: size,
-          ContentType: contentType,
-        }),
-      );
+      const put = (Body: Readable) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body,
+            ContentLength: size,
+            ContentType: contentType,
+          }),
+        );
+      const out = await sendWithFreshStream(put, () => createReadStream(path));
       return {
         ...callOf(out),
         etag: (out.ETag ?? '').replace(/"/g, ''),

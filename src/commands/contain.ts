@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
-import { ExecuteApiArn, IamName, LambdaFunctionArn, OrgTargetId } from '../steps/names.js';
+import { BucketName, ExecuteApiArn, IamName, LambdaFunctionArn, OrgTargetId } from '../steps/names.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { runRunbook, type RunOptions } from './run.js';
 
@@ -34,7 +34,7 @@ const PARAM_OF_FLAG: {
   values: (f: ContainFlags) => (string | undefined)[];
   schema?: z.ZodType;
 }[] = [
-  { flag: '--bucket', param: 'bucket', values: (f) => [f.bucket] },
+  { flag: '--bucket', param: 'bucket', values: (f) => [f.bucket], schema: BucketName },
   { flag: '--user', param: 'users', values: (f) => splitList(f.users), schema: IamName },
   { flag: '--role', param: 'roles', values: (f) => splitList(f.roles), schema: IamName },
   {

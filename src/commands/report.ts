@@ -2,7 +2,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { ARTEFACT_DIR } from '../journal/artefacts.js';
-import { verifyJournal, type Verification } from '../journal/verify.js';
+import { isUsablePublicKey, verifyJournal, type Verification } from '../journal/verify.js';
 import { JOURNAL_FILE } from '../journal/writer.js';
 import { checkArtefactFiles } from '../report/artefacts.js';
 import { renderHtml } from '../report/html.js';
@@ -31,12 +31,9 @@ function verifyWith(bytes: Buffer, pubkeyPath: string | undefined): Verification
   const pubkeyPem = pubkeyPath ? readInput(pubkeyPath, '--pubkey').toString('utf8') : undefined;
   if (pubkeyPem && !pubkeyPem.includes('PUBLIC KEY'))
     throw new UserError(`--pubkey ${pubkeyPath}: not a PEM public key`);
-  try {
-    return verifyJournal(bytes, { pubkeyPem });
-  } catch (err) {
-    // Only a key that does not parse throws here; a bad journal is a failure in the result.
-    throw new UserError(`--pubkey ${pubkeyPath}: not a usable public key (${(err as Error).message})`);
-  }
+  if (pubkeyPem && !isUsablePublicKey(pubkeyPem))
+    throw new UserError(`--pubkey ${pubkeyPath}: not a usable public key (it does not parse as one)`);
+  return verifyJournal(bytes, { pubkeyPem });
 }
 
 /** The journal and its artefacts are evidence: no --out, even with --force, may land on them. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
+import { acquireIncidentLock, acquireLock } from '../journal/lock.js';
 import { moveTornTail } from '../journal/torn.js';
 import { verifyJournal, type Verification } from '../journal/verify.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -9,7 +10,8 @@ import { changeCount, renderPlan } from '../output/render.js';
 import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { ParamValue } from '../runbook/schema.js';
-import { openSession } from '../runbook/session.js';
+import { openSession, type Session } from '../runbook/session.js';
+import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { countOutcomes, result } from './run.js';
 import { loadSigner, type SigningOptions } from './signing.js';
@@ -94,6 +96,23 @@ export async function resume(
   opts: ResumeOptions,
   env: CommandEnv,
 ): Promise<CommandResult> {
+  readJournal(journalPath); // a journal that is not there is a usage error, before a lock is made beside it
+  // Locked before it is read: a journal another drp is still writing may end in a half-written
+  // line, which must not be verified, let alone moved aside, while that run goes on.
+  const release = acquireLock(journalPath);
+  try {
+    return await resumeLocked(journalPath, opts, env, release);
+  } finally {
+    release();
+  }
+}
+
+async function resumeLocked(
+  journalPath: string,
+  opts: ResumeOptions,
+  env: CommandEnv,
+  lock: () => void,
+): Promise<CommandResult> {
   const verification = verifyJournal(readJournal(journalPath));
   if (verification.ok)
     return {
@@ -133,6 +152,27 @@ export async function resume(
       `the journal's run was in account ${genesis.caller.accountId}; these credentials are for ${session.caller.accountId}`,
     );
   }
+  const releaseIncident = acquireIncidentLock(session.evidenceDir, session.incidentId);
+  try {
+    return await continueRun({ journalPath, verification, genesis, session, signer, lock }, opts, env);
+  } finally {
+    releaseIncident();
+  }
+}
+
+/** The journal checked and locked, the session open: plan what is left, ask, apply, seal. */
+interface Resumable {
+  journalPath: string;
+  verification: Verification;
+  genesis: Genesis;
+  session: Session;
+  signer: Signer;
+  /** The release of the journal lock taken before it was read. */
+  lock: () => void;
+}
+
+async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): Promise<CommandResult> {
+  const { journalPath, verification, genesis, session, signer, lock } = r;
   const done = finishedSteps(verification.entries);
   const remaining = session.steps.filter((s) => !done.has(s.id));
   const stoppedBy = session.steps.find(
@@ -154,7 +194,7 @@ export async function resume(
     };
   }
   const torn = moveTornTail(journalPath, env.now?.() ?? new Date());
-  const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now);
+  const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now, lock);
   try {
     await journal.append('resume', {
       previousEntries: verification.entries.length,

@@ -2,6 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Signer } from '../journal/signer.js';
+import { acquireIncidentLock } from '../journal/lock.js';
 import { JournalWriter } from '../journal/writer.js';
 import { changeCount, renderHeader, renderPlan, renderSummary } from '../output/render.js';
 import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '../runbook/execute.js';
@@ -120,6 +121,25 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     progress: env.progress,
     now: env.now,
   });
+  // Before anything is planned: a second run of this incident now would race the first.
+  const releaseIncident = opts.dryRun
+    ? () => {}
+    : acquireIncidentLock(session.evidenceDir, session.incidentId);
+  try {
+    return await planAndApply(loaded, session, signer, opts, env, startedAt);
+  } finally {
+    releaseIncident();
+  }
+}
+
+async function planAndApply(
+  loaded: LoadedRunbook,
+  session: Session,
+  signer: Signer,
+  opts: RunOptions,
+  env: CommandEnv,
+  startedAt: Date,
+): Promise<CommandResult> {
   const header = renderHeader({
     runbook: loaded.runbook.name,
     incidentId: session.incidentId,

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
-import { RekognitionModelVersionArn } from '../steps/names.js';
+import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../steps/names.js';
 import { parseSince } from '../steps/since.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { runRunbook, type RunOptions } from './run.js';
@@ -22,6 +22,12 @@ export interface ScanFlags {
 
 /** Checks what the flags alone can tell (exit 2 naming the flag, before any AWS call), then maps them. */
 export function scanParams(flags: ScanFlags, now: Date): GivenParam[] {
+  const bucket = BucketName.safeParse(flags.bucket);
+  if (!bucket.success) throw new UserError(`--bucket ${flags.bucket}: ${bucket.error.issues[0]?.message}`);
+  if (flags.prefix !== undefined) {
+    const prefix = ObjectKeyPrefix.safeParse(flags.prefix);
+    if (!prefix.success) throw new UserError(`--prefix: ${prefix.error.issues[0]?.message}`);
+  }
   if (flags.since !== undefined) {
     const { error } = parseSince(flags.since, now);
     if (error) throw new UserError(`--since ${error}`);

@@ -5,7 +5,7 @@ import type { AwsSettings } from '../aws/config.js';
 import { UserError } from '../errors.js';
 import type { AnchorCheck } from '../journal/anchor-check.js';
 import type { ArtefactRef } from '../journal/entry.js';
-import { verifyJournal, type Failure, type Verification } from '../journal/verify.js';
+import { isUsablePublicKey, verifyJournal, type Failure, type Verification } from '../journal/verify.js';
 import type { CommandResult } from './env.js';
 
 export interface VerifyOptions {
@@ -79,7 +79,7 @@ export async function verify(
 ): Promise<CommandResult> {
   const bytes = readInput(journalPath, '<journal>');
   const pubkeyPem = opts.pubkey ? readInput(opts.pubkey, '--pubkey').toString('utf8') : undefined;
-  if (pubkeyPem && !pubkeyPem.includes('PUBLIC KEY'))
+  if (pubkeyPem && (!pubkeyPem.includes('PUBLIC KEY') || !isUsablePublicKey(pubkeyPem)))
     throw new UserError(`--pubkey ${opts.pubkey}: not a PEM public key`);
   const verification = verifyJournal(bytes, { pubkeyPem });
   let failure = verification.failure;

@@ -97,14 +97,14 @@ export async function anchorJournal(
     sha256: await sha256OfFile(journal.path),
   };
   await put(`${prefix}${JOURNAL_FILE}`, {
-    body: createReadStream(journal.path),
+    body: () => createReadStream(journal.path),
     contentLength: journalFile.size,
     sha256: journalFile.sha256,
     contentType: 'application/jsonl',
   });
   for (const a of journal.artefacts)
     await put(`${prefix}${a.path}`, {
-      body: createReadStream(a.file),
+      body: () => createReadStream(a.file),
       contentLength: a.size,
       sha256: a.sha256,
     });

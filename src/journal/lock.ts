@@ -1,11 +1,13 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 
 interface LockOwner {
   pid: number;
   host: string;
   since: string;
+  incidentId?: string;
 }
 
 function isAlive(pid: number): boolean {
@@ -25,10 +27,65 @@ function isAlive(pid: number): boolean {
  */
 export function acquireLock(journalPath: string): () => void {
   const lockPath = `${journalPath}.lock`;
+  return lockFile(
+    lockPath,
+    {},
+    (who) =>
+      new UserError(
+        `${journalPath} is being written by ${who}; a second writer is refused. ` +
+          `Wait for it to finish, or if that process is gone, remove ${lockPath}.`,
+      ),
+  );
+}
+
+export const INCIDENT_LOCK = 'incident.lock';
+
+/**
+ * The directory every run of one incident shares: `evidence/<id>/` for a run there or in its
+ * `run-N/` (the default evidence dirs, and `drp resume` of them); any other --evidence-dir is its
+ * own. Two runs into unrelated directories cannot be told apart here, nor two hosts.
+ */
+export function incidentDir(evidenceDir: string, incidentId: string): string {
+  const parent = dirname(evidenceDir);
+  return /^run-\d+$/.test(basename(evidenceDir)) && basename(parent) === incidentId ? parent : evidenceDir;
+}
+
+/**
+ * Held for a whole run that may change AWS (run, contain, scan, resume): a second run of the same
+ * incident at the same time would race the first step by step (both plan before either applies,
+ * both journal the same changes, the second revocation cuts sessions the first left), so it is
+ * refused before it plans anything.
+ */
+export function acquireIncidentLock(evidenceDir: string, incidentId: string): () => void {
+  const dir = incidentDir(evidenceDir, incidentId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lockPath = join(dir, INCIDENT_LOCK);
+  return lockFile(
+    lockPath,
+    { incidentId },
+    (who, owner) =>
+      new UserError(
+        `incident ${owner?.incidentId ?? incidentId} is already being run by ${who} in ${dir}; a second run ` +
+          `of it at the same time is refused. Wait for that run to finish (\`drp resume\` it if it was cut ` +
+          `short), or if that process is gone, remove ${lockPath}.`,
+      ),
+  );
+}
+
+function lockFile(
+  lockPath: string,
+  extra: Partial<LockOwner>,
+  refusal: (who: string, owner: LockOwner | undefined) => UserError,
+): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
-      const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+      const owner: LockOwner = {
+        pid: process.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+        ...extra,
+      };
       writeSync(fd, JSON.stringify(owner));
       closeSync(fd);
       let released = false;
@@ -52,17 +109,12 @@ export function acquireLock(journalPath: string): () => void {
         const who = owner
           ? `drp (pid ${owner.pid} on ${owner.host}, since ${owner.since})`
           : 'another drp process';
-        throw new UserError(
-          `${journalPath} is being written by ${who}; a second writer is refused. ` +
-            `Wait for it to finish, or if that process is gone, remove ${lockPath}.`,
-        );
+        throw refusal(who, owner);
       }
       unlinkSync(lockPath);
     }
   }
-  throw new UserError(
-    `could not lock ${journalPath}: ${lockPath} keeps reappearing; another drp is starting.`,
-  );
+  throw new UserError(`could not lock ${lockPath}: it keeps reappearing; another drp is starting.`);
 }
 
 function readOwner(lockPath: string): LockOwner | undefined {

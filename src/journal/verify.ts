@@ -58,6 +58,10 @@ function parseEnvelope(text: string): Envelope | string {
   const sig = Array.isArray(e.signatures) && e.signatures.length === 1 ? e.signatures[0] : undefined;
   if (!sig || typeof sig.keyid !== 'string' || typeof sig.sig !== 'string')
     return 'expected exactly one signature {keyid, sig}';
+  // Node's decoder skips characters that are not base64: require the exact encoding drp writes,
+  // so that no byte of the line can change unnoticed, not only none of what it decodes to.
+  if (!isCanonicalBase64(e.payload)) return 'payload is not canonical base64 (line edited)';
+  if (!isCanonicalBase64(sig.sig)) return 'signature is not canonical base64 (line edited)';
   return e;
 }
 
@@ -85,7 +89,7 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
   const entries: Entry[] = [];
   const seqs = peekSeqs(lines);
   const openIntents = new Set<string>();
-  const pinned = options.pubkeyPem ? fingerprintOf(options.pubkeyPem) : undefined;
+  const pinned = options.pubkeyPem ? keyFingerprint(options.pubkeyPem) : undefined;
   if (!pinned)
     warnings.push(
       "no --pubkey given: checked against the key in the journal's own genesis, which proves integrity, not who signed",
@@ -113,12 +117,16 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
       failure,
       tornLine,
       warnings,
-      fingerprint: keyPem ? fingerprintOf(keyPem) : undefined,
+      fingerprint: keyPem ? keyFingerprint(keyPem) : undefined,
       head: journalId ? { journalId, nextSeq: entries.length, prev, firstTime } : undefined,
     };
   };
 
   if (lines.length === 0 && !torn) return { ...result({ line: 1, reason: 'empty journal' }), ok: false };
+  if (options.pubkeyPem && !pinned) {
+    keyPem = undefined;
+    return result({ line: 1, reason: 'the pinned public key is not a valid public key' });
+  }
 
   for (const [index, line] of lines.entries()) {
     const fail = (reason: string) => result({ line: line.number, reason });
@@ -137,18 +145,21 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
       const signer = entry.signer as { publicKeyPem?: string } | undefined;
       if (!keyPem) {
         if (typeof signer?.publicKeyPem !== 'string') return fail('genesis has no signer.publicKeyPem');
+        // An edited key is not a key: a failure at its line, not an exception from the crypto library.
+        if (!keyFingerprint(signer.publicKeyPem))
+          return fail('genesis signer.publicKeyPem is not a valid public key (entry edited)');
         keyPem = signer.publicKeyPem;
       }
     }
     const sig = envelope.signatures[0]!;
-    const expectedKeyid = fingerprintOf(keyPem!);
+    const expectedKeyid = keyFingerprint(keyPem!)!;
     if (sig.keyid !== expectedKeyid) {
       return fail(
         `signed by key ${sig.keyid}, not the ${pinned ? 'pinned' : 'genesis'} key ${expectedKeyid} (wrong key)`,
       );
     }
     const signed = pae(envelope.payloadType, payload);
-    if (!verifySignature(keyPem!, signed, Buffer.from(sig.sig, 'base64'))) {
+    if (!signatureHolds(keyPem!, signed, Buffer.from(sig.sig, 'base64'))) {
       return fail('signature does not verify: the entry was edited after signing');
     }
     journalId ??= entry.journalId;
@@ -169,6 +180,27 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
     entries.push(entry);
   }
   return result();
+}
+
+/** Whether a PEM is a public key drp can verify with (--pubkey is checked with it before use). */
+export const isUsablePublicKey = (pem: string) => keyFingerprint(pem) !== undefined;
+
+const isCanonicalBase64 = (text: string) => Buffer.from(text, 'base64').toString('base64') === text;
+
+function keyFingerprint(pem: string): string | undefined {
+  try {
+    return fingerprintOf(pem);
+  } catch {
+    return undefined;
+  }
+}
+
+function signatureHolds(pem: string, signed: Buffer, sig: Buffer): boolean {
+  try {
+    return verifySignature(pem, signed, sig);
+  } catch {
+    return false;
+  }
 }
 
 function checkOrder(entry: Entry, index: number, openIntents: Set<string>): string | undefined {

@@ -59,14 +59,15 @@ export class JournalWriter {
   static create(dir: string, signer: Signer, now: () => Date = () => new Date()): JournalWriter {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, JOURNAL_FILE);
-    if (existsSync(path)) {
-      throw new UserError(
-        `--evidence-dir: ${dir} already holds a journal. Each run writes its own: pass a new --evidence-dir ` +
-          `or --incident, or run \`drp resume ${path}\` if that run was cut short.`,
-      );
-    }
+    // Locked first: a journal another drp is writing now is that run's, not one to resume.
     const release = acquireLock(path);
     try {
+      if (existsSync(path)) {
+        throw new UserError(
+          `--evidence-dir: ${dir} already holds a journal. Each run writes its own: pass a new --evidence-dir ` +
+            `or --incident, or run \`drp resume ${path}\` if that run was cut short.`,
+        );
+      }
       const fd = openSync(path, 'ax', 0o600);
       fsyncDir(dir);
       return new JournalWriter(dir, randomUUID(), signer, fd, release, now);
@@ -76,15 +77,20 @@ export class JournalWriter {
     }
   }
 
-  /** Continues an existing, verified, unsealed journal from its chain head (drp resume). */
+  /**
+   * Continues an existing, verified, unsealed journal from its chain head (drp resume). `heldLock`
+   * is the release of a lock the caller took before it read the journal (what it verified must be
+   * what is continued); without it the lock is taken here.
+   */
   static continue(
     dir: string,
     signer: Signer,
     head: ChainHead,
     now: () => Date = () => new Date(),
+    heldLock?: () => void,
   ): JournalWriter {
     const path = join(dir, JOURNAL_FILE);
-    const release = acquireLock(path);
+    const release = heldLock ?? acquireLock(path);
     try {
       const fd = openSync(path, 'a', 0o600);
       return new JournalWriter(dir, head.journalId, signer, fd, release, now, head);

@@ -1,5 +1,6 @@
 import type { PlannedStep, RunReport, StepReport } from '../runbook/execute.js';
 import { formatError } from '../errors.js';
+import { visible } from '../report/text.js';
 import type { Change } from '../steps/define.js';
 import { table } from './table.js';
 
@@ -12,7 +13,9 @@ export interface RunHeader {
   dryRun: boolean;
 }
 
-const changeLine = (c: Change) => `${c.action} ${c.target}${c.detail ? `: ${c.detail}` : ''}`;
+// Targets, details, notes and AWS messages can carry object keys, which may hold any character:
+// an escape sequence or a carriage return would rewrite what the operator reads, so they are spelled out.
+const changeLine = (c: Change) => visible(`${c.action} ${c.target}${c.detail ? `: ${c.detail}` : ''}`);
 
 export function renderHeader(h: RunHeader): string {
   const mode = h.dryRun ? 'DRY-RUN (nothing will change)' : 'LIVE';
@@ -26,10 +29,10 @@ export function renderPlan(planned: PlannedStep[]): string {
     lines.push(
       `${String(i + 1).padStart(2)}. ${step.id} (${step.type})${step.onError === 'continue' ? '  [onError: continue]' : ''}`,
     );
-    if (!step.plan) lines.push(`      ! cannot plan: ${formatError(step.planError)}`);
+    if (!step.plan) lines.push(`      ! cannot plan: ${visible(formatError(step.planError))}`);
     else if (step.plan.changes.length === 0) lines.push('      nothing to do');
     for (const c of step.plan?.changes ?? []) lines.push(`      + ${changeLine(c)}`);
-    for (const n of step.plan?.notes ?? []) lines.push(`      ! ${n}`);
+    for (const n of step.plan?.notes ?? []) lines.push(`      ! ${visible(n)}`);
   });
   return lines.join('\n');
 }
@@ -39,8 +42,8 @@ export const changeCount = (planned: PlannedStep[]) =>
 
 function whatChanged(r: StepReport): string {
   if (r.error)
-    return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}${r.error.text}`;
-  if (r.reason) return r.reason;
+    return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}${visible(r.error.text)}`;
+  if (r.reason) return visible(r.reason);
   if (r.changes.length === 0) return r.outcome === 'planned' ? 'nothing to do' : '-';
   return r.changes.map(changeLine).join('; ');
 }
@@ -52,7 +55,7 @@ export function renderSummary(
   nextSteps: string[] = [],
 ): string {
   const rows = report.steps.map((r) => [r.id, r.outcome, whatChanged(r)]);
-  const notes = report.steps.flatMap((r) => r.notes.map((n) => `  ! ${r.id}: ${n}`));
+  const notes = report.steps.flatMap((r) => r.notes.map((n) => `  ! ${r.id}: ${visible(n)}`));
   const verdict = {
     completed: 'Every step succeeded.',
     failed: 'CONTAINMENT INCOMPLETE: a step failed.',

@@ -27,9 +27,13 @@ export async function resolveCaller(
   } catch (err) {
     logFailure(log, 'warn', { roleName }, err, 'could not read the caller role to learn its path');
   }
+  // Without the path, role/NAME alone would not match aws:PrincipalArn for a role with one (SSO
+  // roles always have one): also exempt role/*/NAME. Role names are unique in an account whatever
+  // their path, so the pattern matches this role and no other.
+  const anyPath = `arn:${partition}:iam::${account}:role/*/${roleName}`;
   log.warn(
-    { principalArn: fallback },
-    'exempting the caller role without its path; if the role has a path, pass --exempt-principal with its full ARN',
+    { principalArn: fallback, anyPath },
+    'exempting the caller role by its name under any path, since its path could not be read; pass --exempt-principal with its full ARN to be exact',
   );
-  return { ...base, principalArn: fallback, roleName };
+  return { ...base, principalArn: fallback, roleName, alsoExempt: [anyPath] };
 }

@@ -15,6 +15,8 @@ export interface Caller {
   principalArn: string;
   /** The IAM role name when the caller is an assumed role. */
   roleName?: string;
+  /** More patterns every deny exempts for this caller (the role under any path, when its path is unknown). */
+  alsoExempt?: string[];
 }
 
 /** Run-wide settings from the command line that steps may read. */

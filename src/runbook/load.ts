@@ -73,33 +73,64 @@ function locator(doc: Document, lines: LineCounter, file: string) {
   };
 }
 
+const TOO_DEEP = 'nested too deeply: a runbook is a few levels deep';
+
 export function parseRunbook(text: string, file: string): LoadedRunbook {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel error: the parser's warnings (a map key that is a list, ...) would go to stderr as
+  // Node warnings; what matters is reported below, with its line.
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   if (doc.errors.length) {
     const details = doc.errors.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      return `${file}:${line}:${col}: YAML syntax error: ${e.message.split('\n')[0]}`;
+      const message = /Maximum call stack/.test(e.message) ? TOO_DEEP : e.message.split('\n')[0];
+      return `${file}:${line}:${col}: YAML syntax error: ${message}`;
     });
-    throw new UserError(`${file}: invalid YAML`, details);
+    throw new UserError(`${file}: invalid YAML`, capped(details));
   }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
+    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP}`);
     throw new UserError(`${file}: ${(err as Error).message} (YAML aliases are limited to ${MAX_ALIASES})`);
   }
   const locate = locator(doc, lines, file);
-  const { runbook, problems } = validateDocument(data, registry);
-  if (!runbook) throw invalid(file, problems, locate);
-  return { runbook, path: file, sha256: createHash('sha256').update(text).digest('hex'), locate };
+  let checked: ReturnType<typeof validateDocument>;
+  try {
+    checked = validateDocument(data, registry);
+  } catch (err) {
+    // A document the parser could read can still be too deep for the checks that walk it.
+    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP}`);
+    throw err;
+  }
+  if (!checked.runbook) throw invalid(file, checked.problems, locate);
+  return {
+    runbook: checked.runbook,
+    path: file,
+    sha256: createHash('sha256').update(text).digest('hex'),
+    locate,
+  };
+}
+
+/** Problems shown at most: a hostile file can have 80,000, and nobody reads past the first few. */
+const MAX_PROBLEMS = 50;
+
+function capped<T>(items: T[], show: (item: T) => string = String): string[] {
+  const shown = items.slice(0, MAX_PROBLEMS).map(show);
+  return items.length > MAX_PROBLEMS ? [...shown, `... and ${items.length - MAX_PROBLEMS} more`] : shown;
 }
 
 export function invalid(file: string, problems: Problem[], locate: (path: Path) => string): UserError {
   const n = problems.length;
   return new UserError(
     `${file}: invalid runbook (${n} problem${n === 1 ? '' : 's'})`,
-    problems.map((p) => `${locate(p.path)}: ${formatPath(p.path)}: ${p.message}`),
+    capped(problems, (p) => `${locate(p.path)}: ${formatPath(p.path)}: ${p.message}`),
   );
 }
 

@@ -47,9 +47,11 @@ export function resolveParams(
   given: GivenParam[],
   runbookName: string,
 ): Record<string, ParamValue> {
+  // Own properties only: a param may be named "constructor" or "toString", which every object has.
   const values: Record<string, ParamValue> = {};
+  const valueOf = (name: string) => (Object.hasOwn(values, name) ? values[name] : undefined);
   for (const g of given) {
-    const spec = specs[g.name];
+    const spec = Object.hasOwn(specs, g.name) ? specs[g.name] : undefined;
     if (!spec) {
       const declared = Object.keys(specs).join(', ') || '(none)';
       throw new UserError(
@@ -57,7 +59,7 @@ export function resolveParams(
       );
     }
     const value = coerce(spec, g);
-    const previous = values[g.name];
+    const previous = valueOf(g.name);
     if (spec.type === 'list' && Array.isArray(previous))
       values[g.name] = [...previous, ...(value as string[])];
     else if (previous !== undefined)
@@ -65,7 +67,7 @@ export function resolveParams(
     else values[g.name] = value;
   }
   for (const [name, spec] of Object.entries(specs)) {
-    if (values[name] !== undefined) continue;
+    if (valueOf(name) !== undefined) continue;
     if (spec.default !== undefined) values[name] = spec.default;
     else if (spec.required)
       throw new UserError(

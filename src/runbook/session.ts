@@ -156,7 +156,9 @@ export async function openSession(
   const applyPorts: AwsPorts | undefined = options.writable
     ? await loadPorts(services, aws, false)
     : undefined;
-  const exemptPrincipals = [...new Set([caller.principalArn, ...options.exemptPrincipals])];
+  const exemptPrincipals = [
+    ...new Set([caller.principalArn, ...(caller.alsoExempt ?? []), ...options.exemptPrincipals]),
+  ];
   const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
   const now = options.now ?? (() => new Date());
 

@@ -80,7 +80,9 @@ export interface Scope {
 }
 
 function lookup(ref: Ref, scope: Scope, path: Path): ParamValue {
-  const value = ref.scope === 'params' ? scope.params[ref.name] : scope.context[ref.name as ContextKey];
+  const values: Record<string, unknown> = ref.scope === 'params' ? scope.params : scope.context;
+  // Own properties only: `${{ params.constructor }}` must not find Object's constructor.
+  const value = Object.hasOwn(values, ref.name) ? (values[ref.name] as ParamValue | undefined) : undefined;
   if (value === undefined) throw new TemplateError(path, `\${{ ${ref.scope}.${ref.name} }} has no value`);
   return value;
 }

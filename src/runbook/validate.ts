@@ -84,7 +84,7 @@ function checkStepWith(runbook: Runbook, registry: readonly AnyStep[], index: nu
     templated = uses.map((u) => u.path);
     for (const use of uses) {
       for (const ref of use.refs) {
-        if (ref.scope === 'params' && !(ref.name in runbook.params)) {
+        if (ref.scope === 'params' && !Object.hasOwn(runbook.params, ref.name)) {
           const declared = Object.keys(runbook.params);
           problems.push({
             path: [...base, ...use.path],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { IamRole } from '../aws/iam.js';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
+import { arnLike } from './arn-like.js';
 import { defineStep, StepFailure, type Change } from './define.js';
 import restore from './iam-revoke-role-sessions.restore.js';
 import { IamName } from './names.js';
@@ -31,13 +32,14 @@ const Params = z
 
 function refuseSelf(ctx: StepContext, role: IamRole): void {
   const isCaller = role.arn === ctx.caller.principalArn || role.name === ctx.caller.roleName;
-  const exempt = ctx.exemptPrincipals.includes(role.arn);
+  // An exempt principal may be a pattern (role/ops/*): the role is exempt if the pattern matches it.
+  const exempt = ctx.exemptPrincipals.find((p) => arnLike(p, role.arn));
   if (!isCaller && !exempt) return;
   throw new UserError(
     `refusing to revoke the sessions of role "${role.name}": ${
       isCaller
         ? `it is the role drp runs as (${ctx.caller.arn}); this run and every responder on that role would lose access`
-        : `it is an exempt principal (--exempt-principal ${role.arn})`
+        : `it is an exempt principal (--exempt-principal ${exempt})`
     }. Remove it from --role / param roles, or set allowSelf: true in the step's with: block if you mean it.`,
   );
 }

@@ -15,8 +15,9 @@ export const BucketName = z
   .refine((s) => !s.includes('..'), 'a bucket name has no two adjacent dots')
   .refine((s) => !/^\d+\.\d+\.\d+\.\d+$/.test(s), 'a bucket name is not an IP address')
   .refine(
-    (s) => !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) && !/(-s3alias|--ol-s3|--x-s3)$/.test(s),
-    'that bucket name prefix or suffix is reserved by AWS',
+    (s) =>
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(s) && !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(s),
+    'that bucket name prefix or suffix is reserved by AWS (xn--, sthree-, amzn-s3-demo-; -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
   );
 
 /** IAM user and role names: up to 64 (roles) characters of [\w+=,.@-]. */
@@ -28,19 +29,40 @@ export const IamName = z
 
 export const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 
+/** aws, aws-cn, aws-us-gov, aws-iso-b, aws-eusc, ... */
+const PARTITION = 'aws(?:-[a-z]+)*';
+
+/** No whitespace or control character: an ARN drp writes into a policy is sent as it is given. */
 export const Arn = z
   .string()
   .max(2048)
   .regex(
-    /^arn:aws[a-zA-Z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:.+$/,
+    new RegExp(`^arn:${PARTITION}:[a-z0-9-]+:[a-z0-9-]*:(\\d{12}|aws)?:[^\\s\\x00-\\x1f\\x7f]+$`),
     'expected an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE',
   );
 
-/** An IAM principal ARN as aws:PrincipalArn carries it: a user, a role (with its path), or root. */
-export const PrincipalArn = Arn.refine(
-  (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:(root|user\/.+|role\/.+)$/.test(s),
-  'expected an IAM principal ARN: arn:aws:iam::ACCOUNT:user/NAME, role/PATH/NAME or root',
+// An IAM path is / or /SEGMENTS/ of printable ASCII; a name is IAM's [\w+=,.@-], up to 64. Patterns
+// (* and ?) are allowed in the name: every deny matches aws:PrincipalArn with ArnNotLike.
+const IAM_PRINCIPAL = new RegExp(
+  `^arn:${PARTITION}:iam::\\d{12}:(root|(user|role)(/[\\x21-\\x7e]*)?/[\\w+=,.@*?-]{1,64})$`,
 );
+const FEDERATED_USER = new RegExp(`^arn:${PARTITION}:sts::\\d{12}:federated-user/[\\w+=,.@-]{2,32}$`);
+const ROLE_SESSION = new RegExp(`^arn:${PARTITION}:sts::\\d{12}:assumed-role/`);
+
+/**
+ * An IAM principal ARN as aws:PrincipalArn carries it: a user, a role (with its path), root, or a
+ * federated user. Never a role session ARN (what `aws sts get-caller-identity` shows for a role):
+ * aws:PrincipalArn never carries one, so a deny "exempting" it would exempt nobody.
+ */
+export const PrincipalArn = Arn.superRefine((s, ctx) => {
+  if (IAM_PRINCIPAL.test(s) || FEDERATED_USER.test(s)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: ROLE_SESSION.test(s)
+      ? 'that is a role session ARN; aws:PrincipalArn carries the role itself: arn:aws:iam::ACCOUNT:role/PATH/NAME (aws iam get-role --role-name NAME shows it)'
+      : 'expected an IAM principal ARN: arn:aws:iam::ACCOUNT:user/NAME, role/PATH/NAME or root',
+  });
+});
 
 /** Where an SCP can be attached: an account id, an OU id (ou-...) or the organization's root id (r-...). */
 export const OrgTargetId = z
@@ -52,7 +74,7 @@ export const OrgTargetId = z
 
 /** A Lambda function ARN, optionally with a version or alias (wildcards allowed in the name). */
 export const LambdaFunctionArn = Arn.refine(
-  (s) => /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w*?-]+(:[\w$*?-]+)?$/.test(s),
+  (s) => /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w*?-]{1,64}(:[\w$*?-]{1,128})?$/.test(s),
   'expected a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME',
 );
 
@@ -70,5 +92,10 @@ export const RekognitionModelVersionArn = Arn.refine(
     ),
   'expected a Rekognition model version ARN: arn:aws:rekognition:REGION:ACCOUNT:project/PROJECT/version/VERSION/NUMBER',
 );
+/** An S3 key or key prefix: at most 1,024 bytes of UTF-8 (S3 counts bytes, not characters). */
+export const ObjectKeyPrefix = z
+  .string()
+  .refine((s) => Buffer.byteLength(s, 'utf8') <= 1024, 'an S3 key prefix is at most 1,024 bytes of UTF-8');
+
 /** The partition of an ARN (aws, aws-cn, aws-us-gov): ARNs drp writes must be in the caller's. */
 export const partitionOf = (arn: string) => arn.split(':')[1] || 'aws';

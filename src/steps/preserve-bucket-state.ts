@@ -70,7 +70,7 @@ export default defineStep({
         const key = `${folder}${basename(a.path)}`;
         // Streamed from disk (a versions manifest can be large); S3 checks the bytes against the journaled SHA-256.
         const stored = await ctx.aws.s3.putEvidenceObject(bucket, key, {
-          body: createReadStream(a.file),
+          body: () => createReadStream(a.file),
           contentLength: a.size,
           sha256: a.sha256,
         });

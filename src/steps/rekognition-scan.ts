@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { defineStep } from './define.js';
-import { BucketName, RekognitionModelVersionArn } from './names.js';
+import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from './names.js';
 import { candidatePages, listingOf } from './scan-candidates.js';
 import { runScan } from './scan-run.js';
 import { parseSince } from './since.js';
@@ -21,7 +21,7 @@ export interface Observed {
 const params = z
   .object({
     bucket: BucketName,
-    prefix: z.string().max(1024).default(''),
+    prefix: ObjectKeyPrefix.default(''),
     since: z
       .string()
       .superRefine((s, c) => {

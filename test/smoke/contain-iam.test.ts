@@ -177,10 +177,13 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
 
 describe('issueReplacement: the new secret is only in its 0600 file', () => {
   const apiUser = 'api-client';
+  const jsonUser = 'api-client-json';
 
   beforeAll(async () => {
-    await iam.send(new CreateUserCommand({ UserName: apiUser }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: apiUser }));
+    for (const name of [apiUser, jsonUser]) {
+      await iam.send(new CreateUserCommand({ UserName: name }));
+      await iam.send(new CreateAccessKeyCommand({ UserName: name }));
+    }
   });
 
   const filesUnder = (dir: string): string[] =>
@@ -188,30 +191,86 @@ describe('issueReplacement: the new secret is only in its 0600 file', () => {
       e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)],
     );
 
-  it('appears in no stdout, no stderr (trace logs), no journal entry and no artefact', async () => {
-    const work = scratch();
-    const runbook = join(work, 'rotate.yaml');
+  /** The secret as text, and as it would look base64-encoded (at each alignment) or URL-encoded. */
+  function forms(secret: string): string[] {
+    const base64 = [0, 1, 2].map((pad) =>
+      Buffer.from(`${'x'.repeat(pad)}${secret}`)
+        .toString('base64')
+        .slice(Math.ceil((pad * 4) / 3) + 1, -4),
+    );
+    return [secret, encodeURIComponent(secret), ...base64.filter((b) => b.length > 16)];
+  }
+
+  /** A runbook: snapshot the bucket (an artefact), then deactivate keys and issue replacements. */
+  function rotateRunbook(dir: string): string {
+    const path = join(dir, 'rotate.yaml');
     writeFileSync(
-      runbook,
+      path,
       [
         'apiVersion: drp/v1',
         'name: rotate-keys',
         'description: Deactivate keys and issue one replacement per user',
         'params: { users: { type: list, required: true } }',
         'steps:',
+        `  - { id: snapshot, type: s3-snapshot-config, with: { bucket: ${bucket} } }`,
         '  - id: rotate',
         '    type: iam-disable-access-keys',
         "    with: { users: '${{ params.users }}', issueReplacement: true }",
         '',
       ].join('\n'),
     );
+    return path;
+  }
+
+  /** Everything drp wrote or printed, except the secret's own file, holds no form of the secret. */
+  function expectNowhereBut(
+    secretFile: string,
+    secret: string,
+    out: { stdout: string; stderr: string },
+    dir: string,
+  ) {
+    const others = filesUnder(dir).filter((f) => f !== secretFile);
+    expect(others.filter((f) => f.includes('/artefacts/')).length).toBeGreaterThan(0);
+    // The journal's DSSE payloads are base64: decode each line's, as a verifier would read it.
+    const payloads = readFileSync(join(dir, 'journal.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) =>
+        Buffer.from((JSON.parse(line) as { payload: string }).payload, 'base64').toString('utf8'),
+      );
+    const texts: [string, string][] = [
+      ['stdout', out.stdout],
+      ['stderr', out.stderr],
+      ...payloads.map((p, i): [string, string] => [`journal payload ${i + 1}`, p]),
+      ...others.map((f): [string, string] => [f, readFileSync(f, 'latin1')]),
+    ];
+    for (const form of forms(secret))
+      for (const [where, text] of texts) expect(text, `${where} holds ${form}`).not.toContain(form);
+  }
+
+  async function secretOf(user: string, dir: string) {
+    const keys = await keysOf(user);
+    expect(keys).toHaveLength(2);
+    const fresh = keys.find((k) => k.Status === 'Active')!;
+    expect(keys.filter((k) => k.Status === 'Inactive')).toHaveLength(1);
+    const file = join(dir, 'secrets', `${user}-${fresh.AccessKeyId}.json`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    const secret = (JSON.parse(readFileSync(file, 'utf8')) as { AccessKey: { SecretAccessKey: string } })
+      .AccessKey.SecretAccessKey;
+    expect(secret.length).toBeGreaterThan(20);
+    return { secret, file, accessKeyId: fresh.AccessKeyId! };
+  }
+
+  it('appears in no stdout, no stderr (trace logs), no journal payload and no artefact, in any encoding', async () => {
+    const work = scratch();
     const dir = join(work, 'ev');
     const out = await runDrp(
       [
         '--log-level',
         'trace',
         'run',
-        runbook,
+        rotateRunbook(work),
         '--param',
         `users=${apiUser},${user}`,
         '--yes',
@@ -222,39 +281,42 @@ describe('issueReplacement: the new secret is only in its 0600 file', () => {
     );
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/user media-uploader already has 2 access keys .*drp never deletes keys/);
+    const { secret, file, accessKeyId } = await secretOf(apiUser, dir);
+    expect(out.stderr).toContain(accessKeyId); // the trace log ran and named the key
 
-    const keys = await keysOf(apiUser);
-    expect(keys).toHaveLength(2);
-    const fresh = keys.find((k) => k.Status === 'Active')!;
-    expect(keys.filter((k) => k.Status === 'Inactive')).toHaveLength(1);
-
-    const secretFile = join(dir, 'secrets', `${apiUser}-${fresh.AccessKeyId}.json`);
-    expect(statSync(secretFile).mode & 0o777).toBe(0o600);
-    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
-    const secret = (
-      JSON.parse(readFileSync(secretFile, 'utf8')) as { AccessKey: { SecretAccessKey: string } }
-    ).AccessKey.SecretAccessKey;
-    expect(secret.length).toBeGreaterThan(20);
-
-    expect(out.stderr).toContain(fresh.AccessKeyId!); // the trace log ran and named the key
-    expect(out.stdout).not.toContain(secret);
-    expect(out.stderr).not.toContain(secret);
-    const entries = journalEntries(dir);
-    expect(JSON.stringify(entries)).not.toContain(secret);
-    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+    expectNowhereBut(file, secret, out, dir);
+    expect(journalEntries(dir).find((e) => e.type === 'result' && e.stepId === 'rotate')).toMatchObject({
       data: {
-        replacements: [
-          {
-            user: apiUser,
-            accessKeyId: fresh.AccessKeyId,
-            file: `secrets/${apiUser}-${fresh.AccessKeyId}.json`,
-          },
-        ],
+        replacements: [{ user: apiUser, accessKeyId, file: `secrets/${apiUser}-${accessKeyId}.json` }],
       },
     });
-    const others = filesUnder(dir).filter((f) => f !== secretFile);
-    expect(others.length).toBeGreaterThan(0);
-    for (const file of others) expect(readFileSync(file, 'utf8'), file).not.toContain(secret);
     expect((await runDrp(['verify', join(dir, 'journal.jsonl')])).code).toBe(0);
+    const report = await runDrp(['report', join(dir, 'journal.jsonl')]);
+    expect(report.code, report.stderr).toBe(0);
+    for (const form of forms(secret)) expect(report.stdout).not.toContain(form);
+  });
+
+  it('appears nowhere with --output json either (the result document, the plan on stderr)', async () => {
+    const work = scratch();
+    const dir = join(work, 'ev');
+    const out = await runDrp(
+      [
+        '--output',
+        'json',
+        'run',
+        rotateRunbook(work),
+        '--param',
+        `users=${jsonUser}`,
+        '--yes',
+        '--evidence-dir',
+        dir,
+      ],
+      { endpoint },
+    );
+    expect(out.code, out.stderr).toBe(0);
+    const { secret, file, accessKeyId } = await secretOf(jsonUser, dir);
+    expect(JSON.parse(out.stdout)).toMatchObject({ outcome: 'completed' });
+    expect(out.stdout).toContain(accessKeyId);
+    expectNowhereBut(file, secret, out, dir);
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,15 +41,21 @@ export function drpEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-/** Spawns the built binary (`dist/cli.js`), as an operator would, and collects its output. */
-export function runDrp(args: string[], options: DrpOptions = {}): Promise<DrpResult> {
+/** A running drp: the child (to signal), and its exit with everything it printed. */
+export interface RunningDrp {
+  child: ChildProcessWithoutNullStreams;
+  done: Promise<DrpResult>;
+}
+
+/** Spawns the built binary (`dist/cli.js`), as an operator would; `done` settles when it exits. */
+export function startDrp(args: string[], options: DrpOptions = {}): RunningDrp {
   const argv = options.endpoint ? ['--endpoint-url', options.endpoint, ...args] : args;
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DRP_BIN, ...argv], {
-      cwd: options.cwd,
-      env: options.env ?? drpEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  const child = spawn(process.execPath, [DRP_BIN, ...argv], {
+    cwd: options.cwd,
+    env: options.env ?? drpEnv(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<DrpResult>((resolvePromise, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -60,6 +66,12 @@ export function runDrp(args: string[], options: DrpOptions = {}): Promise<DrpRes
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin.end(options.input ?? '');
+  return { child, done };
+}
+
+/** Spawns the built binary and collects its output. */
+export function runDrp(args: string[], options: DrpOptions = {}): Promise<DrpResult> {
+  return startDrp(args, options).done;
 }

@@ -1,4 +1,4 @@
-"""Start moto_server with two fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with four fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -12,6 +12,16 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    the responder out of the emulator. In the tests every request comes from the responder, so
    statements with a condition are skipped: exactly what AWS does for the exempt principal.
 
+3. EncodingType=url on ListObjectVersions. XML cannot carry every character a key can hold (a
+   carriage return comes back as a line feed, and the key is then another key), so drp asks S3 to
+   URL-encode keys in listings, as S3 does when asked; moto ignores the parameter. Here the keys
+   and key markers of that listing are encoded, and EncodingType is returned, as S3 does.
+
+4. CopyObject into an Object-Locked bucket. moto demands a Content-MD5 or body checksum on every
+   PUT into a bucket with Object Lock, copies included; S3 asks it only of uploads (a copy has no
+   body). Evidence copies into the locked evidence bucket would fail, so a copy goes straight to
+   moto's copy handler, still refusing lock headers on a bucket without Object Lock.
+
 Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
 log object into the target bucket for every request to a logging bucket, at once and named in
 local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
@@ -19,9 +29,12 @@ bucket would already hold instead, so its log bucket does not grow by one object
 of the very run that preserves it.
 """
 
+import html
 import json
 import os
+import re
 import sys
+from urllib.parse import quote
 
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
@@ -56,6 +69,20 @@ def get_permission(self, action, resource):
     return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
 
 
+_list_object_versions = s3_responses.S3Response.list_object_versions
+_ENCODED = re.compile(r"<(Key|KeyMarker|NextKeyMarker)>(.*?)</\1>", re.S)
+
+
+def list_object_versions(self):
+    status, headers, body = _list_object_versions(self)
+    if self.querystring.get("encoding-type", [None])[0] != "url":
+        return status, headers, body
+    text = body.decode("utf-8") if isinstance(body, bytes) else body
+    text = _ENCODED.sub(lambda m: f"<{m[1]}>{quote(html.unescape(m[2]), safe='/')}</{m[1]}>", text)
+    text = text.replace("</Name>", "</Name><EncodingType>url</EncodingType>", 1)
+    return status, headers, text
+
+
 def copy_without_body_checksum(original):
     def _key_response_put(self, query, key_name):
         is_copy = "x-amz-copy-source" in self.headers and not query.get("uploadId")
@@ -74,6 +101,7 @@ def copy_without_body_checksum(original):
 
 
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
+s3_responses.S3Response.list_object_versions = list_object_versions
 s3_models.FakeBucket.get_permission = get_permission
 s3_responses.S3Response._key_response_put = copy_without_body_checksum(
     s3_responses.S3Response._key_response_put

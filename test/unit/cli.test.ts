@@ -33,6 +33,22 @@ describe('drp CLI (no AWS)', () => {
     expect(out.stderr).toMatch(/unknown option '--frobnicate'/);
   });
 
+  it('a --region that cannot be a host name is exit 2 naming the flag, before the SDK sees it', async () => {
+    const out = await runDrp([
+      '--region',
+      'ünï 🎭',
+      'contain',
+      '--bucket',
+      'media-prod',
+      '--kms-key-id',
+      'k',
+    ]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(
+      /'--region <region>' argument 'ünï 🎭' is invalid\. a region is lowercase letters/,
+    );
+  });
+
   it('a missing required flag is exit 2 naming it', async () => {
     const out = await runDrp(['contain', '--yes']);
     expect(out.code).toBe(2);
@@ -57,10 +73,10 @@ describe('drp CLI (no AWS)', () => {
     expect(out.stderr).toMatch(/missing param "bucket": pass --param bucket=VALUE/);
   });
 
-  it('a bad bucket name is exit 2 naming the field, before any AWS call', async () => {
+  it('a bad bucket name is exit 2 naming the flag, before any AWS call', async () => {
     const out = await runDrp(['--endpoint-url', NO_AWS, 'contain', '--bucket', 'Bad_Name', '--yes']);
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/steps\[0\]\.with\.bucket: a bucket name uses lowercase/);
+    expect(out.stderr).toMatch(/^drp: --bucket Bad_Name: a bucket name uses lowercase/);
   });
 
   it('validate: 0 for the bundled runbooks, 2 with line and path for broken YAML', async () => {

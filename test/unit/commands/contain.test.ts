@@ -34,6 +34,9 @@ describe('contain flags', () => {
   });
 
   it.each([
+    [{ bucket: 'Media_Prod' }, /^--bucket Media_Prod: a bucket name uses lowercase letters/],
+    [{ bucket: 'ab' }, /^--bucket ab: a bucket name has 3 to 63 characters/],
+    [{ bucket: 'media.mrap' }, /^--bucket media\.mrap: that bucket name prefix or suffix is reserved/],
     [{ users: ['bad name'] }, /^--user bad name: an IAM name uses letters/],
     [{ roles: ['x'.repeat(65)] }, /^--role x+: /],
     [
@@ -42,9 +45,14 @@ describe('contain flags', () => {
     ],
     [{ apis: [FN] }, /^--api arn:aws:lambda.*: expected an API Gateway ARN/],
     [{ scpTarget: 'ou-1' }, /^--scp-target ou-1: expected an account id \(12 digits\), an OU id/],
-  ])('rejects a bad value naming the flag: %o', (flags, message) => {
-    expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(message);
-  });
+  ])(
+    'rejects a bad value naming the flag: %o',
+    (flags: Partial<Parameters<typeof containParams>[0]>, message) => {
+      expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(
+        message,
+      );
+    },
+  );
 
   it('refuses a flag whose param the runbook does not declare', () => {
     expect(() => containParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'other')).toThrow(

@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resume } from '../../../src/commands/resume.js';
 import { runRunbook } from '../../../src/commands/run.js';
 import { generateKey } from '../../../src/journal/keys.js';
+import { acquireLock } from '../../../src/journal/lock.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
 import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
@@ -120,5 +121,22 @@ describe('drp resume', () => {
       name: 'JournalInvalid',
     });
     expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('refuses a journal another drp is writing before reading it further: its last line stays, no AWS call', async () => {
+    // A live run's journal: its last line may be half-written at this very moment.
+    const { path, keyPath, evidenceDir } = await interruptedRun(2, '{"payloadType":"appl');
+    const bytes = readFileSync(path);
+    const release = acquireLock(path);
+    try {
+      await expect(resume(path, { yes: true, concurrency: 4, keyPath }, testEnv().env)).rejects.toThrow(
+        /is being written by drp \(pid \d+ on .+\); a second writer is refused/,
+      );
+      expect(readFileSync(path)).toEqual(bytes);
+      expect(readdirSync(evidenceDir).filter((f) => f.startsWith('journal.torn-'))).toEqual([]);
+      expect(sts.calls()).toHaveLength(0);
+    } finally {
+      release();
+    }
   });
 });

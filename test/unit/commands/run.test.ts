@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   GetObjectLockConfigurationCommand,
@@ -12,6 +12,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runRunbook, type RunOptions } from '../../../src/commands/run.js';
+import { acquireIncidentLock } from '../../../src/journal/lock.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
 import { scratch } from '../../support/drp.js';
 import { testEnv } from '../../support/command-env.js';
@@ -79,6 +80,25 @@ describe('drp run', () => {
     expect(v.entries.at(-1)).toMatchObject({ outcome: 'dry-run' });
   });
 
+  it('refuses a second run of an incident that is running, before planning anything', async () => {
+    const base = join(scratch(), 'evidence', 'INC-7');
+    const release = acquireIncidentLock(base, 'INC-7');
+    try {
+      await expect(
+        runRunbook(options({ evidenceDir: join(base, 'run-2') }), testEnv({ incidentId: 'INC-7' }).env),
+      ).rejects.toThrow(/incident INC-7 is already being run by drp/);
+      expect(s3.calls()).toHaveLength(0);
+    } finally {
+      release();
+    }
+    const after = await runRunbook(
+      options({ evidenceDir: join(base, 'run-2') }),
+      testEnv({ incidentId: 'INC-7' }).env,
+    );
+    expect(after.exitCode).toBe(0);
+    expect(existsSync(join(base, 'incident.lock'))).toBe(false);
+  });
+
   it('refuses to change anything without --yes when stdin is not a terminal, before any AWS call', async () => {
     await expect(
       runRunbook(options({ yes: false }), testEnv({ stdinIsTTY: false }).env),
@@ -118,6 +138,14 @@ describe('drp run', () => {
     expect(result.exitCode).toBe(1);
     expect(result.text).toMatch(/block-public-access\s+failed\s+.*AccessDenied: Access Denied/);
     expect(result.text).toMatch(/CONTAINMENT INCOMPLETE/);
+  });
+
+  it('refuses an --exempt-principal that is a role session ARN, naming the role ARN form to use', async () => {
+    const session = 'arn:aws:sts::123456789012:assumed-role/Responder/alice';
+    await expect(runRunbook(options({ exemptPrincipals: [session] }), testEnv().env)).rejects.toThrow(
+      /--exempt-principal arn:aws:sts::123456789012:assumed-role\/Responder\/alice: that is a role session ARN; aws:PrincipalArn carries the role itself/,
+    );
+    expect(sts.calls()).toHaveLength(0);
   });
 
   it('refuses an --exempt-principal that is not a principal ARN', async () => {

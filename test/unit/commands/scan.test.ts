@@ -52,6 +52,16 @@ describe('drp scan flags', () => {
     ]);
   });
 
+  it.each([
+    [{ bucket: 'Media' }, /^--bucket Media: a bucket name uses lowercase letters/],
+    [
+      { bucket: 'media', prefix: 'é'.repeat(513) },
+      /^--prefix: an S3 key prefix is at most 1,024 bytes of UTF-8/,
+    ],
+  ])('refuses a bad value naming the flag, before any AWS call: %#', (flags, message) => {
+    expect(() => scanParams(flags, now)).toThrow(message);
+  });
+
   it('pass only --bucket when nothing else is given: the runbook defaults apply', () => {
     expect(scanParams({ bucket: 'media' }, now)).toEqual([
       { name: 'bucket', value: 'media', flag: '--bucket' },

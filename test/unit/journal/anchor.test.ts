@@ -1,7 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { EvidenceObjectBody, ObjectHead } from '../../../src/aws/s3-evidence.js';
 import { anchorJournal, HEAD_PAYLOAD_TYPE, type JournalHead } from '../../../src/journal/anchor.js';
@@ -24,7 +23,7 @@ function memoryBucket() {
       ? Buffer.from(body)
       : Buffer.isBuffer(body)
         ? body
-        : Buffer.concat(await (body as Readable).toArray());
+        : Buffer.concat(await body().toArray());
   return {
     objects,
     order,

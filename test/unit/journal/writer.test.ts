@@ -46,6 +46,16 @@ describe('JournalWriter', () => {
     expect(existsSync(`${first.path}.lock`)).toBe(false);
   });
 
+  it('refuses a second run into a journal that is being written with the lock message, not a resume hint', async () => {
+    const dir = join(scratch(), 'ev');
+    const first = JournalWriter.create(dir, testSigner());
+    await first.append('genesis', {});
+    expect(() => JournalWriter.create(dir, testSigner())).toThrow(/being written by drp \(pid \d+/);
+    first.close();
+    expect(() => JournalWriter.create(dir, testSigner())).toThrow(/already holds a journal.*drp resume/);
+    expect(existsSync(`${first.path}.lock`)).toBe(false);
+  });
+
   it('refuses to start a journal where one exists: one journal per run, never overwritten', async () => {
     const { dir } = await sampleJournal();
     expect(() => JournalWriter.create(dir, testSigner())).toThrow(/already holds a journal/);

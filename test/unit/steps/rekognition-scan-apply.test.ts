@@ -80,6 +80,31 @@ describe('rekognition-scan apply', () => {
     });
   });
 
+  it('names each finding by its exact key, whatever characters it holds (S3 lists them URL-encoded)', async () => {
+    const keys = [
+      'clips/a b.jpg',
+      'ünï/🎭.png',
+      '../../x.jpg',
+      'cr\rkey.jpg',
+      `long/${'x'.repeat(1015)}.jpg`,
+    ];
+    s3.on(ListObjectVersionsCommand).resolves({
+      EncodingType: 'url',
+      Versions: keys.map((key, i) => ({
+        ...version(key, { versionId: `v${i}` }),
+        Key: encodeURIComponent(key).replace(/%20/g, '+'),
+      })),
+    });
+    rekognition.on(DetectModerationLabelsCommand).resolves(moderation(['Explicit Nudity', 99]));
+    const { findings } = await scan();
+    // Findings come in the order the concurrent calls finish: compare them as a set.
+    expect(findings.map((f) => f.key).sort()).toEqual([...keys].sort());
+    for (const [i, key] of keys.entries())
+      expect(rekognition).toHaveReceivedCommandWith(DetectModerationLabelsCommand, {
+        Image: { S3Object: { Bucket: 'media', Name: key, Version: `v${i}` } },
+      });
+  });
+
   it('makes a finding of a label at or above the threshold, and not of one just below', async () => {
     rekognition
       .on(DetectModerationLabelsCommand, {
