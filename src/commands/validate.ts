@@ -27,7 +27,7 @@ export function validateRunbooks(refs: string[]): CommandResult {
   const text = results
     .map((r) =>
       r.valid
-        ? `ok  ${r.path} (${r.name}, ${r.steps} steps)`
+        ? `ok  ${r.path} (${r.name}, ${r.steps} step${r.steps === 1 ? '' : 's'})`
         : r.problems.map((p, i) => (i ? `    ${p}` : `ERR ${p}`)).join('\n'),
     )
     .join('\n');

@@ -96,5 +96,17 @@ export function restoreActions(run: RecordedRun, only: string[], options: Restor
       });
     else actions.push(restoreAction(step, definition, run, options));
   }
-  return { actions, nothing };
+  return { actions: honourRunsBefore(actions), nothing };
+}
+
+/** Reverse order, except that a restore declaring `runsBefore` moves ahead of the first of those it names. */
+function honourRunsBefore(actions: PreparedStep[]): PreparedStep[] {
+  const ordered = [...actions];
+  for (const action of actions) {
+    const after = findStep(action.type)?.restore?.runsBefore ?? [];
+    const first = ordered.findIndex((a) => after.includes(a.type));
+    const at = ordered.indexOf(action);
+    if (first !== -1 && first < at) ordered.splice(first, 0, ...ordered.splice(at, 1));
+  }
+  return ordered;
 }

@@ -22,7 +22,9 @@ const changeLine = (c: Change) => `${c.action} ${c.target}${c.detail ? `: ${c.de
 
 /** What the operator reads before confirming: per action what it puts back, its drift, what stays. */
 export function renderRestorePlan(planned: PlannedStep[], nothing: NothingToRestore[]): string {
-  const lines = ["Plan (the run's changed steps, in reverse order):"];
+  const lines = [
+    "Plan (the run's changed steps, in reverse order; Block Public Access before the bucket policy):",
+  ];
   if (planned.length === 0) lines.push('    (no step of the run has anything to restore)');
   planned.forEach((step, i) => {
     const plan = restorePlanOf(step);

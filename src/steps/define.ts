@@ -100,6 +100,11 @@ export interface StepRestore<Params = unknown, Observed = unknown> {
   plan(ctx: StepContext, recorded: Recorded<Params, Observed>, options: RestoreOptions): Promise<RestorePlan>;
   /** Make exactly the planned changes. Deletes only what drp created, or a setting that was not set before. */
   apply(ctx: StepContext, recorded: Recorded<Params, Observed>, plan: RestorePlan): Promise<Applied>;
+  /**
+   * Step types whose restore must come after this one, though reverse order would put it first:
+   * when putting a before-state back depends on this one being back already.
+   */
+  runsBefore?: readonly string[];
 }
 
 /** Typed identity: lets each step file infer its params and observed types. */

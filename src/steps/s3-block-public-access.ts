@@ -58,6 +58,10 @@ export default defineStep({
   },
 
   restore: {
+    // S3 refuses a public bucket policy while BlockPublicPolicy is on, and a leaked bucket's
+    // original policy is often public: Block Public Access goes back first. The bucket is never
+    // more open than before the run meanwhile: drp's deny is still in its policy until the next action.
+    runsBefore: ['s3-deny-policy'],
     // DeletePublicAccessBlock (a bucket that had none before drp) is authorised by the Put action.
     permissions: ['s3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
 

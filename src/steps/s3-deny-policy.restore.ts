@@ -59,7 +59,7 @@ export default defineRestore<{ bucket: string }, Observed>({
     const publicSids = statementsOf(bucket, before).filter(isPublicAllow);
     const notes = publicSids.length
       ? [
-          `the original policy allows Principal "*" (Sid ${publicSids.map((s) => String(s.Sid ?? '(no Sid)')).join(', ')}): S3 refuses it while BlockPublicPolicy is on, and Block Public Access is restored after this step (reverse order); if this action fails, run drp restore again once it is`,
+          `the original policy allows Principal "*" (Sid ${publicSids.map((s) => String(s.Sid ?? '(no Sid)')).join(', ')}): S3 accepts it only once BlockPublicPolicy is off, so Block Public Access is restored before this step; with --only, include the block-public-access step too, or this action fails`,
         ]
       : [];
     return {

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DRP_BIN, drpEnv, scratch } from '../support/drp.js';
 import { sampleJournal } from '../support/journal.js';
 
-// Start-up: the commands that never call AWS must not load the AWS SDK (tens of milliseconds of
+// Start-up: the commands that never call AWS must not load the AWS SDK or pino (tens of milliseconds of
 // module loading that `drp --help` and `drp validate` would pay on every run; bench/ measures the
 // time). A module hook lists every package drp's own files import, then the binary runs.
 const run = promisify(execFile);
@@ -50,6 +50,8 @@ describe('commands that need no AWS load no AWS SDK', () => {
     const loaded = await packagesLoadedBy(args);
     expect(loaded.length).toBeGreaterThan(0); // the hook saw drp's imports (commander at least)
     expect(loaded.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+    // Nor pino: only commands that log create a logger (src/log.ts loads pino on first use).
+    expect(loaded).not.toContain('pino');
   });
 
   it('drp verify, offline', async () => {

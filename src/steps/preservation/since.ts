@@ -1,6 +1,6 @@
 /**
  * The time window evidence is preserved for: `since` is a duration back from now (7d, 36h, 90m)
- * or an ISO 8601 time with a zone. Kept free of dependencies: src/cli.ts checks --since with it,
+ * or an ISO 8601 time with a zone. Kept free of dependencies: src/cli/values.ts checks --since with it,
  * and `drp --help` must not load zod.
  */
 export const DURATION = /^(\d{1,5})([dhm])$/;

@@ -42,6 +42,24 @@ describe('drp preserve: flags to runbook params', () => {
     });
   });
 
+  it('takes comma-separated users and roles, and checks each name as contain does, naming the flag', () => {
+    const given = preserveParams(
+      { bucket: 'media', users: ['alice,bob'], roles: ['A, B'] },
+      runbook.params,
+      runbook.name,
+    );
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      users: ['alice', 'bob'],
+      roles: ['A', 'B'],
+    });
+    expect(() =>
+      preserveParams({ bucket: 'media', users: ['al ice'] }, runbook.params, runbook.name),
+    ).toThrow(/^--user al ice: /);
+    expect(() => preserveParams({ bucket: 'Media_Prod' }, runbook.params, runbook.name)).toThrow(
+      /^--bucket Media_Prod: /,
+    );
+  });
+
   it('refuses a flag the chosen runbook has no param for, naming both', () => {
     expect(() => preserveParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'mine')).toThrow(
       '--user: runbook mine has no param "users" to take it',

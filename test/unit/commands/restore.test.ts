@@ -129,19 +129,21 @@ describe('drp restore', () => {
     s3.on(DeleteBucketPolicyCommand).resolves({});
   });
 
-  it('undoes the changed steps in reverse order and journals each in a new journal linked to the run', async () => {
+  it('undoes the changed steps, Block Public Access before the bucket policy, and journals each in a new journal linked to the run', async () => {
     const run = await containedRun();
     const out = await restore(run.path, flags(), testEnv().env);
     expect(out.exitCode, out.text).toBe(0);
-    expect(mutations()).toEqual(['PutBucketPolicy', 'DeletePublicAccessBlock']);
+    // Reverse order would put the policy back first, which S3 refuses for a public policy while
+    // BlockPublicPolicy is on; drp's deny stays in place until the policy itself is put back.
+    expect(mutations()).toEqual(['DeletePublicAccessBlock', 'PutBucketPolicy']);
     expect(s3).toHaveReceivedCommandWith(PutBucketPolicyCommand, { Bucket: 'media', Policy: ORIGINAL });
     expect(out.text).toMatch(/snapshot \(s3-snapshot-config\): nothing to restore/);
     expect(out.json).toMatchObject({
       outcome: 'completed',
       restoreOf: { journal: run.path, sealed: true },
       actions: [
-        { id: 'deny-policy', outcome: 'applied', drift: [], kept: [], requestIds: ['R-POL'] },
         { id: 'block-public-access', outcome: 'applied', drift: [], kept: [], requestIds: ['R-DEL-BPA'] },
+        { id: 'deny-policy', outcome: 'applied', drift: [], kept: [], requestIds: ['R-POL'] },
       ],
       nothingToRestore: [{ id: 'snapshot', type: 's3-snapshot-config' }],
     });
@@ -162,13 +164,13 @@ describe('drp restore', () => {
     });
     expect(v.entries.map((e) => `${e.type}${e.stepId ? ` ${String(e.stepId)}` : ''}`)).toEqual([
       'genesis',
-      'intent deny-policy',
-      'restore deny-policy',
       'intent block-public-access',
       'restore block-public-access',
+      'intent deny-policy',
+      'restore deny-policy',
       'seal',
     ]);
-    expect(v.entries[2]).toMatchObject({
+    expect(v.entries[4]).toMatchObject({
       outcome: 'applied',
       requestIds: ['R-POL'],
       data: { before: { policy: ORIGINAL } },
@@ -224,7 +226,7 @@ describe('drp restore', () => {
     s3.on(GetBucketPolicyCommand).resolves({ Policy: ORIGINAL.replace('Reader', 'Edited') });
     const out = await restore(run.path, flags({ overwriteDrift: true }), testEnv().env);
     expect(out.exitCode).toBe(0);
-    expect(mutations()).toEqual(['PutBucketPolicy', 'DeletePublicAccessBlock']);
+    expect(mutations()).toEqual(['DeletePublicAccessBlock', 'PutBucketPolicy']);
     expect(out.text).toMatch(/! deny-policy: the bucket policy no longer contains/);
   });
 
@@ -252,7 +254,7 @@ describe('drp restore', () => {
       'Put back 1 before-state change(s) in account 123456789012?',
       expect.stringMatching(/^deny-policy: /),
     ]);
-    expect(mutations()).toEqual(['PutBucketPolicy', 'DeletePublicAccessBlock']);
+    expect(mutations()).toEqual(['DeletePublicAccessBlock', 'PutBucketPolicy']);
     expect(out.exitCode).toBe(0);
   });
 

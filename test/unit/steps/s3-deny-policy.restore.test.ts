@@ -142,7 +142,7 @@ describe('s3-deny-policy restore', () => {
     });
   });
 
-  it('notes that S3 may refuse a public original policy while Block Public Access is still on', async () => {
+  it('notes that a public original policy needs Block Public Access restored first', async () => {
     const PUBLIC = {
       Sid: 'Public',
       Effect: 'Allow',
@@ -152,6 +152,10 @@ describe('s3-deny-policy restore', () => {
     };
     live(policy(PUBLIC, OURS));
     const p = await plan(policy(PUBLIC));
-    expect(p.notes).toEqual([expect.stringMatching(/Principal "\*" \(Sid Public\).*run drp restore again/)]);
+    expect(p.notes).toEqual([
+      expect.stringMatching(
+        /Principal "\*" \(Sid Public\).*restored before this step; with --only, include the block-public-access step/,
+      ),
+    ]);
   });
 });

@@ -1,0 +1,134 @@
+import { type Command, Option } from 'commander';
+import type { EvidenceFlags } from '../commands/flag-params.js';
+import type { RunOptions } from '../commands/run.js';
+import type { SigningOptions } from '../commands/signing.js';
+import { collect, sinceValue, wholeNumber } from './values.js';
+
+// Options several commands declare word for word. A factory each, not a shared Option: commander
+// writes per-command state (its help group) into the Option it is given.
+export const paramOption = () =>
+  new Option(
+    '--param <name=value>',
+    'runbook param (repeatable; list params: repeat or comma-separate)',
+  ).argParser(collect);
+
+export const exemptPrincipalOption = () =>
+  new Option(
+    '--exempt-principal <arn>',
+    'an IAM principal ARN every deny must also exempt (repeatable)',
+  ).argParser(collect);
+
+export const concurrencyOption = () =>
+  new Option('--concurrency <n>', 'parallel AWS calls for per-object work')
+    .argParser(wholeNumber('--concurrency', 1, 512))
+    .default(32);
+
+export const dryRunOption = () =>
+  new Option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent');
+
+export const yesOption = () =>
+  new Option('--yes', 'apply without asking (required when stdin is not a terminal)');
+
+export const operatorOption = () =>
+  new Option('--operator <name>', 'who runs this, for the journal (default: the OS user)');
+
+export interface SigningFlags {
+  key?: string;
+  kmsKeyId?: string;
+}
+
+export const signingOptions = (flags: SigningFlags): SigningOptions => ({
+  keyPath: flags.key,
+  kmsKeyId: flags.kmsKeyId,
+});
+
+export interface RunFlags extends SigningFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  evidenceDir?: string;
+  evidenceBucket?: string;
+  detectedAt?: string;
+  exemptPrincipal?: string[];
+  concurrency: number;
+  operator?: string;
+}
+
+/** Flags every command that changes AWS shares: safety, evidence, signing. */
+export function withRunFlags(cmd: Command): Command {
+  return cmd
+    .addOption(dryRunOption())
+    .addOption(yesOption())
+    .option('--evidence-dir <dir>', 'where the journal and artefacts go (default ./evidence/<incident-id>/)')
+    .option(
+      '--evidence-bucket <name>',
+      'Object-Locked bucket for preserved evidence (default drp-evidence-<account>-<region>)',
+    )
+    .option(
+      '--detected-at <time>',
+      'when the incident was detected, ISO 8601 with a zone (default: now); starts the 72-hour clock',
+    )
+    .addOption(exemptPrincipalOption())
+    .addOption(concurrencyOption())
+    .option(
+      '--key <path>',
+      'Ed25519 signing key (PKCS#8 PEM); default $DRP_SIGNING_KEY or ~/.config/drp/signing-key.pem',
+    )
+    .option('--kms-key-id <arn>', 'sign the journal with this AWS KMS ECC_NIST_P256 key instead')
+    .addOption(operatorOption());
+}
+
+export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'params' | 'command'> {
+  return {
+    dryRun: Boolean(flags.dryRun),
+    yes: Boolean(flags.yes),
+    evidenceDir: flags.evidenceDir,
+    evidenceBucket: flags.evidenceBucket,
+    detectedAt: flags.detectedAt,
+    exemptPrincipals: flags.exemptPrincipal ?? [],
+    concurrency: flags.concurrency,
+    ...signingOptions(flags),
+    operator: flags.operator,
+  };
+}
+
+/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
+export function withEvidenceFlags(cmd: Command): Command {
+  return cmd
+    .option(
+      '--since <when>',
+      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+      sinceValue,
+    )
+    .option(
+      '--evidence-retention-days <n>',
+      'default retention of an evidence bucket drp creates (runbook default 365)',
+      wholeNumber('--evidence-retention-days', 1, 36500),
+    )
+    .addOption(
+      new Option(
+        '--evidence-lock-mode <mode>',
+        'Object Lock mode of that retention (runbook default GOVERNANCE)',
+      ).choices(['GOVERNANCE', 'COMPLIANCE']),
+    );
+}
+
+export const evidenceOptions = (flags: EvidenceFlags): EvidenceFlags => ({
+  since: flags.since,
+  evidenceRetentionDays: flags.evidenceRetentionDays,
+  evidenceLockMode: flags.evidenceLockMode,
+});
+
+/** The leaked bucket, who was involved and the runbook: contain and preserve take them alike. */
+export interface LeakFlags {
+  bucket: string;
+  user?: string[];
+  role?: string[];
+  runbook?: string;
+}
+
+export const leakOptions = (flags: LeakFlags) => ({
+  bucket: flags.bucket,
+  runbook: flags.runbook,
+  users: flags.user,
+  roles: flags.role,
+});
