@@ -1,6 +1,15 @@
-import { pino, type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
 
 export type { Logger };
+
+/**
+ * pino is required on first use rather than imported: loading it costs ~25 ms of start-up that
+ * `drp --help` and `drp validate`, which never log, should not pay (bench/startup.ts measures it).
+ * pino is CommonJS, so a synchronous require gets the same module an import would.
+ */
+const require = createRequire(import.meta.url);
+const loadPino = () => require('pino') as typeof import('pino');
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -15,8 +24,8 @@ export function createLogger(
   destination: NodeJS.WritableStream | number = 2,
 ): Logger {
   const stream =
-    typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination;
-  return pino(
+    typeof destination === 'number' ? loadPino().destination({ fd: destination, sync: true }) : destination;
+  return loadPino().pino(
     {
       name: 'drp',
       level,
@@ -30,9 +39,19 @@ export function createLogger(
   );
 }
 
-/** Quiet logger for tests and for code paths that run before options are parsed. */
-export const silentLogger: Logger = pino({ level: 'silent' });
+let silent: Logger | undefined;
 
+/**
+ * Quiet logger for tests and for code paths that run before options are parsed. Built on first
+ * use (see `loadPino` above); methods are bound so pino's `this` is the real logger.
+ */
+export const silentLogger: Logger = new Proxy({} as Logger, {
+  get(_target, property) {
+    silent ??= loadPino().pino({ level: 'silent' });
+    const value: unknown = Reflect.get(silent, property);
+    return typeof value === 'function' ? value.bind(silent) : value;
+  },
+});
 /**
  * A failure the summary already explains: one readable line at `level` (the operator's stderr at
  * 3 a.m. is no place for a stack), and the whole error with its stack at debug for whoever digs.

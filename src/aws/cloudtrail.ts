@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { callOf, type Call } from './call.js';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
+import { OperationNotAvailable } from './unavailable.js';
 
 export interface Trail {
   name: string;
@@ -41,15 +42,6 @@ export interface LookupPage {
   /** Each event as CloudTrail returns it, with CloudTrailEvent parsed. */
   events: Record<string, unknown>[];
   nextToken?: string;
-}
-
-/**
- * The endpoint does not implement the operation (an emulator, a partition without it). Told
- * apart from AWS's own failures: an unknown-operation code, HTTP 501, or a 5xx whose body is
- * not CloudTrail's protocol at all (moto answers LookupEvents with an HTML error page).
- */
-export class OperationNotAvailable extends Error {
-  override readonly name = 'OperationNotAvailable';
 }
 
 const UNKNOWN_OPERATION = [

@@ -68,3 +68,12 @@ export function isNotImplementedByEndpoint(err: unknown): boolean {
     isUnreachable(e)
   );
 }
+
+/**
+ * The endpoint does not implement the operation (an emulator, a partition without it). Told
+ * apart from AWS's own failures: an unknown-operation code, HTTP 501, or a 5xx whose body is
+ * not CloudTrail's protocol at all (moto answers LookupEvents with an HTML error page).
+ */
+export class OperationNotAvailable extends Error {
+  override readonly name = 'OperationNotAvailable';
+}

@@ -34,11 +34,15 @@ export function withGlobalFlags(program: Command): Command {
 
 export function commandEnv(flags: GlobalFlags): CommandEnv {
   const json = flags.output === 'json';
+  let log: CommandEnv['log'] | undefined;
   return {
     aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
     incidentId: flags.incident,
     output: flags.output,
-    log: createLogger(flags.logLevel),
+    // Created on first use: validate, verify and friends never log, and pino costs start-up time.
+    get log() {
+      return (log ??= createLogger(flags.logLevel));
+    },
     progress: terminalProgress(process.stderr),
     say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
     notice: (text) => process.stderr.write(`${text}\n`),

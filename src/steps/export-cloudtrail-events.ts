@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OperationNotAvailable, type LookupAttribute } from '../aws/cloudtrail.js';
+import type { LookupAttribute } from '../aws/cloudtrail.js';
+import { OperationNotAvailable } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
