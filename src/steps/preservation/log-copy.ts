@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import type { ListedObject } from '../../aws/s3-evidence.js';
 import type { StepContext } from '../../runbook/context.js';
 import { StepFailure, type Applied, type Change } from '../define.js';
@@ -48,13 +49,28 @@ async function* pending(ctx: StepContext, source: LogSource, scan: Scan): AsyncG
   }
 }
 
+/** Day prefixes listed at once by the plan: each is a few pages, and one after another they added seconds. */
+const PLAN_LISTINGS = 8;
+
+/** What the plan shows: the files of the window still to copy, every prefix counted. */
 export async function countPending(ctx: StepContext, source: LogSource, scan: Scan): Promise<PendingCount> {
-  const count = { files: 0, bytes: 0 };
-  for await (const o of pending(ctx, source, scan)) {
-    count.files += 1;
-    count.bytes += o.size;
-  }
-  return count;
+  const limit = pLimit(PLAN_LISTINGS);
+  const counts = await Promise.all(
+    source.prefixes.map((prefix) =>
+      limit(async () => {
+        const count = { files: 0, bytes: 0 };
+        for await (const o of pending(ctx, { ...source, prefixes: [prefix] }, scan)) {
+          count.files += 1;
+          count.bytes += o.size;
+        }
+        return count;
+      }),
+    ),
+  );
+  return counts.reduce((a, b) => ({ files: a.files + b.files, bytes: a.bytes + b.bytes }), {
+    files: 0,
+    bytes: 0,
+  });
 }
 
 export const formatBytes = (n: number) =>
