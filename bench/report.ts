@@ -78,10 +78,11 @@ export function resultsMarkdown(
   tables: string[],
   figures: object,
   notes: string[],
+  analysis = '',
 ): string {
   return `# Benchmark results
 
-Written by \`npm run bench -- --record\` (bench/run.ts); do not edit by hand.
+Written by \`npm run bench -- --record\` (bench/run.ts); edit by hand only the section "${ANALYSIS}", which a new record keeps.
 
 Command: \`${command}\`
 
@@ -100,5 +101,13 @@ ${JSON.stringify(figures)}
 ## What bounds it
 
 ${notes.map((n) => `- ${n}`).join('\n')}
-`;
+${analysis ? `\n${analysis.trimEnd()}\n` : ''}`;
+}
+
+const ANALYSIS = '## Analysis (by hand)';
+
+/** The hand-written analysis of an earlier RESULTS.md, kept when the figures are recorded again. */
+export function analysisOf(previous: string | undefined): string {
+  const at = previous?.search(/^## Analysis \(by hand\)$/m) ?? -1;
+  return at === -1 ? '' : previous!.slice(at);
 }

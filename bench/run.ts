@@ -9,7 +9,7 @@
  * last line, one JSON object with every figure.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ import { runChild, tail, type ChildRun } from './child.js';
 import { startFakeS3, type FakeS3 } from './fake-s3.js';
 import type { FakeS3Stats } from './fake-s3/state.js';
 import { awsCliCopies, awsCliHolds, awsCliInstalled } from './peer-aws-cli.js';
-import { resultsMarkdown, table, type Row } from './report.js';
+import { analysisOf, resultsMarkdown, table, type Row } from './report.js';
 import { medianMs, packagesLoaded } from './startup.js';
 import { boundsNotes } from './targets.js';
 
@@ -227,6 +227,9 @@ async function memory(): Promise<Row[]> {
   }
 }
 
+const RESULTS = join(ROOT, 'bench/RESULTS.md');
+const previousResults = () => (existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : undefined);
+
 const perS = (rows: Row[], i: number) => rows[i]?.perS ?? null;
 const messageOf = (row: Row | undefined) => (row && row.perS == null ? row.check : undefined);
 
@@ -300,8 +303,8 @@ async function main() {
   if (flags.record) {
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
     writeFileSync(
-      join(ROOT, 'bench/RESULTS.md'),
-      resultsMarkdown(command, loadAtStart, tables, figures, notes),
+      RESULTS,
+      resultsMarkdown(command, loadAtStart, tables, figures, notes, analysisOf(previousResults())),
     );
   }
   rmSync(scratch, { recursive: true, force: true });
