@@ -21,6 +21,8 @@ interface ContainFlags extends LeakFlags {
   api?: string[];
   scpTarget?: string;
   retentionDays?: number;
+  batchThreshold?: number;
+  batchRoleArn?: string;
 }
 
 export function registerContain(program: Command, action: Action): void {
@@ -45,6 +47,12 @@ export function registerContain(program: Command, action: Action): void {
           'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
           wholeNumber('--retention-days', 1, 36500),
         )
+        .option(
+          '--batch-threshold <n>',
+          'above this many versions, one S3 Batch Operations job places the legal holds (default 100000)',
+          wholeNumber('--batch-threshold', 1, 1_000_000_000_000),
+        )
+        .option('--batch-role-arn <arn>', 'the role S3 Batch Operations assumes (needed above the threshold)')
         .option('--runbook <name|file>', 'another runbook taking the same params'),
     ),
   ).action(
@@ -56,6 +64,8 @@ export function registerContain(program: Command, action: Action): void {
           apis: opts.api,
           scpTarget: opts.scpTarget,
           retentionDays: opts.retentionDays,
+          batchThreshold: opts.batchThreshold,
+          batchRoleArn: opts.batchRoleArn,
           ...evidenceOptions(opts),
         },
         runOptions(opts),

@@ -1,5 +1,12 @@
 import { loadRunbook } from '../runbook/load.js';
-import { BucketName, ExecuteApiArn, IamName, LambdaFunctionArn, OrgTargetId } from '../steps/names.js';
+import {
+  BucketName,
+  ExecuteApiArn,
+  IamName,
+  LambdaFunctionArn,
+  OrgTargetId,
+  RoleArn,
+} from '../steps/names.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import {
   EVIDENCE_FLAG_PARAMS,
@@ -22,6 +29,8 @@ export interface ContainFlags extends EvidenceFlags {
   apis?: string[];
   scpTarget?: string;
   retentionDays?: number;
+  batchThreshold?: number;
+  batchRoleArn?: string;
 }
 
 const CONTAIN_FLAG_PARAMS: FlagParam<ContainFlags>[] = [
@@ -37,6 +46,8 @@ const CONTAIN_FLAG_PARAMS: FlagParam<ContainFlags>[] = [
   { flag: '--api', param: 'apis', values: (f) => splitList(f.apis), schema: ExecuteApiArn },
   { flag: '--scp-target', param: 'scpTarget', values: (f) => [f.scpTarget], schema: OrgTargetId },
   { flag: '--retention-days', param: 'retentionDays', values: (f) => [f.retentionDays?.toString()] },
+  { flag: '--batch-threshold', param: 'batchThreshold', values: (f) => [f.batchThreshold?.toString()] },
+  { flag: '--batch-role-arn', param: 'batchRoleArn', values: (f) => [f.batchRoleArn], schema: RoleArn },
   ...EVIDENCE_FLAG_PARAMS,
 ];
 

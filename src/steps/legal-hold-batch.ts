@@ -43,11 +43,11 @@ export async function planLegalHoldJob(
 ): Promise<{ change?: Change; note?: string }> {
   if (!opts.roleArn)
     throw new UserError(
-      `s3-object-lock: s3://${bucket} has more than ${opts.threshold} object versions, so the legal holds go through an S3 Batch Operations job, which needs batchRoleArn (a role S3 Batch Operations can assume, allowed s3:PutObjectLegalHold on the bucket and s3:GetObject/s3:PutObject on the evidence bucket); set it in the step's with: block, or raise batchThreshold`,
+      `s3-object-lock: s3://${bucket} has more than ${opts.threshold} object versions, so the legal holds go through an S3 Batch Operations job, which needs batchRoleArn (a role S3 Batch Operations can assume, allowed s3:PutObjectLegalHold on the bucket and s3:GetObject/s3:PutObject on the evidence bucket); give it with 'drp contain --batch-role-arn ARN' (or the step's batchRoleArn), or raise the threshold ('--batch-threshold N', or the step's batchThreshold)`,
     );
   if (!(await ctx.aws.s3.bucketExists(opts.evidenceBucket)))
     throw new UserError(
-      `s3-object-lock: evidence bucket "${opts.evidenceBucket}" for the Batch Operations manifest does not exist: create it, or pass --evidence-bucket`,
+      `s3-object-lock: evidence bucket "${opts.evidenceBucket}" for the Batch Operations manifest does not exist yet (the runbook creates it after containment): create it first ('drp preserve --bucket BUCKET' does), or pass --evidence-bucket naming an Object-Locked bucket`,
     );
   const running = unfinishedJobFor(bucket, await ctx.aws.s3control.listUnfinishedJobs(ctx.caller.accountId));
   if (running)

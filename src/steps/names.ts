@@ -99,3 +99,9 @@ export const ObjectKeyPrefix = z
 
 /** The partition of an ARN (aws, aws-cn, aws-us-gov): ARNs drp writes must be in the caller's. */
 export const partitionOf = (arn: string) => arn.split(':')[1] || 'aws';
+
+/** An IAM role ARN (with or without a path), e.g. the role S3 Batch Operations assumes. */
+export const RoleArn = Arn.refine(
+  (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+$/.test(s),
+  'expected an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME',
+);

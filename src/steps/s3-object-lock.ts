@@ -4,13 +4,8 @@ import { UserError } from '../errors.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
 import { BatchFailure, planLegalHoldJob, startLegalHoldJob } from './legal-hold-batch.js';
 import { HoldFailure, holdEveryVersion, surveyVersions, type HoldResult } from './legal-holds.js';
-import { Arn, BucketName } from './names.js';
+import { BucketName, RoleArn } from './names.js';
 import restore from './s3-object-lock.restore.js';
-
-const RoleArn = Arn.refine(
-  (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+$/.test(s),
-  'expected an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME',
-);
 
 export interface Observed {
   bucket: string;
@@ -81,8 +76,8 @@ export default defineStep({
       batchThreshold: z.number().int().min(1).default(100_000),
       /** Where the Batch Operations manifest and report go (default: the run's evidence bucket). */
       evidenceBucket: BucketName.optional(),
-      /** The role S3 Batch Operations assumes; required only when the batch path is taken. */
-      batchRoleArn: RoleArn.optional(),
+      /** The role S3 Batch Operations assumes; required only when the batch path is taken ('' = none). */
+      batchRoleArn: z.union([RoleArn, z.literal('')]).optional(),
     })
     .strict(),
   permissions: [
@@ -131,7 +126,7 @@ export default defineStep({
       const job = await planLegalHoldJob(ctx, p.bucket, {
         threshold: p.batchThreshold,
         evidenceBucket: p.evidenceBucket ?? ctx.settings.evidenceBucket,
-        roleArn: p.batchRoleArn,
+        roleArn: p.batchRoleArn || undefined,
       });
       if (job.change) changes.push(job.change);
       if (job.note) notes.push(job.note);

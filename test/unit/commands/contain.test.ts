@@ -82,3 +82,40 @@ describe('contain --retention-days', () => {
     );
   });
 });
+
+describe('contain --batch-role-arn and --batch-threshold', () => {
+  const { runbook } = loadRunbook('deepfake-s3-leak');
+  const ROLE = 'arn:aws:iam::123456789012:role/ops/drp-batch-legal-hold';
+
+  it('feed the object-lock step of the bundled runbook, so a bucket above the threshold can be contained', () => {
+    const given = containParams(
+      { bucket: 'media', batchRoleArn: ROLE, batchThreshold: 500000 },
+      runbook.params,
+      runbook.name,
+    );
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      batchRoleArn: ROLE,
+      batchThreshold: 500000,
+    });
+    const lock = runbook.steps.find((s) => s.type === 's3-object-lock')!;
+    expect(lock.with).toMatchObject({
+      batchRoleArn: '${{ params.batchRoleArn }}',
+      batchThreshold: '${{ params.batchThreshold }}',
+    });
+  });
+
+  it('default to no role and 100,000 versions; a role that is not a role ARN is refused naming the flag', () => {
+    const given = containParams({ bucket: 'media' }, runbook.params, runbook.name);
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      batchRoleArn: '',
+      batchThreshold: 100000,
+    });
+    expect(() =>
+      containParams(
+        { bucket: 'media', batchRoleArn: 'arn:aws:iam::123456789012:user/alice' },
+        runbook.params,
+        runbook.name,
+      ),
+    ).toThrow(/^--batch-role-arn arn:aws:iam::123456789012:user\/alice: expected an IAM role ARN/);
+  });
+});

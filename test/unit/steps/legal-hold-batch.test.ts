@@ -87,6 +87,13 @@ describe('s3-object-lock above batchThreshold (S3 Batch Operations)', () => {
       name: 'UserError',
       message: expect.stringMatching(/more than 3 object versions.*needs batchRoleArn/),
     });
+    // The bundled runbook passes '' when --batch-role-arn is not given: the same as absent.
+    await expect(
+      plan(step.params.parse({ bucket: 'media', batchThreshold: 3, batchRoleArn: '' })),
+    ).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringMatching(/needs batchRoleArn.*drp contain --batch-role-arn ARN/),
+    });
     expect(s3).toHaveReceivedCommandTimes(PutObjectLockConfigurationCommand, 0);
     expect(s3control).toHaveReceivedCommandTimes(CreateJobCommand, 0);
   });
