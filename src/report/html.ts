@@ -14,6 +14,7 @@ import {
   modeText,
   outcomeText,
   REHEARSAL,
+  reportKind,
   requestIdsOf,
   sizeText,
   summaryRows,
@@ -106,7 +107,8 @@ function clock(m: ReportModel): string {
 
 /** One self-contained, printable HTML file: inline CSS and SVG, no script, every journal value escaped. */
 export function renderHtml(m: ReportModel): string {
-  const title = `${m.rehearsal ? `${REHEARSAL}: ` : ''}Incident report ${m.incident.incidentId ?? ''}`.trim();
+  const title =
+    `${m.rehearsal ? `${REHEARSAL}: ` : ''}${reportKind(m)} ${m.incident.incidentId ?? ''}`.trim();
   const findings = m.findings.map(
     (f) =>
       `<li class="finding"><span class="kind">${esc(FINDING_LABEL[f.kind] ?? f.kind)}</span>${f.stepId ? ` ${code(f.stepId)}` : ''}: ${esc(f.text)}</li>`,

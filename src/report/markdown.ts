@@ -11,6 +11,7 @@ import {
   journalRows,
   outcomeText,
   REHEARSAL,
+  reportKind,
   requestIdsOf,
   sizeText,
   summaryRows,
@@ -130,7 +131,7 @@ function evidence(m: ReportModel): string {
 
 /** GitHub-flavoured markdown for a ticket: every journal value escaped for its place. */
 export function renderMarkdown(m: ReportModel): string {
-  const title = `# ${m.rehearsal ? `${REHEARSAL}: ` : ''}Incident report ${m.incident.incidentId ? mdCode(m.incident.incidentId, false) : ''}`;
+  const title = `# ${m.rehearsal ? `${REHEARSAL}: ` : ''}${reportKind(m)} ${m.incident.incidentId ? mdCode(m.incident.incidentId, false) : ''}`;
   const clockHeader = ['', 'UTC', ...(m.timeZone === 'UTC' ? [] : [mdText(m.timeZone)])];
   const findings = m.findings.map(
     (f) =>

@@ -32,6 +32,8 @@ export interface ReportModel {
     incidentId?: string;
     command?: string;
     runbook: { name?: string; path?: string; sha256?: string };
+    /** A restore journal: the run it undid (`drp restore` links them by journal id and head hash). */
+    restoreOf?: { journalId?: string; head?: string; path?: string };
     tool?: string;
     operator?: string;
     osUser?: string;
@@ -86,10 +88,20 @@ const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 function incidentOf(g: Fields) {
   const runbook = obj(g.runbook) ?? {};
   const caller = obj(g.caller) ?? {};
+  const restoreOf = obj(g.restoreOf);
   return {
     incidentId: str(g.incidentId),
     command: str(g.command),
     runbook: { name: str(runbook.name), path: str(runbook.path), sha256: str(runbook.sha256) },
+    ...(restoreOf
+      ? {
+          restoreOf: {
+            journalId: str(restoreOf.journalId),
+            head: str(restoreOf.head),
+            path: str(restoreOf.path),
+          },
+        }
+      : {}),
     tool: [str(obj(g.tool)?.name), str(obj(g.tool)?.version)].filter(Boolean).join(' ') || undefined,
     operator: str(g.operator),
     osUser: str(g.osUser),

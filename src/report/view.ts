@@ -73,6 +73,9 @@ const OUTCOME_TEXT: Record<string, string> = {
 
 export const modeText = (m: ReportModel) => (m.rehearsal ? `${REHEARSAL}: nothing was changed` : 'LIVE');
 
+/** A restore journal reports what was put back; every other journal, the incident's run. */
+export const reportKind = (m: ReportModel) => (m.incident.restoreOf ? 'Restore report' : 'Incident report');
+
 export function summaryRows(m: ReportModel): Row[] {
   const i = m.incident;
   const who = [i.osUser && `OS user ${i.osUser}`, i.host && `on ${i.host}`].filter(Boolean).join(' ');
@@ -91,11 +94,26 @@ export function summaryRows(m: ReportModel): Row[] {
     ['Principal', [code(i.caller.principalArn)]],
     ['Account / region', [code(i.caller.accountId), ' / ', code(i.region)]],
     ['Command', [code(i.command ? `drp ${i.command}` : undefined)]],
-    ['Runbook', [code(i.runbook.name), ' SHA-256 ', code(i.runbook.sha256)]],
-    [
-      'Parameters',
-      i.params.length ? i.params.flatMap(([k, v], n) => [n ? '; ' : '', `${k} = `, code(v)]) : ['-'],
-    ],
+    ...(i.restoreOf
+      ? ([
+          [
+            'Restore of',
+            [
+              code(i.restoreOf.path),
+              ' journal ',
+              code(i.restoreOf.journalId),
+              ' head ',
+              code(i.restoreOf.head),
+            ],
+          ],
+        ] satisfies Row[])
+      : ([
+          ['Runbook', [code(i.runbook.name), ' SHA-256 ', code(i.runbook.sha256)]],
+          [
+            'Parameters',
+            i.params.length ? i.params.flatMap(([k, v], n) => [n ? '; ' : '', `${k} = `, code(v)]) : ['-'],
+          ],
+        ] satisfies Row[])),
     [
       'Exempt principals',
       i.exemptPrincipals.length ? i.exemptPrincipals.flatMap((p, n) => [n ? ', ' : '', code(p)]) : ['-'],

@@ -90,3 +90,17 @@ describe('HTML report', () => {
     expect(html).toContain(`<title>Incident report INC-&lt;i&gt;1&lt;/i&gt;|\`</title>`);
   });
 });
+
+describe('html report of a restore journal', () => {
+  it('is titled a restore report', async () => {
+    const html = await htmlOf({
+      ...containedRun(),
+      genesis: {
+        command: 'restore',
+        restoreOf: { journalId: 'j-run-1', head: 'cd'.repeat(32), path: 'journal.jsonl' },
+      },
+    });
+    expect(html).toContain('<title>Restore report INC-20261125-030000-ab12</title>');
+    expect(html).toContain('<h1>Restore report INC-20261125-030000-ab12</h1>');
+  });
+});

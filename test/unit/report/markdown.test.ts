@@ -141,3 +141,25 @@ describe('markdown report', () => {
     expect(readFileSync(path, 'utf8')).not.toBe('');
   });
 });
+
+describe('report of a restore journal', () => {
+  const RESTORE_OF = { journalId: 'j-run-1', head: 'cd'.repeat(32), path: 'evidence/INC-1/journal.jsonl' };
+
+  it('is titled a restore report and names the run it undid instead of a runbook and params', async () => {
+    const md = await markdownOf({
+      ...containedRun(),
+      genesis: { command: 'restore', restoreOf: RESTORE_OF, runbook: undefined, params: undefined },
+    });
+    expect(md).toMatch(/^# Restore report `INC-20261125-030000-ab12`/);
+    expect(md).toContain(
+      `| **Restore of** | \`evidence/INC-1/journal.jsonl\` journal \`j-run-1\` head \`${'cd'.repeat(32)}\` |`,
+    );
+    expect(md).not.toMatch(/\*\*Runbook\*\*|\*\*Parameters\*\*/);
+  });
+
+  it('a run journal is still an incident report with its runbook', async () => {
+    const md = await markdownOf(containedRun());
+    expect(md).toMatch(/^# Incident report /);
+    expect(md).toMatch(/\| \*\*Runbook\*\* \| `deepfake-s3-leak` SHA-256 /);
+  });
+});
