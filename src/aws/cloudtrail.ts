@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { callOf, type Call } from './call.js';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
-import { OperationNotAvailable } from './unavailable.js';
+import { isNotImplementedByEndpoint, isUnreachable, NotImplementedByEndpoint } from './unavailable.js';
 
 export interface Trail {
   name: string;
@@ -44,20 +44,6 @@ export interface LookupPage {
   nextToken?: string;
 }
 
-const UNKNOWN_OPERATION = [
-  'NotImplemented',
-  'NotImplementedException',
-  'UnknownOperationException',
-  'InvalidAction',
-];
-
-export function isNotImplemented(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  const notProtocol = err.name === 'SyntaxError' || /Deserialization error/.test(err.message);
-  return UNKNOWN_OPERATION.includes(err.name) || status === 501 || (status >= 500 && notProtocol);
-}
-
 export interface CloudTrailPort {
   /** Every trail this region sees, including other regions' multi-region (shadow) trails. */
   describeTrails(): Promise<Trail[]>;
@@ -67,7 +53,7 @@ export interface CloudTrailPort {
   enableLogFileValidation(trailArn: string): Promise<Call>;
   /**
    * One page of LookupEvents, paced to the API's 2 calls a second per account. Throws
-   * OperationNotAvailable when the endpoint does not implement it.
+   * NotImplementedByEndpoint when the endpoint does not implement it.
    */
   lookupEvents(
     attribute: LookupAttribute,
@@ -159,10 +145,9 @@ export function createCloudTrailPort(
           }),
         )
         .catch((err: unknown) => {
-          if (!isNotImplemented(err)) throw err;
-          throw new OperationNotAvailable(`CloudTrail.LookupEvents is not available from this endpoint`, {
-            cause: err,
-          });
+          // The step turns this into a note, so an endpoint that is down must stay a failure.
+          if (!isNotImplementedByEndpoint(err) || isUnreachable(err)) throw err;
+          throw new NotImplementedByEndpoint('CloudTrail', 'LookupEvents', err);
         });
       return {
         events: (out.Events ?? []).map((e) => ({ ...e, CloudTrailEvent: parseEvent(e.CloudTrailEvent) })),

@@ -47,6 +47,17 @@ export interface S3VersionsPort {
 }
 
 export function createS3VersionsPort(client: S3Client): S3VersionsPort {
+  const setLegalHold = async (bucket: string, key: string, versionId: string, status: 'ON' | 'OFF') =>
+    callOf(
+      await client.send(
+        new PutObjectLegalHoldCommand({
+          Bucket: bucket,
+          Key: key,
+          VersionId: versionId,
+          LegalHold: { Status: status },
+        }),
+      ),
+    );
   return {
     async *listObjectVersions(bucket) {
       let keyMarker: string | undefined;
@@ -103,31 +114,8 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
       }
     },
 
-    async putObjectLegalHold(bucket, key, versionId) {
-      return callOf(
-        await client.send(
-          new PutObjectLegalHoldCommand({
-            Bucket: bucket,
-            Key: key,
-            VersionId: versionId,
-            LegalHold: { Status: 'ON' },
-          }),
-        ),
-      );
-    },
-
-    async releaseLegalHold(bucket, key, versionId) {
-      return callOf(
-        await client.send(
-          new PutObjectLegalHoldCommand({
-            Bucket: bucket,
-            Key: key,
-            VersionId: versionId,
-            LegalHold: { Status: 'OFF' },
-          }),
-        ),
-      );
-    },
+    putObjectLegalHold: (bucket, key, versionId) => setLegalHold(bucket, key, versionId, 'ON'),
+    releaseLegalHold: (bucket, key, versionId) => setLegalHold(bucket, key, versionId, 'OFF'),
 
     async uploadFile(bucket, key, path, contentType) {
       const { size } = await stat(path);

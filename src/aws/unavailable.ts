@@ -38,7 +38,7 @@ interface SdkErrorShape {
   $response?: unknown;
 }
 
-const isUnreachable = (err: unknown) => {
+export const isUnreachable = (err: unknown) => {
   const e = (err ?? {}) as SdkErrorShape;
   return UNREACHABLE.test(`${e.code ?? ''} ${e.message ?? ''}`);
 };
@@ -67,13 +67,4 @@ export function isNotImplementedByEndpoint(err: unknown): boolean {
     isUnparsableReply(e) ||
     isUnreachable(e)
   );
-}
-
-/**
- * The endpoint does not implement the operation (an emulator, a partition without it). Told
- * apart from AWS's own failures: an unknown-operation code, HTTP 501, or a 5xx whose body is
- * not CloudTrail's protocol at all (moto answers LookupEvents with an HTML error page).
- */
-export class OperationNotAvailable extends Error {
-  override readonly name = 'OperationNotAvailable';
 }

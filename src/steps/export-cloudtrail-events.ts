@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { LookupAttribute } from '../aws/cloudtrail.js';
-import { OperationNotAvailable } from '../aws/unavailable.js';
+import { NotImplementedByEndpoint } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
@@ -126,10 +126,10 @@ export default defineStep({
         if (truncated) notes.push(`${change.target}: stopped at maxEvents ${p.maxEvents}; more events exist`);
       }
     } catch (err) {
-      if (err instanceof OperationNotAvailable) {
+      if (err instanceof NotImplementedByEndpoint) {
         const cause = describeError(err.cause);
         notes.push(
-          `${err.message} (${cause.code}${cause.httpStatus ? `, HTTP ${cause.httpStatus}` : ''}): no events exported`,
+          `${err.service}.${err.operation} is not available from this endpoint (${cause.code}${cause.httpStatus ? `, HTTP ${cause.httpStatus}` : ''}): no events exported`,
         );
         return { changes, requestIds: [], notes, data: { lookupEvents: 'not available from this endpoint' } };
       }

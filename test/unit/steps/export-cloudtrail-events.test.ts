@@ -70,9 +70,11 @@ describe('export-cloudtrail-events', () => {
   });
 
   it('records "not available from this endpoint" as a note when LookupEvents is not implemented, not a crash', async () => {
+    // What the SDK throws for moto's HTML error page: its parser's SyntaxError, with the raw response.
     ct.on(LookupEventsCommand).rejects(
       Object.assign(new SyntaxError('Unexpected token < in JSON. Deserialization error: ...'), {
         $metadata: { httpStatusCode: 500 },
+        $response: { statusCode: 500 },
       }),
     );
     const { ctx, artefacts } = testContext({ now });
@@ -84,6 +86,16 @@ describe('export-cloudtrail-events', () => {
     expect(applied.data).toEqual({ lookupEvents: 'not available from this endpoint' });
     expect(artefacts).toEqual([]);
     expect(ct).toHaveReceivedCommandTimes(LookupEventsCommand, 1);
+  });
+
+  it('fails, not a note, when the endpoint cannot be reached at all', async () => {
+    ct.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' }),
+    );
+    const { ctx } = testContext({ now });
+    await expect(step.apply(ctx, params(), await step.plan(ctx, params()))).rejects.toMatchObject({
+      name: 'StepFailure',
+    });
   });
 
   it('fails with the exports already made on a real AWS error', async () => {
