@@ -3,43 +3,16 @@
 // do nothing about that at 3 a.m.; keep it off their stderr (drp's engines field already says so).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { Command, CommanderError } from 'commander';
-import type { CommandHandler, RegisterCommand } from './cli/action.js';
-import { registerContain, registerPreserve, registerScan } from './cli/bucket-commands.js';
-import { commandEnv, type GlobalFlags, withGlobalFlags } from './cli/global-flags.js';
-import { registerKeygen, registerReport, registerRestore, registerVerify } from './cli/journal-commands.js';
+import { type Command, CommanderError } from 'commander';
+import type { CommandHandler } from './cli/action.js';
+import { commandEnv, type GlobalFlags } from './cli/global-flags.js';
 import { nextStepFor } from './cli/next-step.js';
-import {
-  registerDrill,
-  registerPermissions,
-  registerRunbooks,
-  registerValidate,
-} from './cli/offline-commands.js';
-import { registerPlan, registerResume, registerRun } from './cli/run-commands.js';
+import { buildProgram } from './cli/program.js';
 import type { CommandResult } from './commands/env.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger } from './log.js';
-import { VERSION } from './version.js';
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-/** In the order `drp --help` lists them. */
-const COMMANDS: RegisterCommand[] = [
-  registerValidate,
-  registerRunbooks,
-  registerPlan,
-  registerRun,
-  registerContain,
-  registerScan,
-  registerResume,
-  registerPreserve,
-  registerRestore,
-  registerPermissions,
-  registerKeygen,
-  registerVerify,
-  registerReport,
-  registerDrill,
-];
 
 function print(result: CommandResult, flags: GlobalFlags): never {
   if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
@@ -83,25 +56,9 @@ function action<A extends unknown[]>(handler: CommandHandler<A>) {
   };
 }
 
-function buildProgram(): Command {
-  const program = withGlobalFlags(
-    new Command('drp')
-      .description(
-        'Incident-response runbooks for AWS: contain a leaked S3 bucket, keep a signed evidence journal.',
-      )
-      .version(VERSION)
-      .exitOverride()
-      .showHelpAfterError('(run with --help for usage)'),
-  );
-
-  for (const register of COMMANDS) register(program, action);
-
-  return program;
-}
-
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(action).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has printed the message; help and --version are not errors.
