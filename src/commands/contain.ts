@@ -1,12 +1,5 @@
 import { loadRunbook } from '../runbook/load.js';
-import {
-  BucketName,
-  ExecuteApiArn,
-  IamName,
-  LambdaFunctionArn,
-  OrgTargetId,
-  RoleArn,
-} from '../steps/names.js';
+import { BucketName, ExecuteApiArn, IamName, LambdaFunctionArn, OrgTargetId, RoleArn } from '../names.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import {
   EVIDENCE_FLAG_PARAMS,

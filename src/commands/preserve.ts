@@ -1,5 +1,5 @@
 import { loadRunbook } from '../runbook/load.js';
-import { BucketName, IamName } from '../steps/names.js';
+import { BucketName, IamName } from '../names.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import {
   EVIDENCE_FLAG_PARAMS,

@@ -9,7 +9,7 @@ import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import { openSession, type Session } from '../runbook/session.js';
-import { PrincipalArn } from '../steps/names.js';
+import { PrincipalArn } from '../names.js';
 import { VERSION } from '../version.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';

@@ -1,8 +1,8 @@
 import { UserError } from '../errors.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
-import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../steps/names.js';
-import { parseSince } from '../steps/since.js';
+import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../names.js';
+import { parseSince } from '../since.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { runRunbook, type RunOptions } from './run.js';
 
@@ -30,7 +30,7 @@ export function scanParams(flags: ScanFlags, now: Date): GivenParam[] {
   }
   if (flags.since !== undefined) {
     const { error } = parseSince(flags.since, now);
-    if (error) throw new UserError(`--since ${error}`);
+    if (error) throw new UserError(`--since "${flags.since}": ${error}`);
   }
   if (flags.customLabelsModel !== undefined) {
     const check = RekognitionModelVersionArn.safeParse(flags.customLabelsModel);

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isPublicAllow } from '../steps/bucket-policy.js';
+import { isPublicAllow } from '../steps/lib/bucket-policy.js';
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
 import { plural } from '../report/text.js';

@@ -15,7 +15,7 @@ import type { PreparedStep } from './execute.js';
 import { invalid, type LoadedRunbook } from './load.js';
 import { resolveParams, type GivenParam } from './params.js';
 import { registry } from '../steps/index.js';
-import { BucketName } from '../steps/names.js';
+import { BucketName } from '../names.js';
 import type { ParamValue } from './schema.js';
 import { findTemplates, type Scope } from './template.js';
 import { resolveStepParams, type Problem } from './validate.js';

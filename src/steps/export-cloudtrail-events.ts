@@ -4,8 +4,8 @@ import { NotImplementedByEndpoint } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';
-import { describeWindow, Since, windowOf, type Window } from './preservation/window.js';
-import { BucketName, IamName } from './names.js';
+import { describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
+import { BucketName, IamName } from '../names.js';
 
 interface Lookup {
   attribute: LookupAttribute;

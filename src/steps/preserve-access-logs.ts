@@ -3,16 +3,16 @@ import type { AccessLogging } from '../aws/s3-evidence.js';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep } from './define.js';
-import { accessLogFileTime } from './preservation/layout.js';
+import { accessLogFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
   countPending,
   type LogSource,
   type PendingCount,
-} from './preservation/log-copy.js';
-import { daysOf, describeWindow, Since, windowOf, type Window } from './preservation/window.js';
-import { BucketName } from './names.js';
+} from './lib/preservation/log-copy.js';
+import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
+import { BucketName } from '../names.js';
 
 export interface Observed {
   bucket: string;

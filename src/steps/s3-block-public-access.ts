@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { PublicAccessBlock } from '../aws/s3.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
 
 const ALL_ON: PublicAccessBlock = {
   BlockPublicAcls: true,

@@ -1,4 +1,4 @@
-import { isPublicAllow, parse, sameMeaning, sidFor, withDeny, type Statement } from './bucket-policy.js';
+import { isPublicAllow, parse, sameMeaning, sidFor, withDeny, type Statement } from './lib/bucket-policy.js';
 import { defineRestore, type Change, type RecordedResult } from './define.js';
 import type { Observed } from './s3-deny-policy.js';
 

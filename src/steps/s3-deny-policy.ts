@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { denyStatement, MAX_POLICY_BYTES, withDeny } from './bucket-policy.js';
+import { denyStatement, MAX_POLICY_BYTES, withDeny } from './lib/bucket-policy.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
 import restore from './s3-deny-policy.restore.js';
 
-export { denyStatement, MAX_POLICY_BYTES, PolicyTooLarge, sidFor, withDeny } from './bucket-policy.js';
+export { denyStatement, MAX_POLICY_BYTES, PolicyTooLarge, sidFor, withDeny } from './lib/bucket-policy.js';
 
 export interface Observed {
   bucket: string;

@@ -7,7 +7,7 @@ import {
   undoEach,
   UndoFailure,
   type VersionRef,
-} from './undo-versions.js';
+} from './lib/undo-versions.js';
 
 interface HoldsData {
   held?: number;

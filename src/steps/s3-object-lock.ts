@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { BucketVersioning, ObjectLockConfig } from '../aws/s3-bucket-config.js';
 import { UserError } from '../errors.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
-import { BatchFailure, planLegalHoldJob, startLegalHoldJob } from './legal-hold-batch.js';
-import { HoldFailure, holdEveryVersion, surveyVersions, type HoldResult } from './legal-holds.js';
-import { BucketName, RoleArn } from './names.js';
+import { BatchFailure, planLegalHoldJob, startLegalHoldJob } from './lib/legal-hold-batch.js';
+import { HoldFailure, holdEveryVersion, surveyVersions, type HoldResult } from './lib/legal-holds.js';
+import { BucketName, RoleArn } from '../names.js';
 import restore from './s3-object-lock.restore.js';
 
 export interface Observed {

@@ -1,7 +1,7 @@
 import type { ObjectTag } from '../aws/s3-objects.js';
 import { defineRestore, StepFailure, type Change, type Recorded } from './define.js';
 import type { Observed } from './s3-quarantine-objects.js';
-import { isVersionRef, jsonlPages, undoEach, UndoFailure, type VersionRef } from './undo-versions.js';
+import { isVersionRef, jsonlPages, undoEach, UndoFailure, type VersionRef } from './lib/undo-versions.js';
 
 interface Quarantined extends VersionRef {
   placedHold: boolean;

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
-import { BucketName } from './names.js';
-import { mergeTags, readFindings, scanResultOf, type FindingRef } from './quarantine-findings.js';
+import { BucketName } from '../names.js';
+import { mergeTags, readFindings, scanResultOf, type FindingRef } from './lib/quarantine-findings.js';
 import restore from './s3-quarantine-objects.restore.js';
 
 export interface Observed {

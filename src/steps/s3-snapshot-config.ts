@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { S3Port } from '../aws/s3.js';
 import { describeError, UserError } from '../errors.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
 
 /** Each configuration item and the read that returns it (undefined: S3 says it is not set). */
 const READS = {

@@ -1,6 +1,6 @@
-import type { DetectedLabel } from '../aws/rekognition.js';
-import type { ObjectVersion } from '../aws/s3-objects.js';
-import type { ArtefactRef } from '../journal/entry.js';
+import type { DetectedLabel } from '../../aws/rekognition.js';
+import type { ObjectVersion } from '../../aws/s3-objects.js';
+import type { ArtefactRef } from '../../journal/entry.js';
 
 export interface FoundLabel extends DetectedLabel {
   /** Which API said so: content moderation, or the custom labels model. */

@@ -20,13 +20,13 @@ import {
 } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ArtefactStore } from '../../../src/journal/artefacts.js';
-import { csvRow } from '../../../src/steps/legal-hold-batch.js';
-import { StepFailure } from '../../../src/steps/define.js';
-import step from '../../../src/steps/s3-object-lock.js';
-import { scratch } from '../../support/drp.js';
-import { deleteMarker, mockListing, version } from '../../support/s3-versions.js';
-import { testContext, testPorts } from '../../support/step-context.js';
+import { ArtefactStore } from '../../../../src/journal/artefacts.js';
+import { csvRow } from '../../../../src/steps/lib/legal-hold-batch.js';
+import { StepFailure } from '../../../../src/steps/define.js';
+import step from '../../../../src/steps/s3-object-lock.js';
+import { scratch } from '../../../support/drp.js';
+import { deleteMarker, mockListing, version } from '../../../support/s3-versions.js';
+import { testContext, testPorts } from '../../../support/step-context.js';
 
 const s3 = mockClient(S3Client);
 const s3control = mockClient(S3ControlClient);

@@ -1,11 +1,30 @@
 import pLimit from 'p-limit';
-import type { ObjectVersion } from '../aws/s3-objects.js';
-import type { StepContext } from '../runbook/context.js';
-import { StepFailure, type Applied } from './define.js';
+import type { ObjectVersion } from '../../aws/s3-objects.js';
+import type { StepContext } from '../../runbook/context.js';
+import { StepFailure, type Applied } from '../define.js';
 import { rateLimiter, type Clock } from './rate-limit.js';
-import type { Observed, ScanParams } from './rekognition-scan.js';
 import { candidatePages, listingOf } from './scan-candidates.js';
 import { findingLabels, ScanTally, scanNotes, type Finding, type FoundLabel } from './scan-findings.js';
+
+/** What the rekognition-scan step's plan observed: the window and what its listing found. */
+export interface ScanObserved {
+  bucket: string;
+  prefix: string;
+  /** The start of the window, resolved once in the plan (ISO), or null: current versions. */
+  since: string | null;
+  listed: number;
+  scannable: number;
+  skipped: Record<string, number>;
+  customLabelsModel: { arn: string; status: string } | null;
+}
+
+/** The step's params the scan itself uses. */
+export interface ScanSettings {
+  minConfidence: number;
+  labels: string[];
+  customLabelsModel: string;
+  maxTps: number;
+}
 
 /** Rekognition's verdicts on one image rather than on the scan: recorded, and the scan goes on. */
 const REJECTIONS = new Set([
@@ -32,8 +51,8 @@ const notScannedLine = (v: ObjectVersion, reason: string) =>
  */
 export async function runScan(
   ctx: StepContext,
-  p: ScanParams,
-  observed: Observed,
+  p: ScanSettings,
+  observed: ScanObserved,
   clock?: Clock,
 ): Promise<Applied> {
   const { bucket } = observed;

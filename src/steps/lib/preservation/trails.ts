@@ -1,4 +1,4 @@
-import type { Trail, TrailSelectors } from '../../aws/cloudtrail.js';
+import type { Trail, TrailSelectors } from '../../../aws/cloudtrail.js';
 
 /** The trails that record events of `region`: its own trails and every multi-region trail. */
 export const trailsCovering = (trails: Trail[], region: string) =>

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
-import type { ListedObject } from '../../aws/s3-evidence.js';
-import type { StepContext } from '../../runbook/context.js';
-import { StepFailure, type Applied, type Change } from '../define.js';
+import type { ListedObject } from '../../../aws/s3-evidence.js';
+import type { StepContext } from '../../../runbook/context.js';
+import { StepFailure, type Applied, type Change } from '../../define.js';
 import { copyVerified } from './copy.js';
 import { copyKey, inWindow, keysUnder, objectsUnder, s3Uri } from './layout.js';
 

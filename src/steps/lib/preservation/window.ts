@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { UserError } from '../../errors.js';
-import { DURATION, isSince, SINCE_HELP, UNIT_MS } from './since.js';
+import { UserError } from '../../../errors.js';
+import { isSince, parseSince, SINCE_FORMS } from '../../../since.js';
 
-export const Since = z.string().refine(isSince, `since is ${SINCE_HELP}`);
+export const Since = z.string().refine(isSince, `since is ${SINCE_FORMS}`);
 
 export interface Window {
   start: Date;
@@ -11,13 +11,9 @@ export interface Window {
 
 /** The window from `since` to now; a start in the future is a user error naming `field`. */
 export function windowOf(since: string, now: Date, field = 'since'): Window {
-  const duration = DURATION.exec(since);
-  const start = duration
-    ? new Date(now.getTime() - Number(duration[1]) * UNIT_MS[duration[2] as keyof typeof UNIT_MS])
-    : new Date(Date.parse(since));
-  if (Number.isNaN(start.getTime())) throw new UserError(`${field} ${since}: expected ${SINCE_HELP}`);
-  if (start.getTime() > now.getTime()) throw new UserError(`${field} ${since}: is in the future`);
-  return { start, end: now };
+  const { date, error } = parseSince(since, now);
+  if (!date) throw new UserError(`${field} ${since}: ${error}`);
+  return { start: date, end: now };
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
-import type { S3Port } from '../aws/s3.js';
-import type { ObjectVersion } from '../aws/s3-objects.js';
+import type { S3Port } from '../../aws/s3.js';
+import type { ObjectVersion } from '../../aws/s3-objects.js';
 
 /**
  * Rekognition reads an image from S3 up to 15 MB, for DetectModerationLabels and for

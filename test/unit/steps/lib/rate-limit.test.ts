@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { rateLimiter, type Clock } from '../../../src/steps/rate-limit.js';
+import { rateLimiter, type Clock } from '../../../../src/steps/lib/rate-limit.js';
 
 // vitest's fake timers drive both the clock and the sleeps: no real time passes.
 const fakeClock: Clock = {

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { BatchJob } from '../aws/s3control.js';
-import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import type { Change } from './define.js';
+import type { BatchJob } from '../../aws/s3control.js';
+import { UserError } from '../../errors.js';
+import type { StepContext } from '../../runbook/context.js';
+import type { Change } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
-import { partitionOf } from './names.js';
+import { partitionOf } from '../../names.js';
 
 /**
  * The S3 Batch Operations path of s3-object-lock, for buckets too large to loop over: the CSV

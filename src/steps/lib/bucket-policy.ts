@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { StepContext } from '../runbook/context.js';
-import { partitionOf } from './names.js';
+import type { StepContext } from '../../runbook/context.js';
+import { partitionOf } from '../../names.js';
 
 /** Bucket policy documents: drp's deny statement, and how to add it and compare policies. */
 

@@ -3,8 +3,8 @@ import {
   accessLogFileTime,
   cloudTrailFileTime,
   inWindow,
-} from '../../../../src/steps/preservation/layout.js';
-import { copyProblem } from '../../../../src/steps/preservation/copy.js';
+} from '../../../../../src/steps/lib/preservation/layout.js';
+import { copyProblem } from '../../../../../src/steps/lib/preservation/copy.js';
 
 describe('log file names', () => {
   it('reads the time of a CloudTrail log file and of a digest file', () => {

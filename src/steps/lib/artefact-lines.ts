@@ -1,5 +1,5 @@
-import type { ArtefactRef, ArtefactSource } from '../journal/entry.js';
-import type { ArtefactStream } from '../journal/artefacts.js';
+import type { ArtefactRef, ArtefactSource } from '../../journal/entry.js';
+import type { ArtefactStream } from '../../journal/artefacts.js';
 
 export interface LineWriter {
   readonly path: string;

@@ -11,7 +11,7 @@ import {
   ObjectKeyPrefix,
   OrgTargetId,
   PrincipalArn,
-} from '../../../src/steps/names.js';
+} from '../../src/names.js';
 
 // Each schema against AWS's documented rules: names built to the rules are accepted, and a valid
 // name broken in exactly one way the rules forbid is refused (before any AWS call, with a message).

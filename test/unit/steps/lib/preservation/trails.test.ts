@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Trail } from '../../../../src/aws/cloudtrail.js';
-import { s3DataEvents, trailsCovering } from '../../../../src/steps/preservation/trails.js';
+import type { Trail } from '../../../../../src/aws/cloudtrail.js';
+import { s3DataEvents, trailsCovering } from '../../../../../src/steps/lib/preservation/trails.js';
 
 const trail = (over: Partial<Trail>): Trail => ({
   name: 't',

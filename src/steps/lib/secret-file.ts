@@ -1,6 +1,6 @@
 import { chmod, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir } from '../journal/fsync.js';
+import { fsyncDir } from '../../journal/fsync.js';
 
 /** Where replacement secrets go, relative to the evidence dir. Never an artefact: artefacts are uploaded. */
 export const SECRETS_DIR = 'secrets';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachPaged } from '../../../src/steps/paged-pool.js';
+import { forEachPaged } from '../../../../src/steps/lib/paged-pool.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arnLike } from '../../../src/steps/arn-like.js';
+import { arnLike } from '../../../../src/steps/lib/arn-like.js';
 
 describe('arnLike: how IAM matches an ArnLike pattern', () => {
   it.each([

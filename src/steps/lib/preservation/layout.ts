@@ -1,5 +1,5 @@
-import type { S3Port } from '../../aws/s3.js';
-import type { ListedObject } from '../../aws/s3-evidence.js';
+import type { S3Port } from '../../../aws/s3.js';
+import type { ListedObject } from '../../../aws/s3-evidence.js';
 
 /**
  * Where evidence goes in the evidence bucket. Everything of an incident is under

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import type { ObjectTag } from '../aws/s3-objects.js';
+import type { ObjectTag } from '../../aws/s3-objects.js';
 
 /** S3 keeps at most 10 tags on an object version. */
 export const MAX_TAGS = 10;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { daysOf, Since, windowOf } from '../../../../src/steps/preservation/window.js';
+import { daysOf, Since, windowOf } from '../../../../../src/steps/lib/preservation/window.js';
 
 const now = new Date('2026-11-25T03:00:00.000Z');
 
