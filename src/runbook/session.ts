@@ -10,7 +10,7 @@ import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
 import { resolveCaller } from './caller.js';
-import type { Caller, StepContext } from './context.js';
+import type { Caller, StepContext } from '../steps/define.js';
 import type { PreparedStep } from './execute.js';
 import { invalid, type LoadedRunbook } from './load.js';
 import { resolveParams, type GivenParam } from './params.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { AccessKey, NewAccessKey } from '../aws/iam.js';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import restore from './iam-disable-access-keys.restore.js';
 import { IamName } from '../names.js';
 import { prepareSecretsDir, SECRETS_DIR, writeSecretFile } from './lib/secret-file.js';

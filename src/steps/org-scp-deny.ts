@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isUserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from '../names.js';
 import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './lib/org-errors.js';
 import restore from './org-scp-deny.restore.js';

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { AccessLogging } from '../aws/s3-evidence.js';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep } from './define.js';
+import { defineStep, type StepContext } from './define.js';
 import { accessLogFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,

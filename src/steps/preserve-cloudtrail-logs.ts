@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Trail } from '../aws/cloudtrail.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep } from './define.js';
+import { defineStep, type StepContext } from './define.js';
 import { cloudTrailFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,

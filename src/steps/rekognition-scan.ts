@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { defineStep } from './define.js';
+import { defineStep, type StepContext } from './define.js';
 import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../names.js';
 import { candidatePages, listingOf } from './lib/scan-candidates.js';
 import { runScan, type ScanObserved } from './lib/scan-run.js';
 import { parseSince } from '../since.js';
-import type { StepContext } from '../runbook/context.js';
 
 export type Observed = ScanObserved;
 

@@ -1,8 +1,7 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Applied, type Change } from './define.js';
+import { type Applied, type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { BucketName } from '../names.js';
 import { mergeTags, readFindings, scanResultOf, type FindingRef } from './lib/quarantine-findings.js';
 import restore from './s3-quarantine-objects.restore.js';

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { StepContext } from '../../runbook/context.js';
+import type { StepContext } from '../define.js';
 import { partitionOf } from '../../names.js';
 
 /** Bucket policy documents: drp's deny statement, and how to add it and compare policies. */

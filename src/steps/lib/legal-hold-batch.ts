@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BatchJob } from '../../aws/s3control.js';
 import { UserError } from '../../errors.js';
-import type { StepContext } from '../../runbook/context.js';
-import type { Change } from '../define.js';
+import type { StepContext, Change } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { partitionOf } from '../../names.js';
 

@@ -1,6 +1,6 @@
 import type { VersionEntry } from '../../aws/s3-versions.js';
 import type { ArtefactRef } from '../../journal/entry.js';
-import type { StepContext } from '../../runbook/context.js';
+import type { StepContext } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { forEachPaged } from './paged-pool.js';
 

@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import type { ObjectVersion } from '../../aws/s3-objects.js';
-import type { StepContext } from '../../runbook/context.js';
-import { StepFailure, type Applied } from '../define.js';
+import { type Applied, type StepContext, StepFailure } from '../define.js';
 import { rateLimiter, type Clock } from './rate-limit.js';
 import { candidatePages, listingOf } from './scan-candidates.js';
 import { findingLabels, ScanTally, scanNotes, type Finding, type FoundLabel } from './scan-findings.js';

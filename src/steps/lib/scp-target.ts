@@ -1,6 +1,6 @@
 import type { OrgRoot } from '../../aws/organizations.js';
 import { UserError } from '../../errors.js';
-import type { StepContext } from '../../runbook/context.js';
+import type { StepContext } from '../define.js';
 
 export const describeTarget = (target: string) =>
   target.startsWith('ou-')

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ArtefactRef } from '../../journal/entry.js';
-import type { StepContext } from '../../runbook/context.js';
+import type { StepContext } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { forEachPaged } from './paged-pool.js';
 

@@ -1,6 +1,6 @@
 import type { CopiedObject, ListedObject, ObjectHead } from '../../../aws/s3-evidence.js';
 import type { ArtefactStream } from '../../../journal/artefacts.js';
-import type { StepContext } from '../../../runbook/context.js';
+import type { StepContext } from '../../define.js';
 import { s3Uri } from './layout.js';
 
 /** One line of a copy manifest (JSON Lines): what was copied, from where, and its SHA-256. */

@@ -1,7 +1,6 @@
 import pLimit from 'p-limit';
 import type { ListedObject } from '../../../aws/s3-evidence.js';
-import type { StepContext } from '../../../runbook/context.js';
-import { StepFailure, type Applied, type Change } from '../../define.js';
+import { type Applied, type Change, type StepContext, StepFailure } from '../../define.js';
 import { copyVerified } from './copy.js';
 import { copyKey, inWindow, keysUnder, objectsUnder, s3Uri } from './layout.js';
 
