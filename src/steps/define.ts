@@ -177,13 +177,15 @@ export function defineRestore<Params, Observed>(
 export type AnyStep = StepDefinition<any, any>;
 
 /**
- * Thrown by apply() when it fails part-way: the journal and the summary then say what was done
- * before the failure (e.g. 9,990 of 10,000 legal holds placed) instead of only that it failed.
+ * Thrown when work fails part-way, with what was done before the failure. From apply() (`Partial`
+ * is Applied), the journal and the summary then say it (e.g. 9,990 of 10,000 legal holds placed)
+ * instead of only that it failed. A helper in src/steps/lib throws it with its own result (the
+ * holds placed, the manifest written), which its step turns into an Applied.
  */
-export class StepFailure extends Error {
+export class StepFailure<Partial = Applied> extends Error {
   override readonly name = 'StepFailure';
   constructor(
-    readonly partial: Applied,
+    readonly partial: Partial,
     options: { cause: unknown },
   ) {
     super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);

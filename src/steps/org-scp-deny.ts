@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isUserError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from '../names.js';
+import { plural } from '../text.js';
 import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './lib/org-errors.js';
 import restore from './org-scp-deny.restore.js';
 import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './lib/scp-document.js';
@@ -45,8 +46,6 @@ function desiredContent(ctx: StepContext, p: Params): string {
     }),
   );
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function denySummary(p: Params, ctx: StepContext, content: string): string {
   const parts = [`s3:* on s3://${p.bucket}`];

@@ -5,6 +5,7 @@ import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../name
 import { candidatePages, listingOf } from './lib/scan-candidates.js';
 import { runScan, type ScanObserved } from './lib/scan-run.js';
 import { parseSince } from '../since.js';
+import { requireBucket } from './lib/bucket.js';
 
 export type Observed = ScanObserved;
 
@@ -72,8 +73,7 @@ export default defineStep({
 
   // Lists and counts only: a Rekognition call costs money and is not a read.
   async plan(ctx, p) {
-    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, p.bucket);
     const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
     if (window?.error) throw new UserError(`since "${p.since}": ${window.error}`);
     const since = window?.date?.toISOString() ?? null;

@@ -5,6 +5,7 @@ import { type Applied, type Change, defineStep, type StepContext, StepFailure } 
 import { BucketName } from '../names.js';
 import { mergeTags, readFindings, scanResultOf, type FindingRef } from './lib/quarantine-findings.js';
 import restore from './s3-quarantine-objects.restore.js';
+import { requireBucket } from './lib/bucket.js';
 
 export interface Observed {
   bucket: string;
@@ -54,8 +55,7 @@ export default defineStep({
   async plan(ctx, p) {
     const observed: Observed = { bucket: p.bucket, enabled: p.enabled };
     if (!p.enabled) return { observed, changes: [] };
-    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, p.bucket);
     if (!(await ctx.aws.s3.objectLockEnabled(p.bucket)))
       throw new UserError(
         `bucket "${p.bucket}" does not have Object Lock enabled, and a legal hold needs it: run \`drp contain --bucket ${p.bucket}\` first (it enables Object Lock), or scan without --quarantine`,

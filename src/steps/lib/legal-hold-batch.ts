@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BatchJob } from '../../aws/s3control.js';
 import { UserError } from '../../errors.js';
-import type { StepContext, Change } from '../define.js';
+import { StepFailure, type Change, type StepContext } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { partitionOf } from '../../names.js';
 
@@ -72,17 +72,6 @@ export interface BatchResult {
     deleteMarkers: number;
     manifest?: { local: string; sha256: string; uri: string; etag: string; versionId?: string };
   };
-}
-
-/** Thrown part-way: what was done before the failure. */
-export class BatchFailure extends Error {
-  override readonly name = 'BatchFailure';
-  constructor(
-    readonly partial: BatchResult,
-    options: { cause: unknown },
-  ) {
-    super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
-  }
 }
 
 async function writeManifest(ctx: StepContext, bucket: string) {
@@ -179,6 +168,6 @@ export async function startLegalHoldJob(
     });
     return result;
   } catch (err) {
-    throw new BatchFailure(result, { cause: err });
+    throw new StepFailure(result, { cause: err });
   }
 }

@@ -1,6 +1,6 @@
 import type { VersionEntry } from '../../aws/s3-versions.js';
 import type { ArtefactRef } from '../../journal/entry.js';
-import type { StepContext } from '../define.js';
+import { StepFailure, type StepContext } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { forEachPaged } from './paged-pool.js';
 
@@ -62,17 +62,6 @@ export interface HoldResult extends HoldCounts {
   manifest: ArtefactRef;
 }
 
-/** Thrown when a legal hold fails part-way: what was done, and the manifest that records it. */
-export class HoldFailure extends Error {
-  override readonly name = 'HoldFailure';
-  constructor(
-    readonly result: HoldResult,
-    options: { cause: unknown },
-  ) {
-    super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
-  }
-}
-
 const REQUEST_ID_SAMPLE = 10;
 
 /** One manifest line: what the version is, and its legal hold before and after. */
@@ -132,6 +121,6 @@ export async function holdEveryVersion(
   }
   const ref = await manifest.close({ uri: `s3://${bucket}` });
   const result = { ...counts, requestIds, manifest: ref };
-  if (failure) throw new HoldFailure(result, { cause: failure.error });
+  if (failure) throw new StepFailure(result, { cause: failure.error });
   return result;
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ArtefactRef } from '../../journal/entry.js';
-import type { StepContext } from '../define.js';
+import { StepFailure, type StepContext } from '../define.js';
 import { lineWriter } from './artefact-lines.js';
 import { forEachPaged } from './paged-pool.js';
 
@@ -65,23 +65,13 @@ export interface UndoResult extends UndoCounts {
   log: ArtefactRef;
 }
 
-export class UndoFailure extends Error {
-  override readonly name = 'UndoFailure';
-  constructor(
-    readonly result: UndoResult,
-    options: { cause: unknown },
-  ) {
-    super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
-  }
-}
-
 const GONE = new Set(['NoSuchKey', 'NoSuchVersion', 'NotFound']);
 const REQUEST_ID_SAMPLE = 10;
 
 /**
  * Runs `work` on every version, `ctx.settings.concurrency` at a time, with a progress bar, writing
  * one JSON line per version (what was done, its request ids) to the artefact `logName` of the
- * restore journal. Stops at the first failure, throwing UndoFailure with what was done before it.
+ * restore journal. Stops at the first failure, throwing a StepFailure with what was done before it.
  */
 export async function undoEach<T extends VersionRef>(
   ctx: StepContext,
@@ -120,6 +110,6 @@ export async function undoEach<T extends VersionRef>(
     bar.done();
   }
   const result = { ...counts, log: await log.close() };
-  if (failure) throw new UndoFailure(result, { cause: failure.error });
+  if (failure) throw new StepFailure(result, { cause: failure.error });
   return result;
 }
