@@ -11,7 +11,7 @@ import {
   PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SCAN_FLAGS } from '../../../src/cli/bucket-flags.js';
@@ -23,6 +23,7 @@ import { verifyJournal } from '../../../src/journal/verify.js';
 import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
 import { awsError, MODEL_ARN, version } from '../../support/scan-fixtures.js';
+import { stubCaller } from '../../support/sts.js';
 
 const now = new Date('2026-11-25T03:00:00Z');
 
@@ -96,9 +97,7 @@ describe('drp scan', () => {
 
   beforeEach(() => {
     for (const m of [s3, sts, rekognition]) m.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(ListObjectVersionsCommand).resolves({
       Versions: [version('a.jpg'), version('b.png'), version('notes.txt')],
