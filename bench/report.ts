@@ -72,9 +72,10 @@ export function machine(loadAtStart: number[]): string {
   ].join('\n');
 }
 
+/** RESULTS.md. `machineText` is what machine() probed (it runs python3 and aws): given, so a test spawns nothing. */
 export function resultsMarkdown(
   command: string,
-  loadAtStart: number[],
+  machineText: string,
   tables: string[],
   figures: object,
   notes: string[],
@@ -88,7 +89,7 @@ Command: \`${command}\`
 
 ## Machine
 
-${machine(loadAtStart)}
+${machineText}
 
 ## Figures
 

@@ -17,7 +17,7 @@ import { runChild, tail, type ChildRun } from './child.js';
 import { startFakeS3, type FakeS3 } from './fake-s3.js';
 import type { FakeS3Stats } from './fake-s3/state.js';
 import { awsCliCopies, awsCliHolds, awsCliInstalled } from './peer-aws-cli.js';
-import { analysisOf, resultsMarkdown, table, type Row } from './report.js';
+import { analysisOf, machine, resultsMarkdown, table, type Row } from './report.js';
 import { medianMs, packagesLoaded } from './startup.js';
 import { boundsNotes } from './targets.js';
 
@@ -304,7 +304,7 @@ async function main() {
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
     writeFileSync(
       RESULTS,
-      resultsMarkdown(command, loadAtStart, tables, figures, notes, analysisOf(previousResults())),
+      resultsMarkdown(command, machine(loadAtStart), tables, figures, notes, analysisOf(previousResults())),
     );
   }
   rmSync(scratch, { recursive: true, force: true });

@@ -1,73 +1,25 @@
 import type { Command } from 'commander';
-import type { ScanFlags } from '../commands/scan.js';
 import type { Action } from './action.js';
-import type { EvidenceFlags } from '../commands/flag-params.js';
-import {
-  evidenceOptions,
-  type LeakFlags,
-  leakOptions,
-  type RunFlags,
-  runOptions,
-  withEvidenceFlags,
-  withRunFlags,
-} from './flags.js';
-import { collect, wholeNumber } from './values.js';
+import { CONTAIN_FLAGS, EVIDENCE_FLAGS, PRESERVE_FLAGS, SCAN_FLAGS } from './bucket-flags.js';
+import { addFlagRows, flagValues } from './flag-table.js';
+import { type RunFlags, runOptions, withRunFlags } from './flags.js';
 
-// One bucket, one bundled runbook: these commands' flags are its params, so the on-call engineer
-// need not know the runbook's param names.
+// One bucket, one bundled runbook: these commands' flags are its params (their tables are in
+// bucket-flags.ts), so the on-call engineer need not know the runbook's param names.
 
-interface ContainFlags extends LeakFlags {
-  function?: string[];
-  api?: string[];
-  scpTarget?: string;
-  retentionDays?: number;
-  batchThreshold?: number;
-  batchRoleArn?: string;
-}
+type Opts = RunFlags & Record<string, unknown> & { runbook?: string };
+
+const runbookOption = (cmd: Command) =>
+  cmd.option('--runbook <name|file>', 'another runbook taking the same params');
 
 export function registerContain(program: Command, action: Action): void {
-  withEvidenceFlags(
-    withRunFlags(
-      program
-        .command('contain')
-        .description(
-          'contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params',
-        )
-        .requiredOption('--bucket <name>', 'the leaked bucket')
-        .option('--user <name>', 'IAM user whose access keys are deactivated (repeatable)', collect)
-        .option('--role <name>', 'IAM role whose active sessions are revoked (repeatable)', collect)
-        .option('--function <arn>', 'Lambda function ARN the SCP denies (repeatable)', collect)
-        .option('--api <arn>', 'API Gateway execute-api ARN the SCP denies (repeatable)', collect)
-        .option(
-          '--scp-target <id>',
-          "account, OU or root id the SCP is attached to (default: the caller's account)",
-        )
-        .option(
-          '--retention-days <n>',
-          'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
-          wholeNumber('--retention-days', 1, 36500),
-        )
-        .option(
-          '--batch-threshold <n>',
-          'above this many versions, one S3 Batch Operations job places the legal holds (default 100000)',
-          wholeNumber('--batch-threshold', 1, 1_000_000_000_000),
-        )
-        .option('--batch-role-arn <arn>', 'the role S3 Batch Operations assumes (needed above the threshold)')
-        .option('--runbook <name|file>', 'another runbook taking the same params'),
-    ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & EvidenceFlags & ContainFlags) =>
+  const cmd = program
+    .command('contain')
+    .description('contain a leaked bucket: runs the deepfake-s3-leak runbook with these flags as its params');
+  addFlagRows(withRunFlags(runbookOption(addFlagRows(cmd, CONTAIN_FLAGS))), EVIDENCE_FLAGS).action(
+    action(async (env, _flags, opts: Opts) =>
       (await import('../commands/contain.js')).contain(
-        {
-          ...leakOptions(opts),
-          functions: opts.function,
-          apis: opts.api,
-          scpTarget: opts.scpTarget,
-          retentionDays: opts.retentionDays,
-          batchThreshold: opts.batchThreshold,
-          batchRoleArn: opts.batchRoleArn,
-          ...evidenceOptions(opts),
-        },
+        { runbook: opts.runbook, flags: flagValues([...CONTAIN_FLAGS, ...EVIDENCE_FLAGS], opts) },
         runOptions(opts),
         env,
       ),
@@ -76,63 +28,28 @@ export function registerContain(program: Command, action: Action): void {
 }
 
 export function registerScan(program: Command, action: Action): void {
-  withRunFlags(
-    program
-      .command('scan')
-      .description(
-        'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
-      )
-      .requiredOption('--bucket <name>', 'the bucket to scan')
-      .option('--prefix <prefix>', 'only keys under this prefix')
-      .option(
-        '--since <time>',
-        'every version written since: ISO 8601 time, UTC date, or 30m/24h/7d/2w (default: current versions)',
-      )
-      .option(
-        '--min-confidence <n>',
-        'a label at or above this confidence is a finding (default 80)',
-        wholeNumber('--min-confidence', 0, 100),
-      )
-      .option('--custom-labels-model <arn>', 'also call this RUNNING Rekognition Custom Labels model version')
-      .option('--labels <label>', 'only these labels (or their parents) count (repeatable)', collect)
-      .option(
-        '--quarantine',
-        'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
-      )
-      .option(
-        '--max-tps <n>',
-        'Rekognition calls per second at most (default 10)',
-        wholeNumber('--max-tps', 1, 1000),
-      ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & ScanFlags) => {
-      const { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps } = opts;
-      return (await import('../commands/scan.js')).scan(
-        { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
-        runOptions(opts),
-        env,
-      );
-    }),
+  const cmd = program
+    .command('scan')
+    .description(
+      'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
+    );
+  withRunFlags(addFlagRows(cmd, SCAN_FLAGS)).action(
+    action(async (env, _flags, opts: Opts) =>
+      (await import('../commands/scan.js')).scan(flagValues(SCAN_FLAGS, opts), runOptions(opts), env),
+    ),
   );
 }
 
 export function registerPreserve(program: Command, action: Action): void {
-  withEvidenceFlags(
-    withRunFlags(
-      program
-        .command('preserve')
-        .description(
-          'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
-        )
-        .requiredOption('--bucket <name>', 'the leaked bucket')
-        .option('--user <name>', 'an IAM user involved: export its CloudTrail events (repeatable)', collect)
-        .option('--role <name>', 'an IAM role involved: export its CloudTrail events (repeatable)', collect)
-        .option('--runbook <name|file>', 'another runbook taking the same params'),
-    ),
-  ).action(
-    action(async (env, _flags, opts: RunFlags & EvidenceFlags & LeakFlags) =>
+  const cmd = program
+    .command('preserve')
+    .description(
+      'preserve the evidence of a leak (Object-Locked evidence bucket, CloudTrail and access logs, anchored journal): runs the preserve-evidence runbook',
+    );
+  addFlagRows(withRunFlags(runbookOption(addFlagRows(cmd, PRESERVE_FLAGS))), EVIDENCE_FLAGS).action(
+    action(async (env, _flags, opts: Opts) =>
       (await import('../commands/preserve.js')).preserve(
-        { ...leakOptions(opts), ...evidenceOptions(opts) },
+        { runbook: opts.runbook, flags: flagValues([...PRESERVE_FLAGS, ...EVIDENCE_FLAGS], opts) },
         runOptions(opts),
         env,
       ),

@@ -1,8 +1,7 @@
 import { type Command, Option } from 'commander';
-import type { EvidenceFlags } from '../commands/flag-params.js';
 import type { RunOptions } from '../commands/run.js';
 import type { SigningOptions } from '../commands/signing.js';
-import { collect, sinceValue, wholeNumber } from './values.js';
+import { collect, wholeNumber } from './values.js';
 
 // Options several commands declare word for word. A factory each, not a shared Option: commander
 // writes per-command state (its help group) into the Option it is given.
@@ -90,45 +89,3 @@ export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'param
     operator: flags.operator,
   };
 }
-
-/** Evidence preservation flags (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
-export function withEvidenceFlags(cmd: Command): Command {
-  return cmd
-    .option(
-      '--since <when>',
-      'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
-      sinceValue,
-    )
-    .option(
-      '--evidence-retention-days <n>',
-      'default retention of an evidence bucket drp creates (runbook default 365)',
-      wholeNumber('--evidence-retention-days', 1, 36500),
-    )
-    .addOption(
-      new Option(
-        '--evidence-lock-mode <mode>',
-        'Object Lock mode of that retention (runbook default GOVERNANCE)',
-      ).choices(['GOVERNANCE', 'COMPLIANCE']),
-    );
-}
-
-export const evidenceOptions = (flags: EvidenceFlags): EvidenceFlags => ({
-  since: flags.since,
-  evidenceRetentionDays: flags.evidenceRetentionDays,
-  evidenceLockMode: flags.evidenceLockMode,
-});
-
-/** The leaked bucket, who was involved and the runbook: contain and preserve take them alike. */
-export interface LeakFlags {
-  bucket: string;
-  user?: string[];
-  role?: string[];
-  runbook?: string;
-}
-
-export const leakOptions = (flags: LeakFlags) => ({
-  bucket: flags.bucket,
-  runbook: flags.runbook,
-  users: flags.user,
-  roles: flags.role,
-});

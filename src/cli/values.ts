@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { isSince, SINCE_HELP } from '../steps/preservation/since.js';
+import { isSince, SINCE_FORMS } from '../since.js';
 
 /** For repeatable flags: commander hands each value with the list so far. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -21,6 +21,6 @@ export function awsRegion(value: string): string {
 }
 
 export function sinceValue(value: string): string {
-  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_HELP}.`);
+  if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_FORMS}.`);
   return value;
 }

@@ -1,14 +1,96 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import type { AwsSettings } from '../aws/config.js';
+import type { EvidenceObjectBody, EvidencePort } from '../aws/s3-evidence.js';
 import { formatError } from '../errors.js';
-import { anchorJournal, type AnchorResult } from '../journal/anchor.js';
+import {
+  anchorPrefix,
+  HEAD_FILE,
+  sha256OfFile,
+  signHead,
+  type AnchoredFile,
+  type JournalHead,
+} from '../journal/anchor.js';
+import type { StoredArtefact } from '../journal/artefacts.js';
 import type { Signer } from '../journal/signer.js';
-import type { JournalWriter } from '../journal/writer.js';
+import { JOURNAL_FILE, type JournalWriter } from '../journal/writer.js';
 import { logFailure, type Logger } from '../log.js';
 import type { PreparedStep, RunReport } from '../runbook/execute.js';
 import type { CommandResult } from './env.js';
 
 /** The step that makes the evidence bucket safe to write: a run anchors its journal only after it. */
 const EVIDENCE_BUCKET_STEP = 'evidence-bucket';
+
+export interface SealedJournal {
+  path: string;
+  journalId: string;
+  entryCount: number;
+  headHash: string;
+  artefacts: StoredArtefact[];
+}
+
+export interface AnchorResult {
+  bucket: string;
+  prefix: string;
+  /** Every object written, with its version: what a regulator asks for with the legal hold. */
+  objects: { key: string; versionId?: string; sha256: string }[];
+}
+
+/** Uploads the journal, then every artefact, then head.json (last: a head only exists over a stored journal). */
+export async function anchorJournal(
+  s3: Pick<EvidencePort, 'putEvidenceObject'>,
+  target: { bucket: string; incidentId: string },
+  journal: SealedJournal,
+  signer: Signer,
+  now: () => Date = () => new Date(),
+): Promise<AnchorResult> {
+  const prefix = anchorPrefix(target.incidentId, journal.journalId);
+  const result: AnchorResult = { bucket: target.bucket, prefix, objects: [] };
+  const put = async (key: string, object: EvidenceObjectBody & { sha256: string }) => {
+    const stored = await s3.putEvidenceObject(target.bucket, key, object);
+    result.objects.push({
+      key,
+      ...(stored.versionId ? { versionId: stored.versionId } : {}),
+      sha256: object.sha256,
+    });
+  };
+
+  const journalFile: AnchoredFile = {
+    path: JOURNAL_FILE,
+    size: statSync(journal.path).size,
+    sha256: await sha256OfFile(journal.path),
+  };
+  await put(`${prefix}${JOURNAL_FILE}`, {
+    body: () => createReadStream(journal.path),
+    contentLength: journalFile.size,
+    sha256: journalFile.sha256,
+    contentType: 'application/jsonl',
+  });
+  for (const a of journal.artefacts)
+    await put(`${prefix}${a.path}`, {
+      body: () => createReadStream(a.file),
+      contentLength: a.size,
+      sha256: a.sha256,
+    });
+  const head: JournalHead = {
+    v: 1,
+    type: 'head',
+    journalId: journal.journalId,
+    incidentId: target.incidentId,
+    entries: journal.entryCount,
+    head: journal.headHash,
+    journal: journalFile,
+    artefacts: journal.artefacts.map((a) => ({ path: a.path, size: a.size, sha256: a.sha256 })),
+    time: now().toISOString(),
+  };
+  const signed = Buffer.from(await signHead(head, signer), 'utf8');
+  await put(`${prefix}${HEAD_FILE}`, {
+    body: signed,
+    sha256: createHash('sha256').update(signed).digest('hex'),
+    contentType: 'application/json',
+  });
+  return result;
+}
 
 export type AnchorStatus =
   | { status: 'anchored'; location: string; result: AnchorResult }

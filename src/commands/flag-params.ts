@@ -1,59 +1,50 @@
-import type { z } from 'zod';
 import { UserError } from '../errors.js';
 import type { GivenParam } from '../runbook/params.js';
-
-/** One command flag feeding the runbook param of the same meaning, checked by `schema` when given. */
-export interface FlagParam<F> {
-  flag: string;
-  param: string;
-  values: (flags: F) => (string | undefined)[];
-  schema?: z.ZodType;
-}
-
-/** Repeatable flags also take comma-separated values, as --param lists do. */
-export const splitList = (values: string[] = []) =>
-  values.flatMap((v) => v.split(',').map((s) => s.trim())).filter(Boolean);
+import type { ParamValue } from '../runbook/schema.js';
+import { FLAG_CHECKS, type FlagCheckName } from './flag-checks.js';
 
 /**
- * The params a command's flags give its runbook. A flag whose param the runbook does not declare
- * is an error, not ignored; each value is checked against AWS's naming rules here, so the message
- * names the flag rather than the param.
+ * One command flag's value for the runbook param of the same meaning, typed by the cli's flag
+ * table (src/cli/bucket-flags.ts): a number stays a number, a repeatable flag is a list.
  */
-export function paramsFromFlags<F>(
-  flags: F,
-  table: readonly FlagParam<F>[],
+export interface FlagValue {
+  /** e.g. --user */
+  flag: string;
+  param: string;
+  value: ParamValue;
+  /** Each value as given on the command line, for `check`. */
+  given: string[];
+  check?: FlagCheckName;
+}
+
+/** What contain, preserve and scan take: their flags' values, and another runbook to run them with. */
+export interface FlagInput {
+  runbook?: string;
+  flags: FlagValue[];
+}
+
+/**
+ * The params a command's flags give its runbook, already typed. A flag whose param the runbook does
+ * not declare is an error, not ignored; each value is checked here (AWS's naming rules, ...), so the
+ * message names the flag rather than the param. A list flag whose values were all blank gives
+ * nothing.
+ */
+export function paramsFromFlags(
+  values: readonly FlagValue[],
   declared: Record<string, unknown>,
   runbookName: string,
+  now: Date,
 ): GivenParam[] {
   const given: GivenParam[] = [];
-  for (const { flag, param, values, schema } of table) {
-    const list = values(flags).filter((v): v is string => v !== undefined);
-    if (list.length === 0) continue;
-    if (!Object.hasOwn(declared, param))
+  for (const { flag, param, value, given: raw, check } of values) {
+    const nothing = Array.isArray(value) && value.length === 0;
+    if (!nothing && !Object.hasOwn(declared, param))
       throw new UserError(`${flag}: runbook ${runbookName} has no param "${param}" to take it`);
-    for (const value of list) {
-      const result = schema?.safeParse(value);
-      if (result && !result.success)
-        throw new UserError(`${flag} ${value}: ${result.error.issues[0]?.message}`);
+    for (const text of check ? raw : []) {
+      const message = FLAG_CHECKS[check!](text, flag, now);
+      if (message) throw new UserError(message);
     }
-    given.push(...list.map((value) => ({ name: param, value, flag })));
+    if (!nothing) given.push({ name: param, typed: value, flag });
   }
   return given;
 }
-
-/** The evidence flags contain and preserve share; their defaults live in the runbooks. */
-export interface EvidenceFlags {
-  since?: string;
-  evidenceRetentionDays?: number;
-  evidenceLockMode?: string;
-}
-
-export const EVIDENCE_FLAG_PARAMS: FlagParam<EvidenceFlags>[] = [
-  { flag: '--since', param: 'since', values: (f) => [f.since] },
-  {
-    flag: '--evidence-retention-days',
-    param: 'evidenceRetentionDays',
-    values: (f) => [f.evidenceRetentionDays?.toString()],
-  },
-  { flag: '--evidence-lock-mode', param: 'evidenceLockMode', values: (f) => [f.evidenceLockMode] },
-];

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
 import { acquireIncidentLock, acquireLock } from '../journal/lock.js';
 import { moveTornTail } from '../journal/torn.js';
-import { verifyJournal, type Verification } from '../journal/verify.js';
+import { JournalInvalid, verifyJournal, type Verification } from '../journal/verify.js';
 import { JournalWriter } from '../journal/writer.js';
 import { changeCount, renderPlan } from '../output/render.js';
 import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
@@ -78,11 +78,6 @@ function check(verification: Verification, journalPath: string, signerFingerprin
       `${journalPath} is a dry-run that was cut short: it changed nothing; run the dry-run again`,
     );
   return genesis;
-}
-
-/** A journal that fails verification: not the operator's typo, so exit 1, not 2. */
-export class JournalInvalid extends Error {
-  override readonly name = 'JournalInvalid';
 }
 
 /**

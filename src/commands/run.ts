@@ -1,4 +1,4 @@
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Signer } from '../journal/signer.js';
@@ -9,7 +9,8 @@ import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import { openSession, type Session } from '../runbook/session.js';
-import { PrincipalArn } from '../steps/names.js';
+import { PrincipalArn } from '../names.js';
+import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
@@ -61,7 +62,7 @@ export function checkDetectedAt(value: string, now: Date): string {
 }
 
 function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions, startedAt: Date) {
-  const osUser = safeUser();
+  const osUser = currentOsUser();
   return {
     tool: { name: 'drp', version: VERSION },
     node: process.version,
@@ -89,14 +90,6 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
       keyRef: signer.keyRef,
     },
   };
-}
-
-export function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }
 
 /**

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { AwsSettings } from '../aws/config.js';
 import { UserError } from '../errors.js';
 import type { AnchorCheck } from '../journal/anchor-check.js';
 import type { ArtefactRef } from '../journal/entry.js';
 import { isUsablePublicKey, verifyJournal, type Failure, type Verification } from '../journal/verify.js';
+import { readInput } from '../read-input.js';
 import type { CommandResult } from './env.js';
 
 export interface VerifyOptions {
@@ -34,14 +35,6 @@ async function compareWithAnchor(
     keyPem: opts.pubkeyPem ?? genesisKey,
     artefacts: opts.artefacts,
   });
-}
-
-export function readInput(path: string, flag: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new UserError(`${flag}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? err})`);
-  }
 }
 
 async function sha256File(path: string): Promise<string> {

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPublicStatement } from '../steps/lib/public-policy.js';
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
-import { plural } from '../report/text.js';
+import { plural } from '../text.js';
 import type { Scenario } from './scenario.js';
 import type { SeededIncident } from './seed.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { report } from '../commands/report.js';
+import { buildReport } from '../report/build.js';
 import type { ReportModel } from '../report/model.js';
 import { drillChildEnv, runCli, type CliRun } from './cli-child.js';
 import type { Scenario } from './scenario.js';
@@ -82,9 +82,9 @@ export async function writeReports(r: Pick<DrpRuns, 'dir'>): Promise<WrittenRepo
   if (!existsSync(journal)) return undefined;
   const html = join(r.dir, 'report.html');
   const markdown = join(r.dir, 'report.md');
-  const out = await report(journal, { format: 'html', out: html, pubkey });
-  await report(journal, { format: 'md', out: markdown, pubkey });
-  return { model: (out.json as { report: ReportModel }).report, html, markdown };
+  const { model } = await buildReport(journal, { format: 'html', out: html, pubkey });
+  await buildReport(journal, { format: 'md', out: markdown, pubkey });
+  return { model, html, markdown };
 }
 
 export const journalPath = (dir: string) => paths(dir).journal;

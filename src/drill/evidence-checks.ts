@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
-import { plural } from '../report/text.js';
+import { plural } from '../text.js';
 import {
   CONTAINMENT_CHECKS,
   runCheck,

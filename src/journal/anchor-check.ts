@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
-import type { EvidencePort } from '../aws/s3-evidence.js';
 import { UserError } from '../errors.js';
 import { HEAD_FILE, HEAD_PAYLOAD_TYPE, type JournalHead } from './anchor.js';
 import { pae, type Envelope } from './dsse.js';
 import { fingerprintOf, verifySignature } from './signer.js';
 import type { Verification } from './verify.js';
 import { JOURNAL_FILE } from './writer.js';
+
+/**
+ * Where the anchored copy is read from: src/aws/s3-evidence.ts's port is one. Declared here, so the
+ * journal depends on no AWS code.
+ */
+export interface AnchoredObjects {
+  /** The object's bytes; undefined when there is none. */
+  getEvidenceObject(bucket: string, key: string): Promise<Buffer | undefined>;
+  /** The object's stored SHA-256 (base64), or undefined when there is no object. */
+  headEvidenceObject(bucket: string, key: string): Promise<{ checksumSHA256?: string } | undefined>;
+}
 
 export interface AnchorLocation {
   bucket: string;
@@ -81,7 +91,7 @@ export function describeDifference(local: Buffer, anchored: Buffer): string | un
  * SHA-256 too. Every problem is named; none stops the others from being checked.
  */
 export async function checkAnchor(
-  s3: Pick<EvidencePort, 'getEvidenceObject' | 'headEvidenceObject'>,
+  s3: AnchoredObjects,
   location: AnchorLocation,
   local: { bytes: Buffer; verification: Verification; keyPem?: string; artefacts: boolean },
 ): Promise<AnchorCheck> {

@@ -1,13 +1,23 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import type { KmsPort } from '../aws/kms.js';
 import { UserError } from '../errors.js';
 import { fingerprintOf, type Signer } from './signer.js';
+
+/**
+ * What signing with KMS needs: src/aws/kms.ts's port is one. Declared here, so the journal depends
+ * on no AWS code (the layers: journal and aws know nothing of each other).
+ */
+export interface KmsKeys {
+  getPublicKey(
+    keyId: string,
+  ): Promise<{ keyId: string; publicKey: Buffer; keySpec: string; signingAlgorithms: string[] }>;
+  signDigest(keyId: string, digest: Buffer): Promise<Buffer>;
+}
 
 /**
  * Signs with an AWS KMS asymmetric key (ECC_NIST_P256, ECDSA_SHA_256): the private key never
  * leaves KMS. The journal keeps the public key, so verification stays offline.
  */
-export async function kmsSigner(kms: KmsPort, keyId: string): Promise<Signer> {
+export async function kmsSigner(kms: KmsKeys, keyId: string): Promise<Signer> {
   const key = await kms.getPublicKey(keyId);
   if (key.keySpec !== 'ECC_NIST_P256' || !key.signingAlgorithms.includes('ECDSA_SHA_256')) {
     throw new UserError(

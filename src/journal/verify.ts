@@ -3,6 +3,11 @@ import { GENESIS_PREV, pae, PAYLOAD_TYPE, sha256Hex, type Envelope } from './dss
 import { ENTRY_TYPES, type Entry } from './entry.js';
 import type { ChainHead } from './writer.js';
 
+/** A journal that fails verification, to be resumed or restored: not the operator's typo, so exit 1, not 2. */
+export class JournalInvalid extends Error {
+  override readonly name = 'JournalInvalid';
+}
+
 export interface VerifyOptions {
   /** The public key (SPKI PEM) the journal must be signed with. Without it, genesis's own key. */
   pubkeyPem?: string;

@@ -1,7 +1,7 @@
 import { changeLine, obj, sameChange } from './fields.js';
 import { SCAN_STEP_TYPES, scanFindingCount, scanSummary } from './scan.js';
 import type { ResumeEvent, TimelineStep } from './timeline.js';
-import { plural } from './text.js';
+import { plural } from '../text.js';
 import { formatUtc } from './time.js';
 
 export type FindingKind =

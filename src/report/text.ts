@@ -38,8 +38,6 @@ export function formatDuration(ms: number): string {
 /** A time on the timeline, UTC to the millisecond: "2026-11-25 03:12:45.120". */
 export const timelineTime = (iso: string) => iso.replace('T', ' ').replace(/Z$/, '');
 
-export const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
-
 const HTML_ESCAPES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

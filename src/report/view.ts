@@ -1,6 +1,7 @@
 import { changeLine } from './fields.js';
 import type { ReportModel, TimelineStep } from './model.js';
-import { formatBytes, formatDuration, plural, timelineTime } from './text.js';
+import { plural } from '../text.js';
+import { formatBytes, formatDuration, timelineTime } from './text.js';
 import { describeTimeLeft, formatInZone, formatUtc, NOTIFICATION_HOURS } from './time.js';
 
 /**

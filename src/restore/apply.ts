@@ -1,9 +1,9 @@
-import type { CommandEnv } from '../commands/env.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { applySteps, recordPlans, type PlannedStep, type StepReport } from '../runbook/execute.js';
 import type { NothingToRestore } from './actions.js';
 import { decideDrift, drifted, restorePlanOf } from './drift.js';
 import type { ActionReport, RestoreOutcome, RestoreReport } from './render.js';
+import type { Terminal } from '../terminal.js';
 import type { RestoreSession } from './session.js';
 
 export interface ApplyRestoreOptions {
@@ -33,7 +33,12 @@ const withPlanFacts = (planned: PlannedStep[], steps: StepReport[]): ActionRepor
 export async function applyRestore(
   planned: PlannedStep[],
   nothing: NothingToRestore[],
-  deps: { journal: JournalWriter; session: RestoreSession; env: CommandEnv; options: ApplyRestoreOptions },
+  deps: {
+    journal: JournalWriter;
+    session: RestoreSession;
+    env: Pick<Terminal, 'confirm' | 'stdinIsTTY' | 'log'>;
+    options: ApplyRestoreOptions;
+  },
 ): Promise<RestoreReport> {
   const { journal, session, env, options } = deps;
   const report = (outcome: RestoreOutcome, steps: StepReport[]): RestoreReport => ({

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { safeUser } from '../commands/run.js';
+import { currentOsUser } from '../os-user.js';
 import type { Signer } from '../journal/signer.js';
 import type { RestoreOptions } from '../steps/define.js';
 import { VERSION } from '../version.js';
@@ -38,7 +38,7 @@ export function restoreGenesis(
   signer: Signer,
   input: RestoreGenesisInput,
 ) {
-  const osUser = safeUser();
+  const osUser = currentOsUser();
   return {
     tool: { name: 'drp', version: VERSION },
     node: process.version,

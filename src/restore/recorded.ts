@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { JournalInvalid } from '../commands/resume.js';
 import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
-import { verifyJournal } from '../journal/verify.js';
+import { JournalInvalid, verifyJournal } from '../journal/verify.js';
 import type { Plan, Recorded, RecordedResult } from '../steps/define.js';
 
 /** What restore needs from the run's genesis. */

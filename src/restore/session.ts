@@ -5,7 +5,7 @@ import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
 import { resolveCaller } from '../runbook/caller.js';
-import type { Caller, StepContext } from '../runbook/context.js';
+import type { Caller, StepContext } from '../steps/define.js';
 import type { PreparedStep } from '../runbook/execute.js';
 import type { RecordedRun } from './recorded.js';
 

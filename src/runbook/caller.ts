@@ -1,7 +1,7 @@
 import type { IamPort } from '../aws/iam.js';
 import type { CallerIdentityRaw } from '../aws/sts.js';
 import { logFailure, type Logger } from '../log.js';
-import type { Caller } from './context.js';
+import type { Caller } from '../steps/define.js';
 
 const ASSUMED_ROLE = /^arn:(aws[a-zA-Z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/;
 

@@ -2,8 +2,7 @@ import { describeError, formatError, isUserError, type AwsErrorInfo } from '../e
 import type { EntryType, Outcome } from '../journal/entry.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { logFailure, type Logger } from '../log.js';
-import { StepFailure, type AnyStep, type Change, type Plan } from '../steps/define.js';
-import type { StepContext } from './context.js';
+import { type AnyStep, type Change, type Plan, type StepContext, StepFailure } from '../steps/define.js';
 
 /** A runbook step with its params substituted and parsed: ready to plan. */
 export interface PreparedStep {

@@ -1,13 +1,26 @@
 import { UserError } from '../errors.js';
-import type { ParamSpec, ParamValue } from './schema.js';
+import type { ParamSpec, ParamType, ParamValue } from './schema.js';
 
-/** One operator-given value, with the flag it came from so a message can name it. */
-export interface GivenParam {
-  name: string;
-  value: string;
-  /** e.g. "--param retentionDays=abc" or "--bucket". */
-  flag: string;
-}
+/**
+ * One operator-given value, with the flag it came from so a message can name it: the text of a
+ * `--param NAME=VALUE`, read as the runbook declares the param, or a command flag's value that its
+ * flag table already typed (`--retention-days 30` is the number 30).
+ */
+export type GivenParam =
+  | {
+      name: string;
+      value: string;
+      /** e.g. "--param retentionDays=abc". */
+      flag: string;
+    }
+  | { name: string; typed: ParamValue; flag: string };
+
+const typeOf = (value: ParamValue): ParamType =>
+  Array.isArray(value)
+    ? 'list'
+    : typeof value === 'number'
+      ? 'integer'
+      : (typeof value as 'string' | 'boolean');
 
 /** `--param k=v` strings into GivenParams; the value may contain "=". */
 export function parseParamFlags(flags: string[]): GivenParam[] {
@@ -18,7 +31,7 @@ export function parseParamFlags(flags: string[]): GivenParam[] {
   });
 }
 
-function coerce(spec: ParamSpec, given: GivenParam): ParamValue {
+function coerce(spec: ParamSpec, given: Extract<GivenParam, { value: string }>): ParamValue {
   switch (spec.type) {
     case 'string':
       return given.value;
@@ -58,7 +71,11 @@ export function resolveParams(
         `${g.flag}: runbook ${runbookName} has no param "${g.name}"; its params: ${declared}`,
       );
     }
-    const value = coerce(spec, g);
+    if ('typed' in g && typeOf(g.typed) !== spec.type)
+      throw new UserError(
+        `${g.flag}: runbook ${runbookName} declares param "${g.name}" as ${spec.type}, and ${g.flag} gives a${typeOf(g.typed) === 'integer' ? 'n' : ''} ${typeOf(g.typed)}`,
+      );
+    const value = 'typed' in g ? g.typed : coerce(spec, g);
     const previous = valueOf(g.name);
     if (spec.type === 'list' && Array.isArray(previous))
       values[g.name] = [...previous, ...(value as string[])];

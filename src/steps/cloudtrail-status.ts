@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { Trail, TrailStatus } from '../aws/cloudtrail.js';
 import { formatError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
-import { s3DataEvents, trailsCovering, type DataEventCoverage } from './preservation/trails.js';
-import { BucketName } from './names.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
+import { s3DataEvents, trailsCovering, type DataEventCoverage } from './lib/preservation/trails.js';
+import { BucketName } from '../names.js';
 
 export interface TrailReport extends Trail {
   status?: TrailStatus;

@@ -3,8 +3,8 @@ import type { Call } from '../aws/call.js';
 import type { BucketLock } from '../aws/s3-evidence.js';
 import type { PublicAccessBlock } from '../aws/s3.js';
 import { defineStep, StepFailure, type Change } from './define.js';
-import { s3Uri } from './preservation/layout.js';
-import { Arn } from './names.js';
+import { s3Uri } from './lib/preservation/layout.js';
+import { Arn } from '../names.js';
 
 /** Raised from plan when the evidence bucket cannot hold evidence: the step fails at its turn. */
 export class EvidenceBucketRefused extends Error {

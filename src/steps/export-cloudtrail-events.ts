@@ -2,10 +2,9 @@ import { z } from 'zod';
 import type { LookupAttribute } from '../aws/cloudtrail.js';
 import { NotImplementedByEndpoint } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
-import { describeWindow, Since, windowOf, type Window } from './preservation/window.js';
-import { BucketName, IamName } from './names.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
+import { describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
+import { BucketName, IamName } from '../names.js';
 
 interface Lookup {
   attribute: LookupAttribute;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import type { AccessKey, NewAccessKey } from '../aws/iam.js';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import restore from './iam-disable-access-keys.restore.js';
-import { IamName } from './names.js';
-import { prepareSecretsDir, SECRETS_DIR, writeSecretFile } from './secret-file.js';
+import { IamName } from '../names.js';
+import { prepareSecretsDir, SECRETS_DIR, writeSecretFile } from './lib/secret-file.js';
 
 /** IAM's quota: a user holds at most two access keys, active or not. */
 const KEYS_PER_USER = 2;

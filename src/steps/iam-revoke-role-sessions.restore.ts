@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { defineRestore, StepFailure, type Change } from './define.js';
 import type { Observed, RoleObserved } from './iam-revoke-role-sessions.js';
-import { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+import { issuedBefore, revokePolicy, revokePolicyName } from './lib/revoke-policy.js';
 
 interface LiveRole {
   role: string;

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { IamRole } from '../aws/iam.js';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { arnLike } from './arn-like.js';
-import { defineStep, StepFailure, type Change } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
+import { arnLike } from './lib/arn-like.js';
 import restore from './iam-revoke-role-sessions.restore.js';
-import { IamName } from './names.js';
-import { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+import { IamName } from '../names.js';
+import { issuedBefore, revokePolicy, revokePolicyName } from './lib/revoke-policy.js';
 
-export { issuedBefore, revokePolicy, revokePolicyName } from './revoke-policy.js';
+export { issuedBefore, revokePolicy, revokePolicyName } from './lib/revoke-policy.js';
 
 export interface RoleObserved {
   role: string;

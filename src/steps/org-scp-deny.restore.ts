@@ -1,8 +1,8 @@
 import { defineRestore, StepFailure, type Change } from './define.js';
 import type { Observed } from './org-scp-deny.js';
-import { explainOrgError } from './org-errors.js';
-import { sameContent, scpName } from './scp-document.js';
-import { describeTarget } from './scp-target.js';
+import { explainOrgError } from './lib/org-errors.js';
+import { sameContent, scpName } from './lib/scp-document.js';
+import { describeTarget } from './lib/scp-target.js';
 
 interface LiveScp {
   policyId: string | null;

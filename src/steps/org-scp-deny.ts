@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { isUserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Change } from './define.js';
-import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from './names.js';
-import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './org-errors.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
+import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from '../names.js';
+import { plural } from '../text.js';
+import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './lib/org-errors.js';
 import restore from './org-scp-deny.restore.js';
-import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './scp-document.js';
-import { checkTarget, describeTarget, endpointNotes, targetNotes } from './scp-target.js';
+import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './lib/scp-document.js';
+import { checkTarget, describeTarget, endpointNotes, targetNotes } from './lib/scp-target.js';
 
 export interface Observed {
   policyName: string;
@@ -32,7 +32,7 @@ const Params = z
   .strict();
 type Params = z.output<typeof Params>;
 
-export { scpName } from './scp-document.js';
+export { scpName } from './lib/scp-document.js';
 const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.caller.accountId;
 
 function desiredContent(ctx: StepContext, p: Params): string {
@@ -46,8 +46,6 @@ function desiredContent(ctx: StepContext, p: Params): string {
     }),
   );
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function denySummary(p: Params, ctx: StepContext, content: string): string {
   const parts = [`s3:* on s3://${p.bucket}`];

@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import type { AccessLogging } from '../aws/s3-evidence.js';
-import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep } from './define.js';
-import { accessLogFileTime } from './preservation/layout.js';
+import { defineStep, type StepContext } from './define.js';
+import { accessLogFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
   countPending,
   type LogSource,
   type PendingCount,
-} from './preservation/log-copy.js';
-import { daysOf, describeWindow, Since, windowOf, type Window } from './preservation/window.js';
-import { BucketName } from './names.js';
+} from './lib/preservation/log-copy.js';
+import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
+import { BucketName } from '../names.js';
+import { requireBucket } from './lib/bucket.js';
 
 export interface Observed {
   bucket: string;
@@ -56,8 +55,7 @@ export default defineStep({
 
   async plan(ctx, p) {
     const window = windowOf(p.since, ctx.now());
-    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, p.bucket);
     const logging = (await ctx.aws.s3.getAccessLogging(p.bucket)) ?? null;
     const base: Observed = {
       bucket: p.bucket,

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { defineStep, StepFailure, type Change } from './define.js';
-import { incidentPrefix, s3Uri } from './preservation/layout.js';
+import { incidentPrefix, s3Uri } from './lib/preservation/layout.js';
 
 /** One artefact now held in the evidence bucket. */
 export interface Upload {

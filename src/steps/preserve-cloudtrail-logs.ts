@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import type { Trail } from '../aws/cloudtrail.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep } from './define.js';
-import { cloudTrailFileTime } from './preservation/layout.js';
+import { defineStep, type StepContext } from './define.js';
+import { cloudTrailFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
   countPending,
   type LogSource,
   type PendingCount,
-} from './preservation/log-copy.js';
-import { trailsCovering } from './preservation/trails.js';
-import { daysOf, describeWindow, Since, windowOf, type Window } from './preservation/window.js';
+} from './lib/preservation/log-copy.js';
+import { trailsCovering } from './lib/preservation/trails.js';
+import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
 
 export interface Observed {
   window: { start: string; end: string };

@@ -1,22 +1,13 @@
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import { defineStep } from './define.js';
-import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from './names.js';
-import { candidatePages, listingOf } from './scan-candidates.js';
-import { runScan } from './scan-run.js';
-import { parseSince } from './since.js';
-import type { StepContext } from '../runbook/context.js';
+import { defineStep, type StepContext } from './define.js';
+import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../names.js';
+import { candidatePages, listingOf } from './lib/scan-candidates.js';
+import { runScan, type ScanObserved } from './lib/scan-run.js';
+import { parseSince } from '../since.js';
+import { requireBucket } from './lib/bucket.js';
 
-export interface Observed {
-  bucket: string;
-  prefix: string;
-  /** The start of the window, resolved once here (ISO), or null: current versions. */
-  since: string | null;
-  listed: number;
-  scannable: number;
-  skipped: Record<string, number>;
-  customLabelsModel: { arn: string; status: string } | null;
-}
+export type Observed = ScanObserved;
 
 const params = z
   .object({
@@ -26,7 +17,7 @@ const params = z
       .string()
       .superRefine((s, c) => {
         const error = s === '' ? undefined : parseSince(s, new Date()).error;
-        if (error) c.addIssue({ code: 'custom', message: error });
+        if (error) c.addIssue({ code: 'custom', message: `"${s}": ${error}` });
       })
       .default(''),
     minConfidence: z.number().min(0).max(100).default(80),
@@ -82,10 +73,9 @@ export default defineStep({
 
   // Lists and counts only: a Rekognition call costs money and is not a read.
   async plan(ctx, p) {
-    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, p.bucket);
     const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
-    if (window?.error) throw new UserError(`since ${window.error}`);
+    if (window?.error) throw new UserError(`since "${p.since}": ${window.error}`);
     const since = window?.date?.toISOString() ?? null;
     const customLabelsModel = p.customLabelsModel ? await checkModel(ctx, p.customLabelsModel) : null;
 

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { UserError } from '../errors.js';
 import type { PublicAccessBlock } from '../aws/s3.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
+import { requireBucket } from './lib/bucket.js';
 
 const ALL_ON: PublicAccessBlock = {
   BlockPublicAcls: true,
@@ -33,8 +33,7 @@ export default defineStep({
   example: { bucket: 'product-media-prod' },
 
   async plan(ctx, { bucket }) {
-    if (!(await ctx.aws.s3.bucketExists(bucket)))
-      throw new UserError(`bucket "${bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, bucket);
     const current = (await ctx.aws.s3.getPublicAccessBlock(bucket)) ?? null;
     const observed: Observed = { bucket, publicAccessBlock: current };
     const allOn = current !== null && Object.values(current).every(Boolean);

@@ -1,5 +1,5 @@
 import { isPublicStatement } from './lib/public-policy.js';
-import { parse, sameMeaning, sidFor, withDeny, type Statement } from './bucket-policy.js';
+import { parse, sameMeaning, sidFor, withDeny, type Statement } from './lib/bucket-policy.js';
 import { defineRestore, type Change, type RecordedResult } from './define.js';
 import type { Observed } from './s3-deny-policy.js';
 

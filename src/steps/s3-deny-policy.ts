@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { UserError } from '../errors.js';
-import { denyStatement, MAX_POLICY_BYTES, withDeny } from './bucket-policy.js';
+import { denyStatement, MAX_POLICY_BYTES, withDeny } from './lib/bucket-policy.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
 import restore from './s3-deny-policy.restore.js';
+import { requireBucket } from './lib/bucket.js';
 
-export { denyStatement, MAX_POLICY_BYTES, PolicyTooLarge, sidFor, withDeny } from './bucket-policy.js';
+export { denyStatement, MAX_POLICY_BYTES, PolicyTooLarge, sidFor, withDeny } from './lib/bucket-policy.js';
 
 export interface Observed {
   bucket: string;
@@ -23,8 +23,7 @@ export default defineStep({
 
   async plan(ctx, { bucket }) {
     const { s3 } = ctx.aws;
-    if (!(await s3.bucketExists(bucket)))
-      throw new UserError(`bucket "${bucket}" does not exist (or is in another account)`);
+    await requireBucket(s3, bucket);
     const policy = (await s3.getBucketPolicy(bucket)) ?? null;
     const observed: Observed = { bucket, policy };
     const statement = denyStatement(ctx, bucket);

@@ -5,9 +5,9 @@ import {
   isVersionRef,
   jsonlPages,
   undoEach,
-  UndoFailure,
+  type UndoResult,
   type VersionRef,
-} from './undo-versions.js';
+} from './lib/undo-versions.js';
 
 interface HoldsData {
   held?: number;
@@ -119,8 +119,8 @@ export default defineRestore<Params, Observed>({
       const data = { released: r.done, gone: r.gone, log: r.log.path };
       return { changes: r.done ? [change(r.done)] : [], requestIds: r.requestIds, data };
     } catch (err) {
-      if (!(err instanceof UndoFailure)) throw err;
-      const r = err.result;
+      if (!(err instanceof StepFailure)) throw err;
+      const r = err.partial as UndoResult;
       const data = { released: r.done, gone: r.gone, log: r.log.path };
       throw new StepFailure(
         { changes: [change(r.done, total)], requestIds: r.requestIds, data },

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { BucketVersioning, ObjectLockConfig } from '../aws/s3-bucket-config.js';
-import { UserError } from '../errors.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
-import { BatchFailure, planLegalHoldJob, startLegalHoldJob } from './legal-hold-batch.js';
-import { HoldFailure, holdEveryVersion, surveyVersions, type HoldResult } from './legal-holds.js';
-import { BucketName, RoleArn } from './names.js';
+import { planLegalHoldJob, startLegalHoldJob, type BatchResult } from './lib/legal-hold-batch.js';
+import { holdEveryVersion, surveyVersions, type HoldResult } from './lib/legal-holds.js';
+import { BucketName, RoleArn } from '../names.js';
 import restore from './s3-object-lock.restore.js';
+import { requireBucket } from './lib/bucket.js';
+import { plural } from '../text.js';
 
 export interface Observed {
   bucket: string;
@@ -20,8 +21,6 @@ export interface Observed {
   alreadyHeld: number;
   holds: 'per-version' | 'batch';
 }
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function describeLock(lock: ObjectLockConfig | null): string {
   if (!lock?.enabled) return 'not enabled';
@@ -99,8 +98,7 @@ export default defineStep({
 
   async plan(ctx, p) {
     const { s3 } = ctx.aws;
-    if (!(await s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(s3, p.bucket);
     const versioning = (await s3.getVersioning(p.bucket)) ?? null;
     const objectLock = (await s3.getObjectLockConfiguration(p.bucket)) ?? null;
     // Legal holds need Object Lock: without it no version can hold one, and none is read.
@@ -180,8 +178,8 @@ export default defineStep({
         if (r.placed) done.changes.push(holdsChange(p.bucket, r));
         return { ...done, requestIds: [...done.requestIds, ...r.requestIds], data: holdsData(r) };
       } catch (err) {
-        if (!(err instanceof HoldFailure)) throw new StepFailure(done, { cause: err });
-        const r = err.result;
+        if (!(err instanceof StepFailure)) throw new StepFailure(done, { cause: err });
+        const r = err.partial as HoldResult;
         throw new StepFailure(
           {
             changes: [...done.changes, holdsChange(p.bucket, r, expected)],
@@ -205,14 +203,14 @@ export default defineStep({
           data: r.data,
         };
       } catch (err) {
-        const partial = err instanceof BatchFailure ? err.partial : undefined;
+        const partial = err instanceof StepFailure ? (err.partial as BatchResult) : undefined;
         throw new StepFailure(
           {
             changes: [...done.changes, ...(partial?.changes ?? [])],
             requestIds: [...done.requestIds, ...(partial?.requestIds ?? [])],
             ...(partial ? { data: partial.data } : {}),
           },
-          { cause: err instanceof BatchFailure ? err.cause : err },
+          { cause: err instanceof StepFailure ? err.cause : err },
         );
       }
     }

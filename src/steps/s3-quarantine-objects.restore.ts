@@ -1,7 +1,7 @@
 import type { ObjectTag } from '../aws/s3-objects.js';
 import { defineRestore, StepFailure, type Change, type Recorded } from './define.js';
 import type { Observed } from './s3-quarantine-objects.js';
-import { isVersionRef, jsonlPages, undoEach, UndoFailure, type VersionRef } from './undo-versions.js';
+import { isVersionRef, jsonlPages, undoEach, type UndoResult, type VersionRef } from './lib/undo-versions.js';
 
 interface Quarantined extends VersionRef {
   placedHold: boolean;
@@ -140,12 +140,10 @@ export default defineRestore<Params, Observed>({
         data: { ...counted, gone: r.gone, log: r.log.path },
       };
     } catch (err) {
-      if (!(err instanceof UndoFailure)) throw err;
-      const data = { ...counted, gone: err.result.gone, log: err.result.log.path };
-      throw new StepFailure(
-        { changes: summary(), requestIds: err.result.requestIds, data },
-        { cause: err.cause },
-      );
+      if (!(err instanceof StepFailure)) throw err;
+      const r = err.partial as UndoResult;
+      const data = { ...counted, gone: r.gone, log: r.log.path };
+      throw new StepFailure({ changes: summary(), requestIds: r.requestIds, data }, { cause: err.cause });
     }
   },
 });

@@ -1,11 +1,11 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../runbook/context.js';
-import { defineStep, StepFailure, type Applied, type Change } from './define.js';
-import { BucketName } from './names.js';
-import { mergeTags, readFindings, scanResultOf, type FindingRef } from './quarantine-findings.js';
+import { type Applied, type Change, defineStep, type StepContext, StepFailure } from './define.js';
+import { BucketName } from '../names.js';
+import { mergeTags, readFindings, scanResultOf, type FindingRef } from './lib/quarantine-findings.js';
 import restore from './s3-quarantine-objects.restore.js';
+import { requireBucket } from './lib/bucket.js';
 
 export interface Observed {
   bucket: string;
@@ -55,8 +55,7 @@ export default defineStep({
   async plan(ctx, p) {
     const observed: Observed = { bucket: p.bucket, enabled: p.enabled };
     if (!p.enabled) return { observed, changes: [] };
-    if (!(await ctx.aws.s3.bucketExists(p.bucket)))
-      throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
+    await requireBucket(ctx.aws.s3, p.bucket);
     if (!(await ctx.aws.s3.objectLockEnabled(p.bucket)))
       throw new UserError(
         `bucket "${p.bucket}" does not have Object Lock enabled, and a legal hold needs it: run \`drp contain --bucket ${p.bucket}\` first (it enables Object Lock), or scan without --quarantine`,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { S3Port } from '../aws/s3.js';
-import { describeError, UserError } from '../errors.js';
+import { describeError } from '../errors.js';
 import { defineStep } from './define.js';
-import { BucketName } from './names.js';
+import { BucketName } from '../names.js';
+import { requireBucket } from './lib/bucket.js';
 
 /** Each configuration item and the read that returns it (undefined: S3 says it is not set). */
 const READS = {
@@ -54,8 +55,7 @@ export default defineStep({
   // The plan phase runs before any step applies, so what it reads is the state before containment.
   async plan(ctx, { bucket }) {
     const { s3 } = ctx.aws;
-    if (!(await s3.bucketExists(bucket)))
-      throw new UserError(`bucket "${bucket}" does not exist (or is in another account)`);
+    await requireBucket(s3, bucket);
     const capturedAt = ctx.now().toISOString();
     const items = Object.keys(READS) as Item[];
     // A responder may lack one read (often GetBucketPolicy): record that item as unreadable and go on.

@@ -2,23 +2,19 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateAccessKeyCommand,
-  CreateRoleCommand,
   CreateUserCommand,
   GetRolePolicyCommand,
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import {
-  CreateOrganizationCommand,
   DescribePolicyCommand,
-  EnablePolicyTypeCommand,
   ListPoliciesCommand,
-  ListRootsCommand,
   ListTargetsForPolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyJournal } from '../../src/journal/verify.js';
-import { emulatorClients } from '../support/aws.js';
+import { emulatorClients, seedLambdaRole, seedOrganization, seedUserWithKeys } from '../support/aws.js';
 import { runDrp, scratch } from '../support/drp.js';
 
 const endpoint = inject('motoUrl');
@@ -75,26 +71,9 @@ function contain(evidenceDir: string, ...extra: string[]) {
 describe('drp contain: access keys, role sessions and the SCP', () => {
   beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await iam.send(new CreateUserCommand({ UserName: user }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: role,
-        Path: '/media/',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        }),
-      }),
-    );
-    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const { Roots } = await organizations.send(new ListRootsCommand({}));
-    await organizations.send(
-      new EnablePolicyTypeCommand({ RootId: Roots![0]!.Id!, PolicyType: 'SERVICE_CONTROL_POLICY' }),
-    );
+    await seedUserWithKeys(iam, user);
+    await seedLambdaRole(iam, role, '/media/');
+    await seedOrganization(organizations);
   });
 
   it('a user that does not exist is exit 2 naming it, and nothing changes', async () => {

@@ -1,12 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  ListAccessKeysCommand,
-  ListRolePoliciesCommand,
-} from '@aws-sdk/client-iam';
+import { ListAccessKeysCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { ListPoliciesCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
@@ -20,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { verifyJournal } from '../../src/journal/verify.js';
-import { emulatorClients, seedOrganization } from '../support/aws.js';
+import { emulatorClients, seedLambdaRole, seedOrganization, seedUserWithKeys } from '../support/aws.js';
 import { runDrp, scratch } from '../support/drp.js';
 
 const endpoint = inject('motoUrl');
@@ -92,21 +86,8 @@ describe('drp restore: contain, then put everything back', () => {
     await s3.send(
       new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: PARTIAL_BPA }),
     );
-    await iam.send(new CreateUserCommand({ UserName: user }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
-    await iam.send(new CreateAccessKeyCommand({ UserName: user }));
-    await iam.send(
-      new CreateRoleCommand({
-        RoleName: role,
-        Path: '/media/',
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        }),
-      }),
-    );
+    await seedUserWithKeys(iam, user);
+    await seedLambdaRole(iam, role, '/media/');
     await seedOrganization(organizations);
     seeded = await state();
     const out = await runDrp(

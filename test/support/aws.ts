@@ -30,3 +30,33 @@ export async function seedOrganization(organizations: OrganizationsClient): Prom
   );
   return rootId;
 }
+
+/** An IAM user with two active access keys, as a leaked uploader has: their ids. */
+export async function seedUserWithKeys(iam: IAMClient, userName: string): Promise<string[]> {
+  const { CreateAccessKeyCommand, CreateUserCommand } = await import('@aws-sdk/client-iam');
+  await iam.send(new CreateUserCommand({ UserName: userName }));
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: userName }));
+    ids.push(AccessKey!.AccessKeyId!);
+  }
+  return ids;
+}
+
+/** A role Lambda assumes (a media pipeline), under `path`: its ARN. */
+export async function seedLambdaRole(iam: IAMClient, roleName: string, path: string): Promise<string> {
+  const { CreateRoleCommand } = await import('@aws-sdk/client-iam');
+  const { Role } = await iam.send(
+    new CreateRoleCommand({
+      RoleName: roleName,
+      Path: path,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      }),
+    }),
+  );
+  return Role!.Arn!;
+}

@@ -1,10 +1,4 @@
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  GetRolePolicyCommand,
-  ListAccessKeysCommand,
-} from '@aws-sdk/client-iam';
+import { GetRolePolicyCommand, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
@@ -18,7 +12,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import pLimit from 'p-limit';
-import { emulatorClients, seedOrganization } from './aws.js';
+import { emulatorClients, seedLambdaRole, seedOrganization, seedUserWithKeys } from './aws.js';
 
 /** What a leaked-bucket incident has in the emulator before drp runs. */
 export interface IncidentSpec {
@@ -104,28 +98,12 @@ export async function seedIncident(clients: Clients, spec: IncidentSpec = {}): P
   };
   const user = spec.user === undefined ? 'media-uploader' : spec.user;
   if (user) {
-    await iam.send(new CreateUserCommand({ UserName: user }));
-    for (let i = 0; i < 2; i++) {
-      const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
-      seeded.accessKeyIds.push(AccessKey!.AccessKeyId!);
-    }
+    seeded.accessKeyIds.push(...(await seedUserWithKeys(iam, user)));
     seeded.user = user;
   }
   const role = spec.role === undefined ? { name: 'media-pipeline', path: '/media/' } : spec.role;
   if (role) {
-    const { Role } = await iam.send(
-      new CreateRoleCommand({
-        RoleName: role.name,
-        Path: role.path,
-        AssumeRolePolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-          ],
-        }),
-      }),
-    );
-    seeded.role = { name: role.name, arn: Role!.Arn! };
+    seeded.role = { name: role.name, arn: await seedLambdaRole(iam, role.name, role.path) };
   }
   if (spec.organization ?? true) await seedOrganization(organizations);
   return seeded;

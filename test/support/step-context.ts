@@ -15,7 +15,7 @@ import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
 import { silentLogger } from '../../src/log.js';
 import { silentProgress } from '../../src/output/progress.js';
-import type { StepContext } from '../../src/runbook/context.js';
+import type { StepContext } from '../../src/steps/define.js';
 
 const clientConfig = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
 

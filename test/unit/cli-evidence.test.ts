@@ -15,7 +15,9 @@ describe('drp CLI: evidence preservation flags (no AWS)', () => {
     async (command) => {
       const out = await runDrp([command, '--bucket', 'media', '--since', 'last week']);
       expect(out.code).toBe(2);
-      expect(out.stderr).toMatch(/--since is a duration back from now \(7d, 36h, 90m\) or an ISO 8601 time/);
+      expect(out.stderr).toMatch(
+        /--since is an ISO 8601 time with a zone .*, a UTC date .*, or a duration back from now \(30m, 24h, 7d, 2w\)/,
+      );
     },
   );
 

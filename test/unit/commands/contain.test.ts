@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containParams } from '../../../src/commands/contain.js';
+import { containParams } from '../../support/flag-params.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
 import { resolveParams } from '../../../src/runbook/params.js';
 
@@ -12,24 +12,22 @@ describe('contain flags', () => {
     const given = containParams(
       {
         bucket: 'media',
-        users: ['alice', 'bob,carol'],
-        roles: ['pipeline'],
-        functions: [FN],
-        apis: [API],
+        user: ['alice', 'bob,carol'],
+        role: ['pipeline'],
+        function: [FN],
+        api: [API],
         scpTarget: 'ou-ab12-34cd56ef',
       },
       declared,
       'deepfake-s3-leak',
     );
     expect(given).toEqual([
-      { name: 'bucket', value: 'media', flag: '--bucket' },
-      { name: 'users', value: 'alice', flag: '--user' },
-      { name: 'users', value: 'bob', flag: '--user' },
-      { name: 'users', value: 'carol', flag: '--user' },
-      { name: 'roles', value: 'pipeline', flag: '--role' },
-      { name: 'functions', value: FN, flag: '--function' },
-      { name: 'apis', value: API, flag: '--api' },
-      { name: 'scpTarget', value: 'ou-ab12-34cd56ef', flag: '--scp-target' },
+      { name: 'bucket', typed: 'media', flag: '--bucket' },
+      { name: 'users', typed: ['alice', 'bob', 'carol'], flag: '--user' },
+      { name: 'roles', typed: ['pipeline'], flag: '--role' },
+      { name: 'functions', typed: [FN], flag: '--function' },
+      { name: 'apis', typed: [API], flag: '--api' },
+      { name: 'scpTarget', typed: 'ou-ab12-34cd56ef', flag: '--scp-target' },
     ]);
   });
 
@@ -37,25 +35,20 @@ describe('contain flags', () => {
     [{ bucket: 'Media_Prod' }, /^--bucket Media_Prod: a bucket name uses lowercase letters/],
     [{ bucket: 'ab' }, /^--bucket ab: a bucket name has 3 to 63 characters/],
     [{ bucket: 'media.mrap' }, /^--bucket media\.mrap: that bucket name prefix or suffix is reserved/],
-    [{ users: ['bad name'] }, /^--user bad name: an IAM name uses letters/],
-    [{ roles: ['x'.repeat(65)] }, /^--role x+: /],
+    [{ user: ['bad name'] }, /^--user bad name: an IAM name uses letters/],
+    [{ role: ['x'.repeat(65)] }, /^--role x+: /],
     [
-      { functions: ['arn:aws:s3:::bucket'] },
+      { function: ['arn:aws:s3:::bucket'] },
       /^--function arn:aws:s3:::bucket: expected a Lambda function ARN/,
     ],
-    [{ apis: [FN] }, /^--api arn:aws:lambda.*: expected an API Gateway ARN/],
+    [{ api: [FN] }, /^--api arn:aws:lambda.*: expected an API Gateway ARN/],
     [{ scpTarget: 'ou-1' }, /^--scp-target ou-1: expected an account id \(12 digits\), an OU id/],
-  ])(
-    'rejects a bad value naming the flag: %o',
-    (flags: Partial<Parameters<typeof containParams>[0]>, message) => {
-      expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(
-        message,
-      );
-    },
-  );
+  ])('rejects a bad value naming the flag: %o', (flags: Record<string, unknown>, message) => {
+    expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(message);
+  });
 
   it('refuses a flag whose param the runbook does not declare', () => {
-    expect(() => containParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'other')).toThrow(
+    expect(() => containParams({ bucket: 'media', user: ['alice'] }, { bucket: {} }, 'other')).toThrow(
       '--user: runbook other has no param "users" to take it',
     );
   });
@@ -64,9 +57,9 @@ describe('contain flags', () => {
 describe('contain --retention-days', () => {
   const { runbook } = loadRunbook('deepfake-s3-leak');
 
-  it('--retention-days feeds the runbook param retentionDays as an integer', () => {
+  it('--retention-days feeds the runbook param retentionDays as an integer, never as text', () => {
     const given = containParams({ bucket: 'media', retentionDays: 45 }, runbook.params, runbook.name);
-    expect(given).toContainEqual({ name: 'retentionDays', value: '45', flag: '--retention-days' });
+    expect(given).toContainEqual({ name: 'retentionDays', typed: 45, flag: '--retention-days' });
     expect(resolveParams(runbook.params, given, runbook.name).retentionDays).toBe(45);
   });
 
@@ -117,5 +110,18 @@ describe('contain --batch-role-arn and --batch-threshold', () => {
         runbook.name,
       ),
     ).toThrow(/^--batch-role-arn arn:aws:iam::123456789012:user\/alice: expected an IAM role ARN/);
+  });
+});
+
+describe('contain flags of a runbook that declares another type', () => {
+  it('refuses a typed value that does not match the declared param type, naming the flag', () => {
+    const specs = {
+      bucket: { type: 'string' as const, required: true },
+      retentionDays: { type: 'string' as const, required: false },
+    };
+    const given = containParams({ bucket: 'media', retentionDays: 7 }, specs, 'mine');
+    expect(() => resolveParams(specs, given, 'mine')).toThrow(
+      '--retention-days: runbook mine declares param "retentionDays" as string, and --retention-days gives an integer',
+    );
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containParams } from '../../../src/commands/contain.js';
-import { preserveParams } from '../../../src/commands/preserve.js';
+import { containParams, preserveParams } from '../../support/flag-params.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
 import { resolveParams } from '../../../src/runbook/params.js';
 
@@ -14,8 +13,8 @@ describe('drp preserve: flags to runbook params', () => {
         since: '2026-11-20T00:00:00Z',
         evidenceRetentionDays: 30,
         evidenceLockMode: 'COMPLIANCE',
-        users: ['alice', 'bob'],
-        roles: ['Pipeline'],
+        user: ['alice', 'bob'],
+        role: ['Pipeline'],
       },
       runbook.params,
       runbook.name,
@@ -44,7 +43,7 @@ describe('drp preserve: flags to runbook params', () => {
 
   it('takes comma-separated users and roles, and checks each name as contain does, naming the flag', () => {
     const given = preserveParams(
-      { bucket: 'media', users: ['alice,bob'], roles: ['A, B'] },
+      { bucket: 'media', user: ['alice,bob'], role: ['A, B'] },
       runbook.params,
       runbook.name,
     );
@@ -52,16 +51,16 @@ describe('drp preserve: flags to runbook params', () => {
       users: ['alice', 'bob'],
       roles: ['A', 'B'],
     });
-    expect(() =>
-      preserveParams({ bucket: 'media', users: ['al ice'] }, runbook.params, runbook.name),
-    ).toThrow(/^--user al ice: /);
+    expect(() => preserveParams({ bucket: 'media', user: ['al ice'] }, runbook.params, runbook.name)).toThrow(
+      /^--user al ice: /,
+    );
     expect(() => preserveParams({ bucket: 'Media_Prod' }, runbook.params, runbook.name)).toThrow(
       /^--bucket Media_Prod: /,
     );
   });
 
   it('refuses a flag the chosen runbook has no param for, naming both', () => {
-    expect(() => preserveParams({ bucket: 'media', users: ['alice'] }, { bucket: {} }, 'mine')).toThrow(
+    expect(() => preserveParams({ bucket: 'media', user: ['alice'] }, { bucket: {} }, 'mine')).toThrow(
       '--user: runbook mine has no param "users" to take it',
     );
   });

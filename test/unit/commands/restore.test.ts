@@ -11,7 +11,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { restore, type RestoreFlags } from '../../../src/commands/restore.js';
@@ -21,6 +21,7 @@ import { verifyJournal } from '../../../src/journal/verify.js';
 import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
 import { journalLines, writeLines } from '../../support/journal.js';
+import { stubCaller } from '../../support/sts.js';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
@@ -119,9 +120,7 @@ describe('drp restore', () => {
   beforeEach(() => {
     s3.reset();
     sts.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(PutPublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R-BPA' } });
     s3.on(PutBucketPolicyCommand).resolves({ $metadata: { requestId: 'R-POL' } });
@@ -294,9 +293,7 @@ describe('drp restore', () => {
 
   it('refuses credentials of another account: exit 2, nothing changed', async () => {
     const run = await containedRun();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::999999999999:user/bob', Account: '999999999999' });
+    stubCaller(sts, 'arn:aws:iam::999999999999:user/bob');
     await expect(restore(run.path, flags(), testEnv().env)).rejects.toMatchObject({
       name: 'UserError',
       message: expect.stringMatching(/account 123456789012; these credentials are for 999999999999/),

@@ -6,7 +6,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resume } from '../../../src/commands/resume.js';
@@ -18,6 +18,7 @@ import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
 import { journalLines, writeLines } from '../../support/journal.js';
 import { oneStepRunbook } from '../../support/runbooks.js';
+import { stubCaller } from '../../support/sts.js';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
@@ -52,9 +53,7 @@ describe('drp resume', () => {
   beforeEach(() => {
     s3.reset();
     sts.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetPublicAccessBlockCommand).resolves({});
     s3.on(PutPublicAccessBlockCommand).resolves({ $metadata: { requestId: 'R2' } });

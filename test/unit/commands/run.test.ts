@@ -8,7 +8,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runRunbook, type RunOptions } from '../../../src/commands/run.js';
@@ -17,6 +17,7 @@ import { verifyJournal } from '../../../src/journal/verify.js';
 import { scratch } from '../../support/drp.js';
 import { testEnv } from '../../support/command-env.js';
 import { generateKey } from '../../../src/journal/keys.js';
+import { stubCaller } from '../../support/sts.js';
 
 const s3 = mockClient(S3Client);
 const sts = mockClient(STSClient);
@@ -53,9 +54,7 @@ describe('drp run', () => {
   beforeEach(() => {
     s3.reset();
     sts.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetPublicAccessBlockCommand).resolves({
       PublicAccessBlockConfiguration: { BlockPublicAcls: false },
@@ -159,9 +158,7 @@ describe('drp run: anchoring the journal in the evidence bucket', () => {
   beforeEach(() => {
     s3.reset();
     sts.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(GetPublicAccessBlockCommand).resolves({
       PublicAccessBlockConfiguration: { BlockPublicAcls: false },

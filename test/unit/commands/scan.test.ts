@@ -11,20 +11,24 @@ import {
   PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { scan, scanParams } from '../../../src/commands/scan.js';
+import { SCAN_FLAGS } from '../../../src/cli/bucket-flags.js';
+import { flagValues } from '../../../src/cli/flag-table.js';
+import { scan } from '../../../src/commands/scan.js';
+import { scanParams } from '../../support/flag-params.js';
 import { generateKey } from '../../../src/journal/keys.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
 import { testEnv } from '../../support/command-env.js';
 import { scratch } from '../../support/drp.js';
 import { awsError, MODEL_ARN, version } from '../../support/scan-fixtures.js';
+import { stubCaller } from '../../support/sts.js';
 
 const now = new Date('2026-11-25T03:00:00Z');
 
 describe('drp scan flags', () => {
-  it('map to the runbook params, each list value apart, naming its flag', () => {
+  it('map to the runbook params, typed (a number stays a number, a repeated flag is one list)', () => {
     expect(
       scanParams(
         {
@@ -40,15 +44,14 @@ describe('drp scan flags', () => {
         now,
       ),
     ).toEqual([
-      { name: 'bucket', value: 'media', flag: '--bucket' },
-      { name: 'prefix', value: 'shots/', flag: '--prefix shots/' },
-      { name: 'since', value: '7d', flag: '--since 7d' },
-      { name: 'minConfidence', value: '90', flag: '--min-confidence 90' },
-      { name: 'customLabelsModel', value: MODEL_ARN, flag: `--custom-labels-model ${MODEL_ARN}` },
-      { name: 'labels', value: 'Explicit Nudity', flag: '--labels Explicit Nudity' },
-      { name: 'labels', value: 'Violence', flag: '--labels Violence' },
-      { name: 'maxTps', value: '5', flag: '--max-tps 5' },
-      { name: 'quarantine', value: 'true', flag: '--quarantine true' },
+      { name: 'bucket', typed: 'media', flag: '--bucket' },
+      { name: 'prefix', typed: 'shots/', flag: '--prefix' },
+      { name: 'since', typed: '7d', flag: '--since' },
+      { name: 'minConfidence', typed: 90, flag: '--min-confidence' },
+      { name: 'customLabelsModel', typed: MODEL_ARN, flag: '--custom-labels-model' },
+      { name: 'labels', typed: ['Explicit Nudity', 'Violence'], flag: '--labels' },
+      { name: 'quarantine', typed: true, flag: '--quarantine' },
+      { name: 'maxTps', typed: 5, flag: '--max-tps' },
     ]);
   });
 
@@ -64,7 +67,7 @@ describe('drp scan flags', () => {
 
   it('pass only --bucket when nothing else is given: the runbook defaults apply', () => {
     expect(scanParams({ bucket: 'media' }, now)).toEqual([
-      { name: 'bucket', value: 'media', flag: '--bucket' },
+      { name: 'bucket', typed: 'media', flag: '--bucket' },
     ]);
   });
 
@@ -94,9 +97,7 @@ describe('drp scan', () => {
 
   beforeEach(() => {
     for (const m of [s3, sts, rekognition]) m.reset();
-    sts
-      .on(GetCallerIdentityCommand)
-      .resolves({ Arn: 'arn:aws:iam::123456789012:user/alice', Account: '123456789012', UserId: 'AIDA' });
+    stubCaller(sts);
     s3.on(HeadBucketCommand).resolves({});
     s3.on(ListObjectVersionsCommand).resolves({
       Versions: [version('a.jpg'), version('b.png'), version('notes.txt')],
@@ -121,7 +122,11 @@ describe('drp scan', () => {
 
   it('--dry-run with --quarantine lists and counts, and sends no Rekognition call and no mutating call', async () => {
     const opts = { ...run(), dryRun: true, yes: false };
-    const result = await scan({ bucket: 'media', quarantine: true }, opts, testEnv().env);
+    const result = await scan(
+      flagValues(SCAN_FLAGS, { bucket: 'media', quarantine: true }),
+      opts,
+      testEnv().env,
+    );
     expect(result.exitCode).toBe(0);
     expect(result.text).toMatch(/scan\s+planned\s+scan-images s3:\/\/media\/: 2 JPEG\/PNG image\(s\)/);
     expect(result.text).toMatch(/quarantine\s+planned\s+quarantine-findings s3:\/\/media/);
@@ -134,7 +139,7 @@ describe('drp scan', () => {
   it('scans, then quarantines exactly the finding version through the journaled findings artefact', async () => {
     const opts = run();
     const { env } = testEnv();
-    const result = await scan({ bucket: 'media', quarantine: true }, opts, env);
+    const result = await scan(flagValues(SCAN_FLAGS, { bucket: 'media', quarantine: true }), opts, env);
     expect(result.exitCode).toBe(0);
     expect(s3).toHaveReceivedCommandTimes(PutObjectLegalHoldCommand, 1);
     expect(s3).toHaveReceivedCommandWith(PutObjectLegalHoldCommand, { Key: 'b.png', VersionId: 'v-b.png' });
@@ -167,7 +172,7 @@ describe('drp scan', () => {
   });
 
   it('without --quarantine, scans and leaves every object as it was', async () => {
-    const result = await scan({ bucket: 'media' }, run(), testEnv().env);
+    const result = await scan(flagValues(SCAN_FLAGS, { bucket: 'media' }), run(), testEnv().env);
     expect(result.exitCode).toBe(0);
     expect(result.text).toMatch(/quarantine\s+nothing-to-do/);
     expect(s3).toHaveReceivedCommandTimes(GetObjectLockConfigurationCommand, 0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { DrillSeedPort } from '../../../src/aws/drill-seed.js';
 import { deepfakeS3Leak } from '../../../src/drill/scenario.js';
 import { seedIncident } from '../../../src/drill/seed.js';
-import { accessLogFileTime, cloudTrailFileTime } from '../../../src/steps/preservation/layout.js';
+import { accessLogFileTime, cloudTrailFileTime } from '../../../src/steps/lib/preservation/layout.js';
 
 const NOW = new Date('2026-11-25T03:00:00.000Z');
 const ACCOUNT = '123456789012';

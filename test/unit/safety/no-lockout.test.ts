@@ -15,7 +15,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.js';
@@ -23,6 +23,7 @@ import { silentProgress } from '../../../src/output/progress.js';
 import { parseRunbook } from '../../../src/runbook/load.js';
 import { openSession } from '../../../src/runbook/session.js';
 import { arnLike, denies, type Statement } from './deny-evaluator.js';
+import { stubCaller } from '../../support/sts.js';
 
 // No lockout: for each kind of caller, every deny drp writes must not apply to the principal AWS
 // will evaluate for that caller (aws:PrincipalArn), and must apply to anyone else. The documents
@@ -98,7 +99,7 @@ const org = mockClient(OrganizationsClient);
 const roleArn = (name: string, path: string) => `arn:aws:iam::${ACCOUNT}:role${path}${name}`;
 
 function mockAccount(caller: CallerKind) {
-  sts.on(GetCallerIdentityCommand).resolves({ Arn: caller.sessionArn, Account: ACCOUNT, UserId: 'AID' });
+  stubCaller(sts, caller.sessionArn, ACCOUNT);
   const noEntity = new NoSuchEntityException({ message: 'no such role', $metadata: {} });
   iam.on(GetRoleCommand).rejects(noEntity);
   if (caller.role) {

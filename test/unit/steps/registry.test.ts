@@ -2,21 +2,49 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundledRunbooks, loadRunbook } from '../../../src/runbook/load.js';
+import type { AnyStep } from '../../../src/steps/define.js';
 import { registry } from '../../../src/steps/index.js';
 
 const stepsDir = resolve(import.meta.dirname, '../../../src/steps');
 const IAM_ACTION = /^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/;
 
 describe('step registry', () => {
-  it('registers every step file exactly once, under its file name', () => {
-    const stepFiles = readdirSync(stepsDir)
-      .filter(
-        (f) =>
-          f.endsWith('.ts') &&
-          readFileSync(resolve(stepsDir, f), 'utf8').includes('export default defineStep('),
-      )
-      .map((f) => basename(f, '.ts'));
-    expect(registry.map((s) => s.type).sort()).toEqual(stepFiles.sort());
+  // src/steps holds steps and nothing else: <type>.ts, <type>.restore.ts, define.ts, index.ts, and
+  // lib/ for what they share. A helper at the top, or a step file missing from index.ts, fails here.
+  const entries = readdirSync(stepsDir, { withFileTypes: true });
+  const stepFiles = entries
+    .filter(
+      (e) => e.isFile() && !['define.ts', 'index.ts'].includes(e.name) && !e.name.endsWith('.restore.ts'),
+    )
+    .map((e) => e.name);
+
+  it('holds only step files, their restores, define.ts, index.ts and lib/', () => {
+    expect(entries.filter((e) => e.isDirectory()).map((e) => e.name)).toEqual(['lib']);
+    expect(stepFiles.every((f) => f.endsWith('.ts'))).toBe(true);
+    for (const f of stepFiles)
+      expect(readFileSync(resolve(stepsDir, f), 'utf8'), f).toContain('export default defineStep(');
+  });
+
+  it('registers every step file exactly once, each type named as its file', async () => {
+    for (const f of stepFiles) {
+      const step = (await import(resolve(stepsDir, f))) as { default: AnyStep };
+      expect(step.default.type, f).toBe(basename(f, '.ts'));
+      expect(registry, f).toContain(step.default);
+    }
+    expect(new Set(registry.map((s) => s.type)).size).toBe(registry.length);
+    expect(registry.length).toBe(stepFiles.length);
+  });
+
+  it("attaches every <type>.restore.ts to its step's restore", () => {
+    const restores = entries
+      .filter((e) => e.name.endsWith('.restore.ts'))
+      .map((e) => basename(e.name, '.restore.ts'));
+    expect(restores.sort()).toEqual(
+      registry
+        .filter((s) => s.restore && restores.includes(s.type))
+        .map((s) => s.type)
+        .sort(),
+    );
   });
 
   for (const step of registry) {

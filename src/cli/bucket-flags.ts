@@ -1,0 +1,157 @@
+import type { FlagRow } from './flag-table.js';
+import { sinceValue, wholeNumber } from './values.js';
+
+// The flag tables of the commands that run one bundled runbook on one bucket: each flag is one of
+// its params, so the on-call engineer need not know the runbook's param names.
+
+const bucket = (description: string): FlagRow => ({
+  flags: '--bucket <name>',
+  param: 'bucket',
+  description,
+  required: true,
+  check: 'bucketName',
+});
+
+export const CONTAIN_FLAGS: readonly FlagRow[] = [
+  bucket('the leaked bucket'),
+  {
+    flags: '--user <name>',
+    param: 'users',
+    description: 'IAM user whose access keys are deactivated (repeatable)',
+    list: true,
+    check: 'iamNames',
+  },
+  {
+    flags: '--role <name>',
+    param: 'roles',
+    description: 'IAM role whose active sessions are revoked (repeatable)',
+    list: true,
+    check: 'iamNames',
+  },
+  {
+    flags: '--function <arn>',
+    param: 'functions',
+    description: 'Lambda function ARN the SCP denies (repeatable)',
+    list: true,
+    check: 'lambdaFunctionArns',
+  },
+  {
+    flags: '--api <arn>',
+    param: 'apis',
+    description: 'API Gateway execute-api ARN the SCP denies (repeatable)',
+    list: true,
+    check: 'executeApiArns',
+  },
+  {
+    flags: '--scp-target <id>',
+    param: 'scpTarget',
+    description: "account, OU or root id the SCP is attached to (default: the caller's account)",
+    check: 'orgTargetId',
+  },
+  {
+    flags: '--retention-days <n>',
+    param: 'retentionDays',
+    description: 'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+    parse: wholeNumber('--retention-days', 1, 36500),
+  },
+  {
+    flags: '--batch-threshold <n>',
+    param: 'batchThreshold',
+    description:
+      'above this many versions, one S3 Batch Operations job places the legal holds (default 100000)',
+    parse: wholeNumber('--batch-threshold', 1, 1_000_000_000_000),
+  },
+  {
+    flags: '--batch-role-arn <arn>',
+    param: 'batchRoleArn',
+    description: 'the role S3 Batch Operations assumes (needed above the threshold)',
+    check: 'roleArn',
+  },
+];
+
+export const PRESERVE_FLAGS: readonly FlagRow[] = [
+  bucket('the leaked bucket'),
+  {
+    flags: '--user <name>',
+    param: 'users',
+    description: 'an IAM user involved: export its CloudTrail events (repeatable)',
+    list: true,
+    check: 'iamNames',
+  },
+  {
+    flags: '--role <name>',
+    param: 'roles',
+    description: 'an IAM role involved: export its CloudTrail events (repeatable)',
+    list: true,
+    check: 'iamNames',
+  },
+];
+
+/** Evidence preservation (issue 5), shared by contain and preserve; their defaults live in the runbooks. */
+export const EVIDENCE_FLAGS: readonly FlagRow[] = [
+  {
+    flags: '--since <when>',
+    param: 'since',
+    description: 'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+    parse: sinceValue,
+  },
+  {
+    flags: '--evidence-retention-days <n>',
+    param: 'evidenceRetentionDays',
+    description: 'default retention of an evidence bucket drp creates (runbook default 365)',
+    parse: wholeNumber('--evidence-retention-days', 1, 36500),
+  },
+  {
+    flags: '--evidence-lock-mode <mode>',
+    param: 'evidenceLockMode',
+    description: 'Object Lock mode of that retention (runbook default GOVERNANCE)',
+    choices: ['GOVERNANCE', 'COMPLIANCE'],
+  },
+];
+
+export const SCAN_FLAGS: readonly FlagRow[] = [
+  bucket('the bucket to scan'),
+  {
+    flags: '--prefix <prefix>',
+    param: 'prefix',
+    description: 'only keys under this prefix',
+    check: 'objectKeyPrefix',
+  },
+  {
+    flags: '--since <time>',
+    param: 'since',
+    description:
+      'every version written since: ISO 8601 time, UTC date, or 30m/24h/7d/2w (default: current versions)',
+    check: 'since',
+  },
+  {
+    flags: '--min-confidence <n>',
+    param: 'minConfidence',
+    description: 'a label at or above this confidence is a finding (default 80)',
+    parse: wholeNumber('--min-confidence', 0, 100),
+  },
+  {
+    flags: '--custom-labels-model <arn>',
+    param: 'customLabelsModel',
+    description: 'also call this RUNNING Rekognition Custom Labels model version',
+    check: 'rekognitionModelVersionArn',
+  },
+  {
+    flags: '--labels <label>',
+    param: 'labels',
+    description: 'only these labels (or their parents) count (repeatable)',
+    list: true,
+    check: 'labelName',
+  },
+  {
+    flags: '--quarantine',
+    param: 'quarantine',
+    description: 'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
+  },
+  {
+    flags: '--max-tps <n>',
+    param: 'maxTps',
+    description: 'Rekognition calls per second at most (default 10)',
+    parse: wholeNumber('--max-tps', 1, 1000),
+  },
+];

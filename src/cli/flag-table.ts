@@ -1,0 +1,64 @@
+import { type Command, Option } from 'commander';
+import type { FlagCheckName } from '../commands/flag-checks.js';
+import type { FlagValue } from '../commands/flag-params.js';
+import type { ParamValue } from '../runbook/schema.js';
+import { collect } from './values.js';
+
+/**
+ * One row of a command's flag table: a flag that gives its runbook a param. The row registers the
+ * commander option and turns what commander read into the typed value the session takes as is.
+ * Adding a flag to contain is adding a row to its table (src/cli/bucket-flags.ts).
+ */
+export interface FlagRow {
+  /** commander's syntax: '--user <name>', or '--quarantine' for a switch (true when given). */
+  flags: string;
+  /** The runbook param it gives. */
+  param: string;
+  description: string;
+  /** Parses a value as commander reads it; a bad one is commander's usage error, naming the flag. */
+  parse?: (value: string) => ParamValue;
+  choices?: readonly string[];
+  required?: boolean;
+  /** Repeatable, each value a comma-separated list: the param is a list of the items. */
+  list?: boolean;
+  /** Checked when the command runs, once its runbook is loaded (src/commands/flag-checks.ts). */
+  check?: FlagCheckName;
+}
+
+const optionOf = (row: FlagRow) => {
+  const option = new Option(row.flags, row.description);
+  if (row.list) option.argParser(collect);
+  else if (row.parse) option.argParser(row.parse);
+  if (row.choices) option.choices(row.choices);
+  if (row.required) option.makeOptionMandatory();
+  return option;
+};
+
+export function addFlagRows(cmd: Command, rows: readonly FlagRow[]): Command {
+  for (const row of rows) cmd.addOption(optionOf(row));
+  return cmd;
+}
+
+/** The given flags' values, typed, in table order (the order a command checks them in). */
+export function flagValues(rows: readonly FlagRow[], opts: Record<string, unknown>): FlagValue[] {
+  const values: FlagValue[] = [];
+  for (const row of rows) {
+    const option = optionOf(row);
+    const raw = opts[option.attributeName()] as ParamValue | undefined;
+    if (raw === undefined) continue;
+    const given = Array.isArray(raw) ? raw : [String(raw)];
+    const value = row.list ? splitItems(given) : raw;
+    values.push({
+      flag: option.long!,
+      param: row.param,
+      value,
+      given,
+      ...(row.check ? { check: row.check } : {}),
+    });
+  }
+  return values;
+}
+
+/** `--user alice,bob --user carol`: alice, bob and carol, as --param lists are read. */
+const splitItems = (values: string[]) =>
+  values.flatMap((v) => v.split(',').map((s) => s.trim())).filter(Boolean);

@@ -1,0 +1,71 @@
+import type { z } from 'zod';
+import {
+  BucketName,
+  ExecuteApiArn,
+  IamName,
+  LambdaFunctionArn,
+  ObjectKeyPrefix,
+  OrgTargetId,
+  RekognitionModelVersionArn,
+  RoleArn,
+} from '../names.js';
+import { parseSince } from '../since.js';
+
+/**
+ * What a command checks of one flag value before it runs (after its runbook is loaded): the
+ * message naming the flag, or undefined. The cli's flag tables name these checks rather than hold
+ * them, so `drp --help` loads no zod.
+ */
+export type FlagCheck = (given: string, flag: string, now: Date) => string | undefined;
+
+/** Repeatable flags also take comma-separated values, as --param lists do. */
+export const splitList = (values: string[] = []) =>
+  values.flatMap((v) => v.split(',').map((s) => s.trim())).filter(Boolean);
+
+const firstIssue = (schema: z.ZodType, value: string) => {
+  const result = schema.safeParse(value);
+  return result.success ? undefined : (result.error.issues[0]?.message ?? 'invalid');
+};
+
+/** `--flag VALUE: what is wrong`. */
+const named =
+  (schema: z.ZodType): FlagCheck =>
+  (given, flag) => {
+    const issue = firstIssue(schema, given);
+    return issue && `${flag} ${given}: ${issue}`;
+  };
+
+/** Each item of a comma-separated value, named alone: `--user bad name: ...` for `--user alice,bad name`. */
+const eachItem =
+  (schema: z.ZodType): FlagCheck =>
+  (given, flag, now) => {
+    for (const item of splitList([given])) {
+      const message = named(schema)(item, flag, now);
+      if (message) return message;
+    }
+    return undefined;
+  };
+
+export const FLAG_CHECKS = {
+  bucketName: named(BucketName),
+  iamNames: eachItem(IamName),
+  lambdaFunctionArns: eachItem(LambdaFunctionArn),
+  executeApiArns: eachItem(ExecuteApiArn),
+  orgTargetId: named(OrgTargetId),
+  roleArn: named(RoleArn),
+  rekognitionModelVersionArn: named(RekognitionModelVersionArn),
+  // A prefix may be 1,024 bytes long: the message does not repeat it.
+  objectKeyPrefix: (given, flag) => {
+    const issue = firstIssue(ObjectKeyPrefix, given);
+    return issue && `${flag}: ${issue}`;
+  },
+  // The start may not be in the future: checked against the command's clock.
+  since: (given, flag, now) => {
+    const { error } = parseSince(given, now);
+    return error && `${flag} "${given}": ${error}`;
+  },
+  labelName: (given, flag) =>
+    given.trim() ? undefined : `${flag}: a label name is not empty (e.g. ${flag} "Explicit Nudity")`,
+} satisfies Record<string, FlagCheck>;
+
+export type FlagCheckName = keyof typeof FLAG_CHECKS;

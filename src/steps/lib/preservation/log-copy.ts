@@ -1,0 +1,153 @@
+import pLimit from 'p-limit';
+import type { ListedObject } from '../../../aws/s3-evidence.js';
+import { type Applied, type Change, type StepContext, StepFailure } from '../../define.js';
+import { copyVerified } from './copy.js';
+import { copyKey, inWindow, keysUnder, objectsUnder, s3Uri } from './layout.js';
+
+/** A log bucket and the exact prefixes (one per day, per log kind) the window needs listed. */
+export interface LogSource {
+  bucket: string;
+  /** What writes there: trail names, or "server access logs of B". */
+  writers: string[];
+  /** The folder the prefixes share, for messages (e.g. ct/AWSLogs/). */
+  root: string;
+  prefixes: string[];
+}
+
+export type LogKind = 'cloudtrail' | 'access-logs';
+
+export interface PendingCount {
+  files: number;
+  bytes: number;
+}
+
+interface Scan {
+  kind: LogKind;
+  start: Date;
+  fileTime(key: string): Date | undefined;
+  /** false before the evidence bucket exists (a plan before evidence-bucket creates it). */
+  evidenceExists: boolean;
+}
+
+/** The files of the window not yet in the evidence bucket, prefix by prefix, listing page by page. */
+async function* pending(ctx: StepContext, source: LogSource, scan: Scan): AsyncGenerator<ListedObject> {
+  const s3 = ctx.aws.s3;
+  const evidence = ctx.settings.evidenceBucket;
+  for (const prefix of source.prefixes) {
+    const preserved = scan.evidenceExists
+      ? await keysUnder(s3, evidence, copyKey(ctx.incidentId, scan.kind, source.bucket, prefix))
+      : new Set<string>();
+    yield* objectsUnder(
+      s3,
+      source.bucket,
+      [prefix],
+      (o) =>
+        inWindow(o, scan.fileTime(o.key), scan.start) &&
+        !preserved.has(copyKey(ctx.incidentId, scan.kind, source.bucket, o.key)),
+    );
+  }
+}
+
+/** Day prefixes listed at once by the plan: each is a few pages, and one after another they added seconds. */
+const PLAN_LISTINGS = 8;
+
+/** What the plan shows: the files of the window still to copy, every prefix counted. */
+export async function countPending(ctx: StepContext, source: LogSource, scan: Scan): Promise<PendingCount> {
+  const limit = pLimit(PLAN_LISTINGS);
+  const counts = await Promise.all(
+    source.prefixes.map((prefix) =>
+      limit(async () => {
+        const count = { files: 0, bytes: 0 };
+        for await (const o of pending(ctx, { ...source, prefixes: [prefix] }, scan)) {
+          count.files += 1;
+          count.bytes += o.size;
+        }
+        return count;
+      }),
+    ),
+  );
+  return counts.reduce((a, b) => ({ files: a.files + b.files, bytes: a.bytes + b.bytes }), {
+    files: 0,
+    bytes: 0,
+  });
+}
+
+export const formatBytes = (n: number) =>
+  n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
+
+export function copyChange(
+  ctx: StepContext,
+  kind: LogKind,
+  source: LogSource,
+  count: PendingCount,
+  window: string,
+): Change {
+  return {
+    action: 'copy-log-files',
+    target: s3Uri(source.bucket, source.root),
+    detail: `${count.files} file(s), ${formatBytes(count.bytes)}, ${window}, to ${s3Uri(ctx.settings.evidenceBucket, copyKey(ctx.incidentId, kind, source.bucket, source.root))}`,
+    count: count.files,
+  };
+}
+
+/**
+ * Copies the window's files of every source into the evidence bucket, verified, recording each in
+ * one manifest artefact (JSON Lines). On the first failure, the manifest keeps what was copied and
+ * the step fails with a StepFailure saying how many files were preserved before it.
+ */
+export async function copyLogs(
+  ctx: StepContext,
+  kind: LogKind,
+  sources: LogSource[],
+  scan: Omit<Scan, 'kind' | 'evidenceExists'> & { total: number; label: string; manifest: string },
+): Promise<Applied> {
+  const manifest = ctx.artefacts.stream(scan.manifest);
+  const changes: Change[] = [];
+  let copied = 0;
+  let bytes = 0;
+  for (const source of sources) {
+    const outcome = await copyVerified(ctx, pending(ctx, source, { ...scan, kind, evidenceExists: true }), {
+      sourceBucket: source.bucket,
+      evidenceBucket: ctx.settings.evidenceBucket,
+      destination: (key) => copyKey(ctx.incidentId, kind, source.bucket, key),
+      manifest,
+      label: scan.label,
+      total: scan.total,
+    });
+    copied += outcome.copied;
+    bytes += outcome.bytes;
+    if (outcome.copied)
+      changes.push({
+        action: 'copy-log-files',
+        target: s3Uri(source.bucket, source.root),
+        detail: `${outcome.copied} file(s), ${formatBytes(outcome.bytes)}, copied and verified, under legal hold`,
+        count: outcome.copied,
+      });
+    if (outcome.failure) {
+      const ref = await manifest.close();
+      throw new StepFailure(
+        {
+          changes,
+          requestIds: [],
+          data: {
+            copied,
+            planned: scan.total,
+            bytes,
+            manifest: ref.path,
+            failedAt: outcome.failure.key
+              ? s3Uri(source.bucket, outcome.failure.key)
+              : `listing of ${s3Uri(source.bucket, source.root)}`,
+          },
+        },
+        { cause: outcome.failure.error },
+      );
+    }
+  }
+  const ref = await manifest.close();
+  return {
+    changes,
+    requestIds: [],
+    data: { copied, bytes, manifest: ref.path },
+    ...(copied === 0 ? { notes: ['no new log file in the window since the plan: nothing copied'] } : {}),
+  };
+}
