@@ -30,8 +30,8 @@ export function docFiles(root = ROOT): string[] {
   return ['README.md', 'bench/README.md', ...under('docs')];
 }
 
-/** A link from `file` (relative to ROOT) to `target` (relative to ROOT). */
-const link = (file: string, target: string) => relative(dirname(file), target) || '.';
+/** A link from `file` to `target` (both relative to ROOT): empty within the file, for `#anchor` links. */
+const link = (file: string, target: string) => (file === target ? '' : relative(dirname(file), target));
 
 /** `file` is where the block goes, `arg` what its marker names after the block's name, `page` the file's text. */
 type Renderer = (file: string, arg: string | undefined, page: string) => string;
