@@ -91,7 +91,17 @@ export default defineStep({
   type: 'cloudtrail-status',
   summary:
     'Record whether CloudTrail keeps the evidence of this bucket (trails covering the region: logging, multi-region, log file validation, S3 data events for the bucket) as an artefact; with ensureLogging, start logging and turn on log file validation',
-  params: z.object({ bucket: BucketName, ensureLogging: z.boolean().default(false) }).strict(),
+  params: z
+    .object({
+      bucket: BucketName.describe('The bucket whose S3 data events the trails should record'),
+      ensureLogging: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Start logging and turn on log file validation of the trails whose home region is the run's",
+        ),
+    })
+    .strict(),
   permissions: [
     'cloudtrail:DescribeTrails',
     'cloudtrail:GetTrailStatus',

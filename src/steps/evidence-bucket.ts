@@ -36,10 +36,24 @@ export default defineStep({
     'Make sure the evidence bucket (--evidence-bucket) can hold evidence: create it with Object Lock, versioning, Block Public Access, default encryption and a default retention, or refuse one without Object Lock',
   params: z
     .object({
-      retentionDays: z.number().int().min(1).max(36500).default(365),
-      lockMode: z.enum(['GOVERNANCE', 'COMPLIANCE']).default('GOVERNANCE'),
-      /** SSE-KMS with this key instead of SSE-S3. */
-      kmsKeyId: Arn.optional(),
+      retentionDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(36500)
+        .default(365)
+        .describe(
+          "Default retention of an evidence bucket drp creates, in days (an existing bucket's is never changed)",
+        ),
+      lockMode: z
+        .enum(['GOVERNANCE', 'COMPLIANCE'])
+        .default('GOVERNANCE')
+        .describe(
+          'GOVERNANCE: a principal with s3:BypassGovernanceRetention can still delete; COMPLIANCE: nobody can, not even the root user, until the retention ends',
+        ),
+      kmsKeyId: Arn.optional().describe(
+        'Encrypt with SSE-KMS and this key (with an S3 Bucket Key) instead of SSE-S3',
+      ),
     })
     .strict(),
   // CreateBucket with Object Lock also needs PutBucketObjectLockConfiguration and PutBucketVersioning.

@@ -70,12 +70,25 @@ export default defineStep({
     "Export CloudTrail's event history (LookupEvents) of the window for the bucket and for each contained user and role, as JSON artefacts, paced under the API's 2 calls a second",
   params: z
     .object({
-      bucket: BucketName,
-      since: Since.default('7d'),
-      users: z.array(IamName).default([]),
-      roles: z.array(IamName).default([]),
-      /** Per lookup: a bound on time at 50 events a page and 2 pages a second. */
-      maxEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+      bucket: BucketName.describe('The bucket whose events are exported (LookupEvents by ResourceName)'),
+      since: Since.default('7d').describe(
+        'How far back events are exported: a duration (7d, 36h, 90m), an ISO 8601 time with a zone, or a date',
+      ),
+      users: z.array(IamName).default([]).describe('IAM users whose events are exported (by Username)'),
+      roles: z
+        .array(IamName)
+        .default([])
+        .describe(
+          'IAM roles whose events are exported (by ResourceName: AssumeRole and changes to the role)',
+        ),
+      // Per lookup: a bound on time at 50 events a page and 2 pages a second.
+      maxEvents: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(10_000)
+        .describe('Events exported at most per subject (bucket, user or role)'),
     })
     .strict(),
   permissions: ['cloudtrail:LookupEvents'],

@@ -30,8 +30,13 @@ export interface IssuedKey {
 
 const Params = z
   .object({
-    users: z.array(IamName).default([]),
-    issueReplacement: z.boolean().default(false),
+    users: z.array(IamName).default([]).describe('IAM user names whose active access keys are set Inactive'),
+    issueReplacement: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Issue one replacement key per user; its secret goes only to a 0600 file under <evidence-dir>/secrets/',
+      ),
   })
   .strict();
 type Params = z.output<typeof Params>;

@@ -23,9 +23,13 @@ export interface Observed {
 
 const Params = z
   .object({
-    roles: z.array(IamName).default([]),
-    /** Allow revoking the role drp itself runs as (or an exempt principal's role): it cuts this run's session. */
-    allowSelf: z.boolean().default(false),
+    roles: z.array(IamName).default([]).describe('IAM role names whose active sessions are revoked'),
+    allowSelf: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Allow revoking the role drp itself runs as (or an exempt principal's role): it cuts this run's session",
+      ),
   })
   .strict();
 

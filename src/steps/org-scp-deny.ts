@@ -23,11 +23,23 @@ export interface Observed {
 
 const Params = z
   .object({
-    bucket: BucketName,
-    functions: z.array(LambdaFunctionArn).default([]),
-    apis: z.array(ExecuteApiArn).default([]),
-    /** Account id, OU id or root id. Absent or '' (a runbook param with no value): the caller's account. */
-    scpTarget: z.union([OrgTargetId, z.literal('')]).optional(),
+    bucket: BucketName.describe('The bucket the SCP denies (s3:* on it and its objects)'),
+    functions: z
+      .array(LambdaFunctionArn)
+      .default([])
+      .describe('Lambda function ARNs the SCP denies (lambda:*, with their versions and aliases)'),
+    apis: z
+      .array(ExecuteApiArn)
+      .default([])
+      .describe(
+        'API Gateway execute-api ARNs the SCP denies (execute-api:*; a bare API id covers all its stages)',
+      ),
+    scpTarget: z
+      .union([OrgTargetId, z.literal('')])
+      .optional()
+      .describe(
+        "Account id, OU id (ou-...) or root id (r-...) the SCP is attached to; absent or empty: the caller's account",
+      ),
   })
   .strict();
 type Params = z.output<typeof Params>;

@@ -39,7 +39,14 @@ export default defineStep({
   type: 'preserve-access-logs',
   summary:
     "Copy the bucket's S3 server access log files of the window (since) into the evidence bucket, server-side, verifying each copy, with a manifest; server access logging off is a finding",
-  params: z.object({ bucket: BucketName, since: Since.default('7d') }).strict(),
+  params: z
+    .object({
+      bucket: BucketName.describe('The bucket whose server access log files are preserved'),
+      since: Since.default('7d').describe(
+        'How far back log files are preserved: a duration (7d, 36h, 90m), an ISO 8601 time with a zone, or a date',
+      ),
+    })
+    .strict(),
   permissions: [
     's3:GetBucketLogging',
     's3:ListBucket',

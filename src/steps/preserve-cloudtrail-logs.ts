@@ -69,7 +69,13 @@ export default defineStep({
   type: 'preserve-cloudtrail-logs',
   summary:
     "Copy the CloudTrail log and digest files of the window (since) from each trail's bucket into the evidence bucket, server-side, verifying each copy, with a manifest of every file's key, version, size and SHA-256",
-  params: z.object({ since: Since.default('7d') }).strict(),
+  params: z
+    .object({
+      since: Since.default('7d').describe(
+        'How far back log files are preserved: a duration (7d, 36h, 90m), an ISO 8601 time with a zone, or a date',
+      ),
+    })
+    .strict(),
   permissions: [
     'cloudtrail:DescribeTrails',
     's3:ListBucket',

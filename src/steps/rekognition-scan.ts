@@ -11,19 +11,45 @@ export type Observed = ScanObserved;
 
 const params = z
   .object({
-    bucket: BucketName,
-    prefix: ObjectKeyPrefix.default(''),
+    bucket: BucketName.describe('The bucket to scan'),
+    prefix: ObjectKeyPrefix.default('').describe('Only keys under this prefix (empty: all)'),
     since: z
       .string()
       .superRefine((s, c) => {
         const error = s === '' ? undefined : parseSince(s, new Date()).error;
         if (error) c.addIssue({ code: 'custom', message: `"${s}": ${error}` });
       })
-      .default(''),
-    minConfidence: z.number().min(0).max(100).default(80),
-    labels: z.array(z.string().min(1).max(256)).default([]),
-    customLabelsModel: z.union([z.literal(''), RekognitionModelVersionArn]).default(''),
-    maxTps: z.number().int().min(1).max(1000).default(10),
+      .default('')
+      .describe(
+        'Every version written since: an ISO 8601 time with a zone, a UTC date, or 30m, 24h, 7d, 2w back from now (empty: the current versions)',
+      ),
+    minConfidence: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(80)
+      .describe(
+        'A label at or above this confidence (percent) is a finding; sent to Rekognition as MinConfidence',
+      ),
+    labels: z
+      .array(z.string().min(1).max(256))
+      .default([])
+      .describe(
+        'Only these labels count, case-insensitive; a top-level moderation label keeps its sub-labels (empty: all)',
+      ),
+    customLabelsModel: z
+      .union([z.literal(''), RekognitionModelVersionArn])
+      .default('')
+      .describe(
+        'A RUNNING Rekognition Custom Labels model version ARN, also called for every image (empty: none)',
+      ),
+    maxTps: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(10)
+      .describe('Rekognition calls per second at most, all operations together: your account quota'),
   })
   .strict();
 

@@ -28,7 +28,7 @@ const describe = (c: PublicAccessBlock | null) =>
 export default defineStep({
   type: 's3-block-public-access',
   summary: 'Turn on all four Block Public Access settings of the bucket, so nothing in it can be public',
-  params: z.object({ bucket: BucketName }).strict(),
+  params: z.object({ bucket: BucketName.describe('The bucket to close to the public') }).strict(),
   permissions: ['s3:ListBucket', 's3:GetBucketPublicAccessBlock', 's3:PutBucketPublicAccessBlock'],
   example: { bucket: 'product-media-prod' },
 

@@ -17,7 +17,7 @@ export default defineStep({
   type: 's3-deny-policy',
   summary:
     'Add one Deny statement to the bucket policy: s3:* on the bucket and its objects for every principal but the exempt ones; public grants are removed, every other statement is kept',
-  params: z.object({ bucket: BucketName }).strict(),
+  params: z.object({ bucket: BucketName.describe('The bucket whose policy gets the deny') }).strict(),
   permissions: ['s3:ListBucket', 's3:GetBucketPolicy', 's3:PutBucketPolicy'],
   example: { bucket: 'product-media-prod' },
 

@@ -69,14 +69,27 @@ export default defineStep({
     'Enable versioning and Object Lock (GOVERNANCE, default retention retentionDays) and put a legal hold on every existing object version',
   params: z
     .object({
-      bucket: BucketName,
-      retentionDays: z.number().int().min(1).max(36500).default(30),
-      /** Above this many versions, one S3 Batch Operations job places the holds instead of drp. */
-      batchThreshold: z.number().int().min(1).default(100_000),
-      /** Where the Batch Operations manifest and report go (default: the run's evidence bucket). */
-      evidenceBucket: BucketName.optional(),
-      /** The role S3 Batch Operations assumes; required only when the batch path is taken ('' = none). */
-      batchRoleArn: z.union([RoleArn, z.literal('')]).optional(),
+      bucket: BucketName.describe('The leaked bucket'),
+      retentionDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(36500)
+        .default(30)
+        .describe('Default Object Lock retention (GOVERNANCE) in days; a stronger one already set is kept'),
+      batchThreshold: z
+        .number()
+        .int()
+        .min(1)
+        .default(100_000)
+        .describe('Above this many versions, one S3 Batch Operations job places the holds instead of drp'),
+      evidenceBucket: BucketName.optional().describe(
+        "Where the Batch Operations manifest and report go (in the bundled runbook: the run's evidence bucket)",
+      ),
+      batchRoleArn: z
+        .union([RoleArn, z.literal('')])
+        .optional()
+        .describe('The role S3 Batch Operations assumes; needed only above batchThreshold'),
     })
     .strict(),
   permissions: [

@@ -32,14 +32,15 @@ export default defineStep({
     'Put a legal hold on each version an earlier rekognition-scan step found, and tag it drp:quarantine=true and drp:incident=<id> (keeping its other tags); never deletes or moves an object',
   params: z
     .object({
-      bucket: BucketName,
-      /** The id of the rekognition-scan step, earlier in the runbook, whose findings to quarantine. */
+      bucket: BucketName.describe('The bucket the scan found the versions in'),
       findingsFrom: z
         .string()
         .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a step id is lowercase letters, digits and hyphens')
-        .default('scan'),
-      /** false plans nothing: `drp scan` without --quarantine. */
-      enabled: z.boolean().default(true),
+        .default('scan')
+        .describe(
+          'The id of the rekognition-scan step, earlier in the runbook, whose findings to quarantine',
+        ),
+      enabled: z.boolean().default(true).describe('false plans nothing (drp scan without --quarantine)'),
     })
     .strict(),
   permissions: [

@@ -36,7 +36,7 @@ export default defineStep({
   type: 's3-snapshot-config',
   summary:
     "Record the bucket's policy, ACL, Block Public Access, ownership, versioning, Object Lock, logging, tags, replication and notifications as an artefact: the before-state",
-  params: z.object({ bucket: BucketName }).strict(),
+  params: z.object({ bucket: BucketName.describe('The bucket whose configuration is recorded') }).strict(),
   permissions: [
     's3:ListBucket',
     's3:GetBucketPolicy',
