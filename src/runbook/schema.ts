@@ -1,5 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyStep } from '../steps/define.js';
+
+// drp parses a few small documents per run (a runbook, each step's params): zod's JIT, which
+// compiles a new Function for each object schema on its first parse, costs start-up and saves
+// nothing here (`drp validate` measured in bench/startup.ts).
+z.config({ jitless: true });
 
 export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { StepContext } from '../runbook/context.js';
 
 /** One change a step makes (or would make): shown in the plan, journaled, summarised in the table. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isUserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep, StepFailure, type Change } from './define.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessLogging } from '../aws/s3-evidence.js';
 import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';

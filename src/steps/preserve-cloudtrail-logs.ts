@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Trail } from '../aws/cloudtrail.js';
 import type { StepContext } from '../runbook/context.js';
 import { defineStep } from './define.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { denyStatement, MAX_POLICY_BYTES, withDeny } from './bucket-policy.js';
 import { defineStep } from './define.js';

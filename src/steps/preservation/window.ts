@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../../errors.js';
 import { DURATION, isSince, SINCE_HELP, UNIT_MS } from './since.js';
 

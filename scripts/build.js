@@ -1,0 +1,70 @@
+/**
+ * `npm run build`: bundles drp into dist/ with esbuild (type-checking is `npm run typecheck`).
+ *
+ * One ES module per command's needs instead of ~310 files: `drp --help` loads dist/cli.js (commander
+ * and the flag tables), and each command's `await import(...)` becomes a chunk that loads its code,
+ * zod, yaml or an AWS SDK client only when that command runs. Every output file sits at the top of
+ * dist/, one level below the package root, which is what src/paths.ts relies on.
+ *
+ * dist/contents.json says which packages each output file holds (from esbuild's metafile): what
+ * test/unit/startup.test.ts and bench/startup.ts read to tell which packages a command loaded.
+ */
+import { build } from 'esbuild';
+import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+const entryPoints = {
+  cli: 'src/bin.ts',
+  // A worker thread's script is loaded by path, not imported, so the bundler cannot find it:
+  // every src/**/*.worker.ts is its own entry, dist/<name>.worker.js (packagePath('dist', ...)).
+  ...Object.fromEntries(
+    readdirSync('src', { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.worker.ts'))
+      .map((f) => [basename(f, '.ts'), `src/${f}`]),
+  ),
+};
+
+rmSync('dist', { recursive: true, force: true });
+const { metafile } = await build({
+  entryPoints,
+  outdir: 'dist',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // The SDK's and zod's ES builds, which esbuild can tree-shake; CommonJS where there is no other.
+  mainFields: ['module', 'main'],
+  // Loaded with require() on first log line (src/log.ts); pino's transports load files by path.
+  external: ['pino'],
+  chunkNames: '[name]-[hash]',
+  // Readable stacks: src/bin.ts turns Node's source-map support on. Names are kept (no identifier
+  // minifying) so that a stack read without the map, or any code reading a class's name, is right.
+  sourcemap: 'linked',
+  sourcesContent: false,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  // Bundled CommonJS packages (commander, yaml) call require() for Node's own modules.
+  banner: {
+    js: "import { createRequire as __drpCreateRequire } from 'node:module'; const require = __drpCreateRequire(import.meta.url);",
+  },
+  metafile: true,
+  logLevel: 'warning',
+});
+
+/** "node_modules/@aws-sdk/client-s3/dist-es/x.js" -> "@aws-sdk/client-s3"; drp's own files -> "drp". */
+const packageOf = (input) =>
+  /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
+  (input.startsWith('src/') ? 'drp' : input);
+
+const contents = Object.fromEntries(
+  Object.entries(metafile.outputs)
+    .filter(([file]) => file.endsWith('.js'))
+    .map(([file, output]) => [
+      basename(file),
+      [...new Set(Object.keys(output.inputs).map(packageOf))].sort(),
+    ]),
+);
+writeFileSync('dist/contents.json', `${JSON.stringify(contents, null, 1)}\n`);
+chmodSync('dist/cli.js', 0o755);
