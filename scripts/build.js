@@ -14,7 +14,7 @@ import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const entryPoints = {
-  cli: 'src/bin.ts',
+  cli: 'src/cli.ts',
   // A worker thread's script is loaded by path, not imported, so the bundler cannot find it:
   // every src/**/*.worker.ts is its own entry, dist/<name>.worker.js (packagePath('dist', ...)).
   ...Object.fromEntries(
@@ -37,9 +37,13 @@ const { metafile } = await build({
   mainFields: ['module', 'main'],
   // Loaded with require() on first log line (src/log.ts); pino's transports load files by path.
   external: ['pino'],
+  // yaml's ES module build (its "default" export); the "node" one is CommonJS, which esbuild keeps
+  // whole: 60 kB more for `drp validate` to load.
+  alias: { yaml: './node_modules/yaml/browser/index.js' },
   chunkNames: '[name]-[hash]',
-  // Readable stacks: src/bin.ts turns Node's source-map support on. Names are kept (no identifier
-  // minifying) so that a stack read without the map, or any code reading a class's name, is right.
+  // Readable stacks: src/source-maps.ts maps a stack through these when one is printed. Names are
+  // kept (no identifier minifying) so that a frame without a map, or code reading a class's name,
+  // is right.
   sourcemap: 'linked',
   sourcesContent: false,
   minifyWhitespace: true,

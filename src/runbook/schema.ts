@@ -1,10 +1,7 @@
 import * as z from 'zod';
+// Evaluated first: it turns zod's JIT off before the schemas below are built.
+import '../steps/define.js';
 import type { AnyStep } from '../steps/define.js';
-
-// drp parses a few small documents per run (a runbook, each step's params): zod's JIT, which
-// compiles a new Function for each object schema on its first parse, costs start-up and saves
-// nothing here (`drp validate` measured in bench/startup.ts).
-z.config({ jitless: true });
 
 export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];

@@ -1,5 +1,12 @@
-import type * as z from 'zod';
+import * as z from 'zod';
 import type { StepContext } from '../runbook/context.js';
+
+// drp parses a few small documents per run (a runbook, each step's params): zod's JIT, which
+// compiles a new Function for each object schema on its first parse, costs start-up (about 10 ms
+// of `drp validate`, bench/startup.ts) and saves nothing here. A schema reads the setting when it
+// is built, so it is set here: every step is declared through this module, and
+// src/runbook/schema.ts imports it first.
+z.config({ jitless: true });
 
 /** One change a step makes (or would make): shown in the plan, journaled, summarised in the table. */
 export interface Change {
