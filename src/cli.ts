@@ -7,6 +7,7 @@ import { type Command, CommanderError } from 'commander';
 import type { CommandHandler } from './cli/action.js';
 import { commandEnv, type GlobalFlags } from './cli/global-flags.js';
 import { nextStepFor } from './cli/next-step.js';
+import { exitWhenFlushed } from './cli/flush.js';
 import { buildProgram } from './cli/program.js';
 import type { CommandResult } from './commands/env.js';
 import { formatError, isUserError } from './errors.js';
@@ -17,20 +18,22 @@ mapStackTraces();
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-function print(result: CommandResult, flags: GlobalFlags): never {
+const exit = (code: number) => process.exit(code);
+
+function print(result: CommandResult, flags: GlobalFlags): Promise<never> {
   if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
   else if (result.text) process.stdout.write(`${result.text}\n`);
-  process.exit(result.exitCode);
+  return exitWhenFlushed(result.exitCode, exit);
 }
 
-function fail(err: unknown, flags: GlobalFlags): never {
+function fail(err: unknown, flags: GlobalFlags): Promise<never> {
   if (isUserError(err)) {
     process.stderr.write(`drp: ${err.message}\n${err.details.map((d) => `  ${d}\n`).join('')}`);
     if (flags.output === 'json')
       process.stdout.write(
         `${JSON.stringify({ error: { kind: 'usage', message: err.message, details: err.details } })}\n`,
       );
-    process.exit(EXIT.usage);
+    return exitWhenFlushed(EXIT.usage, exit);
   }
   const hint = nextStepFor(err);
   // A failed AWS call (a service error, an unreachable endpoint) is said in full by the lines
@@ -43,7 +46,7 @@ function fail(err: unknown, flags: GlobalFlags): never {
   process.stderr.write(`drp: failed: ${formatError(err)}\n${hint ? `next: ${hint}\n` : ''}`);
   if (flags.output === 'json')
     process.stdout.write(`${JSON.stringify({ error: { kind: 'failure', message: formatError(err) } })}\n`);
-  process.exit(EXIT.failed);
+  return exitWhenFlushed(EXIT.failed, exit);
 }
 
 /** Wraps a command action: lazy-loads its module, prints its result, maps errors to exit codes. */
@@ -52,9 +55,10 @@ function action<A extends unknown[]>(handler: CommandHandler<A>) {
     const cmd = args[args.length - 1] as Command;
     const flags = cmd.optsWithGlobals<GlobalFlags>();
     try {
-      print(await handler(commandEnv(flags), flags, ...(args.slice(0, -1) as A)), flags);
+      const result = await handler(commandEnv(flags), flags, ...(args.slice(0, -1) as A));
+      await print(result, flags);
     } catch (err) {
-      fail(err, flags);
+      await fail(err, flags);
     }
   };
 }

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { isPublicAllow } from '../steps/bucket-policy.js';
+import { isPublicStatement } from '../steps/lib/public-policy.js';
 import pLimit from 'p-limit';
 import type { DrillReadPorts } from '../aws/drill.js';
 import { plural } from '../report/text.js';
@@ -112,11 +112,11 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
   const statements = list((JSON.parse(text) as { Statement?: unknown }).Statement) as Statement[];
   // The seeded public grant must be gone (S3 refuses it under Block Public Access); the rest kept.
   const [publicGrants, others] = [
-    seeded.policyStatements.filter(isPublicAllow),
-    seeded.policyStatements.filter((o) => !isPublicAllow(o)),
+    seeded.policyStatements.filter(isPublicStatement),
+    seeded.policyStatements.filter((o) => !isPublicStatement(o)),
   ];
   const kept = others.filter((o) => statements.some((s) => isDeepStrictEqual(s, o)));
-  const stillPublic = statements.filter(isPublicAllow);
+  const stillPublic = statements.filter(isPublicStatement);
   const arn = `arn:aws:s3:::${scenario.bucket}`;
   const denies = statements.filter(
     (s) =>

@@ -29,7 +29,7 @@ export interface EntryHeader {
 
 export type Entry = EntryHeader & Record<string, unknown>;
 
-export type Outcome = 'applied' | 'nothing-to-do' | 'failed' | 'skipped';
+export type Outcome = 'applied' | 'nothing-to-do' | 'not-applicable' | 'failed' | 'skipped';
 
 export interface ArtefactSource {
   /** e.g. s3://bucket/key */

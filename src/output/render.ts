@@ -30,6 +30,8 @@ export function renderPlan(planned: PlannedStep[]): string {
       `${String(i + 1).padStart(2)}. ${step.id} (${step.type})${step.onError === 'continue' ? '  [onError: continue]' : ''}`,
     );
     if (!step.plan) lines.push(`      ! cannot plan: ${visible(formatError(step.planError))}`);
+    else if (step.plan.notApplicable !== undefined)
+      lines.push(`      not applicable: ${visible(step.plan.notApplicable)}`);
     else if (step.plan.changes.length === 0) lines.push('      nothing to do');
     for (const c of step.plan?.changes ?? []) lines.push(`      + ${changeLine(c)}`);
     for (const n of step.plan?.notes ?? []) lines.push(`      ! ${visible(n)}`);

@@ -12,6 +12,7 @@ const PLOT_W = WIDTH - LABEL_W - RIGHT_W;
 const LEGEND = [
   ['applied', 'applied'],
   ['nothing-to-do', 'nothing to do'],
+  ['not-applicable', 'not applicable'],
   ['failed', 'failed or no result'],
   ['skipped', 'skipped'],
 ];

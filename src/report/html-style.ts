@@ -27,10 +27,10 @@ svg.chart { max-width: 100%; height: auto; border: 1px solid var(--line); margin
 svg .label, svg .to, svg .axis { font: 11px ui-monospace, Menlo, Consolas, monospace; fill: var(--ink); }
 svg .axis { fill: var(--muted); } svg .tick { stroke: var(--line); }
 svg .bar { fill: #98a2b3; } svg .bar.applied { fill: var(--ok); } svg .bar.failed, svg .bar.no-result { fill: var(--danger); }
-svg .bar.skipped { fill: var(--warn); } svg .bar.nothing-to-do { fill: #84caff; }
+svg .bar.skipped { fill: var(--warn); } svg .bar.nothing-to-do { fill: #84caff; } svg .bar.not-applicable { fill: #c4c4c4; }
 .legend { font-size: 12px; color: var(--muted); margin: 0 0 8px; }
 .legend .key { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 10px; background: #98a2b3; }
-.key.applied { background: var(--ok); } .key.failed { background: var(--danger); } .key.skipped { background: var(--warn); } .key.nothing-to-do { background: #84caff; }
+.key.applied { background: var(--ok); } .key.failed { background: var(--danger); } .key.skipped { background: var(--warn); } .key.nothing-to-do { background: #84caff; } .key.not-applicable { background: #c4c4c4; }
 body.rehearsal::before { content: "REHEARSAL"; position: fixed; top: 40%; left: 0; right: 0; text-align: center; font-size: 120px; font-weight: 800; color: rgba(105, 65, 198, .07); transform: rotate(-20deg); pointer-events: none; z-index: -1; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }

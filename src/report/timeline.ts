@@ -7,7 +7,14 @@ import { changesOf, errorText, num, obj, str, strings, type ChangeView } from '.
  * `interrupted`: the same, but a `drp resume` followed and ran the step again (a later row).
  */
 export type StepOutcome =
-  'applied' | 'nothing-to-do' | 'failed' | 'skipped' | 'planned' | 'no-result' | 'interrupted';
+  | 'applied'
+  | 'nothing-to-do'
+  | 'not-applicable'
+  | 'failed'
+  | 'skipped'
+  | 'planned'
+  | 'no-result'
+  | 'interrupted';
 
 export interface TimelineStep {
   stepId: string;
@@ -59,7 +66,9 @@ function newStep(e: Entry, outcome: StepOutcome): TimelineStep {
 function closeStep(step: TimelineStep, e: Entry, runStart: number): void {
   const outcome = str(e.outcome);
   step.outcome =
-    (['applied', 'nothing-to-do', 'failed', 'skipped'] as const).find((o) => o === outcome) ?? 'failed';
+    (['applied', 'nothing-to-do', 'not-applicable', 'failed', 'skipped'] as const).find(
+      (o) => o === outcome,
+    ) ?? 'failed';
   step.end = e.time;
   // Times are the writer's own ISO strings; a hand-made journal's odd ones just get no duration.
   const ms = (n: number) => (Number.isFinite(n) ? n : undefined);

@@ -159,6 +159,7 @@ export function outcomeText(s: TimelineStep): string {
   if (s.outcome === 'no-result') return 'NO RESULT';
   if (s.outcome === 'interrupted') return 'INTERRUPTED (run again after resume)';
   if (s.outcome === 'failed') return s.phase === 'plan' ? 'FAILED (plan)' : 'FAILED';
+  if (s.outcome === 'not-applicable') return 'not applicable';
   return s.outcome;
 }
 

@@ -151,6 +151,11 @@ async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport>
     return report;
   }
   await journal.append('intent', { ...base, params: step.params, plan: step.plan });
+  if (step.plan.notApplicable !== undefined) {
+    const reason = step.plan.notApplicable;
+    await journal.append(close, { ...base, outcome: 'not-applicable', reason, changes: [], requestIds: [] });
+    return { ...report, outcome: 'not-applicable', reason };
+  }
   if (step.plan.changes.length === 0) {
     await journal.append(close, { ...base, outcome: 'nothing-to-do', changes: [], requestIds: [] });
     return { ...report, outcome: 'nothing-to-do' };

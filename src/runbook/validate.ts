@@ -17,12 +17,25 @@ export function formatPath(path: Path): string {
 
 type Issue = z.ZodError['issues'][number];
 
-function zodProblems(issues: Issue[], base: Path = []): Problem[] {
+/** The value at `path` in the parsed YAML, for messages that name what was found. */
+function valueAt(data: unknown, path: Path): unknown {
+  return path.reduce<unknown>(
+    (node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+    data,
+  );
+}
+
+function zodProblems(issues: Issue[], data: unknown, base: Path = []): Problem[] {
   return issues.map((issue) => {
     const path = [...base, ...(issue.path as Path)];
     if (issue.code === 'invalid_union' && 'discriminator' in issue) {
       const options = (issue as { options?: unknown[] }).options ?? [];
-      return { path, message: `unknown step type; valid types: ${options.join(', ')}` };
+      // zod points at the discriminator itself (steps[0].type).
+      const at = issue.path as Path;
+      const found = valueAt(data, at[at.length - 1] === 'type' ? at : [...at, 'type']);
+      const named =
+        typeof found === 'string' ? `unknown step type "${found}"` : 'missing or non-text step type';
+      return { path, message: `${named}; valid types: ${options.join(', ')}` };
     }
     if (issue.code === 'unrecognized_keys') {
       return {
@@ -56,7 +69,7 @@ export function validateDocument(
   registry: readonly AnyStep[],
 ): { runbook?: Runbook; problems: Problem[] } {
   const parsed = runbookSchema(registry).safeParse(data);
-  if (!parsed.success) return { problems: zodProblems(parsed.error.issues) };
+  if (!parsed.success) return { problems: zodProblems(parsed.error.issues, data) };
   const runbook = parsed.data;
   const problems: Problem[] = [];
   const seen = new Map<string, number>();
@@ -114,7 +127,7 @@ function checkStepWith(runbook: Runbook, registry: readonly AnyStep[], index: nu
       (t) => startsWith(path, t) || (issue.code !== 'unrecognized_keys' && startsWith(t, path)),
     );
   });
-  return zodProblems(decidedNow, base);
+  return zodProblems(decidedNow, sample, base);
 }
 
 function sampleScope(params: Record<string, ParamSpec>): Scope {
@@ -144,5 +157,5 @@ export function resolveStepParams(
   const result = definition.params.safeParse(value);
   return result.success
     ? { params: result.data, problems: [] }
-    : { problems: zodProblems(result.error.issues, base) };
+    : { problems: zodProblems(result.error.issues, value, base) };
 }

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { StepContext } from '../runbook/context.js';
 import { partitionOf } from './names.js';
+import { isPublicStatement } from './lib/public-policy.js';
 
 /** Bucket policy documents: drp's deny statement, and how to add it and compare policies. */
 
@@ -65,17 +66,9 @@ export function parse(bucket: string, policy: string | null): PolicyDocument {
 }
 
 /**
- * A statement that grants public access outright: Allow to Principal "*" with no condition. Block
- * Public Access (which the runbook turns on first) already makes it ineffective, and with
- * BlockPublicPolicy on S3 refuses any policy that still contains it, drp's deny included.
- */
-export const isPublicAllow = (s: Statement) =>
-  s.Effect === 'Allow' &&
-  s.Condition === undefined &&
-  (s.Principal === '*' || [(s.Principal as { AWS?: unknown } | undefined)?.AWS].flat().includes('*'));
-
-/**
- * The policy with drp's statement in it and its public grants removed; every other statement is
+ * The policy with drp's statement in it and its public grants removed (S3's definition of public,
+ * lib/public-policy.ts: Block Public Access already makes them ineffective, and with BlockPublicPolicy
+ * on S3 refuses any policy that still contains one, drp's deny included); every other statement is
  * kept as it was (order and content). Its own statement (same Sid) is replaced in place; an
  * equivalent drp statement from an earlier incident (same meaning, other Sid) means there is
  * nothing to add. The original text stays in the plan's `observed`, so a restore puts it all back.
@@ -83,8 +76,8 @@ export const isPublicAllow = (s: Statement) =>
 export function withDeny(bucket: string, policy: string | null, statement: Statement) {
   const doc = parse(bucket, policy);
   const all = doc.Statement === undefined ? [] : [doc.Statement].flat();
-  const removed = all.filter(isPublicAllow);
-  const statements = all.filter((s) => !isPublicAllow(s));
+  const removed = all.filter(isPublicStatement);
+  const statements = all.filter((s) => !isPublicStatement(s));
   const own = statements.findIndex((s) => s.Sid === statement.Sid);
   const equivalent = statements.find(
     (s) =>

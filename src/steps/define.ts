@@ -30,6 +30,12 @@ export interface Plan<Observed = unknown> {
   changes: Change[];
   /** Findings and warnings the operator should read (e.g. "no trail covers us-east-1"). */
   notes?: string[];
+  /**
+   * Why this step cannot apply where it runs (an account outside AWS Organizations, Security Hub
+   * not enabled): the step is journaled `not-applicable` with this reason, which is neither a
+   * failure nor "nothing to do". `changes` must then be empty.
+   */
+  notApplicable?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from './nam
 import { explainOrgError, ScpError, scpNotEnabled, type OrgFacts } from './org-errors.js';
 import restore from './org-scp-deny.restore.js';
 import { partitionOf, sameContent, SCP_MAX_CHARS, scpDocument, scpName } from './scp-document.js';
-import { checkTarget, describeTarget, targetNotes } from './scp-target.js';
+import { checkTarget, describeTarget, endpointNotes, targetNotes } from './scp-target.js';
 
 export interface Observed {
   policyName: string;
@@ -128,7 +128,7 @@ export default defineStep({
         });
       if (!attached)
         changes.push({ action: 'attach-scp', target: describeTarget(target), detail: `SCP ${name}` });
-      const notes = targetNotes(target, organization.managementAccountId);
+      const notes = [...targetNotes(target, organization.managementAccountId), ...endpointNotes(p)];
       return { observed, changes, ...(notes.length ? { notes } : {}) };
     } catch (err) {
       throw isUserError(err) ? err : explainOrgError(err, facts);

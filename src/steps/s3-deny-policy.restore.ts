@@ -1,4 +1,5 @@
-import { isPublicAllow, parse, sameMeaning, sidFor, withDeny, type Statement } from './bucket-policy.js';
+import { isPublicStatement } from './lib/public-policy.js';
+import { parse, sameMeaning, sidFor, withDeny, type Statement } from './bucket-policy.js';
 import { defineRestore, type Change, type RecordedResult } from './define.js';
 import type { Observed } from './s3-deny-policy.js';
 
@@ -56,10 +57,10 @@ export default defineRestore<{ bucket: string }, Observed>({
             target,
             detail: `the original policy text (${Buffer.byteLength(before, 'utf8')} bytes, ${statementsOf(bucket, before).length} statement(s))`,
           };
-    const publicSids = statementsOf(bucket, before).filter(isPublicAllow);
+    const publicSids = statementsOf(bucket, before).filter(isPublicStatement);
     const notes = publicSids.length
       ? [
-          `the original policy allows Principal "*" (Sid ${publicSids.map((s) => String(s.Sid ?? '(no Sid)')).join(', ')}): S3 accepts it only once BlockPublicPolicy is off, so Block Public Access is restored before this step; with --only, include the block-public-access step too, or this action fails`,
+          `the original policy has public grants by S3's definition (Sid ${publicSids.map((s) => String(s.Sid ?? '(no Sid)')).join(', ')}): S3 accepts it only once BlockPublicPolicy is off, so Block Public Access is restored before this step; with --only, include the block-public-access step too, or this action fails`,
         ]
       : [];
     return {

@@ -34,3 +34,16 @@ export function targetNotes(target: string, managementAccountId: string): string
     ];
   return [];
 }
+
+/**
+ * An SCP limits what principals of member accounts may call; it never stops a caller outside the
+ * organization, nor an unauthenticated one: a public API stage, or a function URL with auth type
+ * NONE, keeps answering the internet (AWS Organizations User Guide, "Service control policies":
+ * SCPs do not affect resource-based policies' grants to principals outside the organization).
+ */
+export function endpointNotes(p: { functions: string[]; apis: string[] }): string[] {
+  if (!p.functions.length && !p.apis.length) return [];
+  return [
+    `the SCP stops the organization's own principals from calling or changing these functions and APIs; it does not stop callers outside the organization or unauthenticated ones: a public API stage or a function URL with auth type NONE keeps serving until it is isolated itself (the lambda-isolate and apigateway-isolate steps)`,
+  ];
+}

@@ -118,6 +118,8 @@ describe('drp against the emulator', () => {
     );
     const out = await runDrp(['run', file, '--yes'], { endpoint: 'http://127.0.0.1:9' });
     expect(out.code).toBe(2);
-    expect(out.stderr).toMatch(/bad\.yaml:6:11: steps\[0\]\.type: unknown step type; valid types: /);
+    expect(out.stderr).toMatch(
+      /bad\.yaml:6:11: steps\[0\]\.type: unknown step type "s3-delete-everything"; valid types: /,
+    );
   });
 });

@@ -68,3 +68,13 @@ describe('terminal output of keys that hold control characters', () => {
     expect(text).toMatch(/scan .*put-legal-hold s3:\/\/media\/clips\/\\u\{1b\}\[2J/);
   });
 });
+
+describe('a step that cannot apply where it runs', () => {
+  it('is shown in the plan as not applicable with its reason, not as "nothing to do"', () => {
+    const text = renderPlan([
+      { ...planned, plan: { observed: {}, changes: [], notApplicable: 'not in an AWS organization' } },
+    ]);
+    expect(text).toContain('not applicable: not in an AWS organization');
+    expect(text).not.toContain('nothing to do');
+  });
+});

@@ -16,7 +16,7 @@ import { testContext } from '../../support/step-context.js';
 function fakeStep(
   id: string,
   calls: string[],
-  behaviour: { planFails?: Error; applyFails?: Error; nothing?: boolean } = {},
+  behaviour: { planFails?: Error; applyFails?: Error; nothing?: boolean; notApplicable?: string } = {},
   onError: 'stop' | 'continue' = 'stop',
 ): PreparedStep {
   const definition = defineStep({
@@ -28,6 +28,8 @@ function fakeStep(
     async plan() {
       calls.push(`plan ${id}`);
       if (behaviour.planFails) throw behaviour.planFails;
+      if (behaviour.notApplicable)
+        return { observed: { id }, changes: [], notApplicable: behaviour.notApplicable };
       return { observed: { id }, changes: behaviour.nothing ? [] : [{ action: 'do', target: id }] };
     },
     async apply(_ctx, _p, plan) {
@@ -75,6 +77,22 @@ describe('executor', () => {
       'seal',
     ]);
     expect(entries[2]).toMatchObject({ requestIds: ['req-a'], changes: [{ action: 'do', target: 'a' }] });
+  });
+
+  it('journals a step that cannot apply here as not-applicable with its reason: not a failure, never applied', async () => {
+    const calls: string[] = [];
+    const reason = 'this account is not in an AWS organization';
+    const { reports, entries } = await run([
+      fakeStep('scp', calls, { notApplicable: reason }),
+      fakeStep('b', calls),
+    ]);
+    expect(calls).toEqual(['plan scp', 'plan b', 'apply b']);
+    expect(reports.map((r) => [r.outcome, r.reason])).toEqual([
+      ['not-applicable', reason],
+      ['applied', undefined],
+    ]);
+    expect(kinds(entries)).toContain('result scp not-applicable');
+    expect(entries.find((e) => e.outcome === 'not-applicable')).toMatchObject({ reason });
   });
 
   it('stops after a failed step with onError: stop, and journals the rest as skipped with the reason', async () => {

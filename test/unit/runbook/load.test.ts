@@ -38,7 +38,7 @@ describe('parseRunbook', () => {
   it('names an unknown step type, its line, and the valid types', () => {
     const out = problems(valid.replace('type: s3-block-public-access', 'type: s3-nuke-bucket'));
     expect(out[1]).toMatch(
-      /^book\.yaml:9:\d+: steps\[0\]\.type: unknown step type; valid types: .*s3-block-public-access/,
+      /^book\.yaml:9:\d+: steps\[0\]\.type: unknown step type "s3-nuke-bucket"; valid types: .*s3-block-public-access/,
     );
   });
 

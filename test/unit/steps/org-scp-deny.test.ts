@@ -265,6 +265,15 @@ describe('org-scp-deny', () => {
     ]);
   });
 
+  it('says that an SCP does not stop public endpoints when functions or APIs are named', async () => {
+    const none = await step.plan(planCtx(), { ...base, bucket: 'media', scpTarget: '' });
+    expect(none.notes).toBeUndefined();
+    const plan = await step.plan(planCtx(), { ...base, bucket: 'media', functions: [FN], scpTarget: '' });
+    expect(plan.notes).toEqual([
+      expect.stringMatching(/does not stop callers outside the organization or unauthenticated ones/),
+    ]);
+  });
+
   describe('explains each Organizations failure with what to do', () => {
     it('not in an organization', async () => {
       org.on(DescribeOrganizationCommand).rejects(

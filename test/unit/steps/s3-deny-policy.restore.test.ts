@@ -154,7 +154,7 @@ describe('s3-deny-policy restore', () => {
     const p = await plan(policy(PUBLIC));
     expect(p.notes).toEqual([
       expect.stringMatching(
-        /Principal "\*" \(Sid Public\).*restored before this step; with --only, include the block-public-access step/,
+        /public grants by S3.s definition \(Sid Public\).*restored before this step; with --only, include the block-public-access step/,
       ),
     ]);
   });

@@ -198,6 +198,21 @@ describe('s3-deny-policy', () => {
     expect(policy!.Statement[0]).toEqual(VPC_ONLY);
   });
 
+  it('removes an Allow to "*" conditioned on aws:Referer: S3 calls it public and would refuse the deny', async () => {
+    const REFERER = {
+      Sid: 'HotlinkOnly',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::media/*',
+      Condition: { StringLike: { 'aws:Referer': 'https://shop.example.com/*' } },
+    };
+    hasPolicy(policyWith(READER, REFERER));
+    const { plan: p, policy } = await applyPlanned();
+    expect(p.changes[0]!.detail).toMatch(/public grant\(s\) removed: Sid HotlinkOnly/);
+    expect(policy!.Statement).toEqual([READER, expect.objectContaining({ Effect: 'Deny' })]);
+  });
+
   it('refuses to rewrite a policy that is not JSON', async () => {
     hasPolicy('{not json');
     await expect(plan()).rejects.toThrow(/not valid JSON: drp will not rewrite it/);
