@@ -24,6 +24,26 @@ const entryPoints = {
   ),
 };
 
+/**
+ * commander requires child_process when it loads, for executable subcommands, which drp has none
+ * of; with it come net, dgram and their bindings: about 10 ms of every start, `drp --help`'s
+ * included. commander gets a stand-in that loads the module on first use.
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, ({ importer }) =>
+      importer.includes('/node_modules/commander/')
+        ? { path: 'child_process', namespace: 'lazy' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, name) => require('node:child_process')[name] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 const { metafile } = await build({
   entryPoints,
@@ -53,6 +73,7 @@ const { metafile } = await build({
   banner: {
     js: "import { createRequire as __drpCreateRequire } from 'node:module'; const require = __drpCreateRequire(import.meta.url);",
   },
+  plugins: [lazyChildProcessForCommander],
   metafile: true,
   logLevel: 'warning',
 });
