@@ -78,10 +78,8 @@ const { metafile } = await build({
   logLevel: 'warning',
 });
 
-/** "node_modules/@aws-sdk/client-s3/dist-es/x.js" -> "@aws-sdk/client-s3"; drp's own files -> "drp". */
-const packageOf = (input) =>
-  /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ??
-  (input.startsWith('src/') ? 'drp' : input);
+/** "node_modules/@aws-sdk/client-s3/dist-es/x.js" -> "@aws-sdk/client-s3"; drp's own code (src/, the stand-in above) -> "drp". */
+const packageOf = (input) => /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1] ?? 'drp';
 
 const contents = Object.fromEntries(
   Object.entries(metafile.outputs)
