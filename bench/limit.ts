@@ -1,7 +1,9 @@
 /**
  * The physical limit: a bare AWS SDK v3 loop making the calls drp makes and nothing else, with
  * `concurrency` calls in flight across page boundaries (the next page is listed while the current
- * one is being worked). Prints one JSON line: {"count", "seconds", "maxRssMB"}.
+ * one is being worked). Prints one JSON line: {"count", "seconds", "maxRssMB"}. With
+ * `--shard i --shards n` it works only every n-th item of the listing, from the i-th (0-based):
+ * bench/all-cores.ts runs n of these side by side, one per core.
  *
  *   node dist-bench/limit.js holds  --endpoint URL --bucket B --concurrency 32
  *   node dist-bench/limit.js copies --endpoint URL --bucket TRAIL --prefix P --to EVIDENCE --concurrency 32
@@ -15,6 +17,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { parseArgs } from 'node:util';
+import { sharded } from './shard.js';
 
 /** Yields each item of each page, fetching page n+1 while page n is being worked on. */
 async function* prefetched<Page, Item>(
@@ -52,8 +55,11 @@ const { positionals, values } = parseArgs({
     prefix: { type: 'string', default: '' },
     to: { type: 'string' },
     concurrency: { type: 'string', default: '32' },
+    shard: { type: 'string', default: '0' },
+    shards: { type: 'string', default: '1' },
   },
 });
+const share = <T>(items: AsyncIterable<T>) => sharded(items, Number(values.shard), Number(values.shards));
 const concurrency = Number(values.concurrency);
 const Bucket = values.bucket!;
 const s3 = new S3Client({
@@ -74,7 +80,7 @@ if (positionals[0] === 'holds') {
     (p: Page) => (p.IsTruncated ? () => listVersions(p.NextKeyMarker, p.NextVersionIdMarker) : undefined),
     (p: Page) => p.Versions ?? [],
   );
-  count = await drain(versions, concurrency, async (v) => {
+  count = await drain(share(versions), concurrency, async (v) => {
     await s3.send(
       new PutObjectLegalHoldCommand({
         Bucket,
@@ -94,7 +100,7 @@ if (positionals[0] === 'holds') {
     (p: Page) => p.Contents ?? [],
   );
   // The calls drp makes per file: a pinned copy with SHA-256 and a legal hold, then a read-back.
-  count = await drain(files, concurrency, async (file) => {
+  count = await drain(share(files), concurrency, async (file) => {
     const Key = `incidents/bench/${file.Key}`;
     const out = await s3.send(
       new CopyObjectCommand({
@@ -115,7 +121,7 @@ if (positionals[0] === 'holds') {
   });
 } else {
   throw new Error(
-    'usage: limit.js holds|copies --endpoint URL --bucket B [--prefix P --to BUCKET] [--concurrency N]',
+    'usage: limit.js holds|copies --endpoint URL --bucket B [--prefix P --to BUCKET] [--concurrency N] [--shard I --shards N]',
   );
 }
 const seconds = (performance.now() - started) / 1000;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- [--versions 10000] [--latency-ms 20] [--concurrency 32] [--log-files 5000]
- *   [--cli-n 50] [--rss-versions 1000000] [--repeat 1] [--record]`
+ *   [--cli-n 50] [--rss-versions 1000000] [--repeat 1] [--record]`, or `-- --quick` (bench/quick.ts)
  *
  * Starts the fake S3, then runs each contender in its own process against it, one after another,
  * resetting the counts between them and checking that every version was held (every log file
@@ -10,14 +10,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { allCoresNotes, limitAllCores } from './all-cores.js';
 import { runChild, tail, type ChildRun } from './child.js';
 import { startFakeS3, type FakeS3 } from './fake-s3.js';
 import type { FakeS3Stats } from './fake-s3/state.js';
 import { awsCliCopies, awsCliHolds, awsCliInstalled } from './peer-aws-cli.js';
 import { analysisOf, machine, resultsMarkdown, table, type Row } from './report.js';
+import { quickArgs } from './quick.js';
 import { medianMs, packagesLoaded } from './startup.js';
 import { boundsNotes } from './targets.js';
 
@@ -37,7 +39,9 @@ const DRP = {
   },
 };
 
+const { quick, args } = quickArgs(process.argv.slice(2));
 const { values: flags } = parseArgs({
+  args,
   options: {
     versions: { type: 'string', default: '10000' },
     'latency-ms': { type: 'string', default: '20' },
@@ -98,6 +102,8 @@ function drp(fake: FakeS3, path: keyof typeof DRP): Promise<ChildRun> {
 
 const limit = (fake: FakeS3, mode: 'holds' | 'copies') =>
   runChild(process.execPath, [LIMIT, mode, ...peerArgs(fake, mode)], env, ROOT);
+const allCores = (fake: FakeS3, mode: 'holds' | 'copies') =>
+  limitAllCores([LIMIT, mode, ...peerArgs(fake, mode)], o.concurrency, env, ROOT);
 const boto3 = (fake: FakeS3, mode: 'holds' | 'copies') =>
   runChild('python3', ['bench/peer_boto3.py', mode, ...peerArgs(fake, mode)], env, ROOT);
 const peerArgs = (fake: FakeS3, mode: 'holds' | 'copies') => [
@@ -199,6 +205,9 @@ async function path(fake: FakeS3, mode: 'holds' | 'copies', count: number): Prom
       ? await measure(label, fake, count, check, () => drp(fake, mode))
       : { name: 'drp', check: ready },
     await measure('limit (bare AWS SDK v3)', fake, count, check, () => limit(fake, mode)),
+    await measure(`limit, all cores (${cpus().length} processes)`, fake, count, check, () =>
+      allCores(fake, mode),
+    ),
     await measure('boto3 ThreadPoolExecutor', fake, count, check, () => boto3(fake, mode)),
     await awsCli(fake, check, () =>
       mode === 'holds' ? awsCliHolds(cli, 'bench-media') : awsCliCopies(cli, TRAIL, LOG_PREFIX, EVIDENCE),
@@ -266,12 +275,14 @@ async function main() {
     concurrency: o.concurrency,
     drpPerS: perS(holds, 0),
     limitPerS: perS(holds, 1),
-    boto3PerS: perS(holds, 2),
-    awsCliPerS: holds[3]?.perS != null ? Number(holds[3].perS.toFixed(2)) : null,
+    limitAllCoresPerS: perS(holds, 2),
+    boto3PerS: perS(holds, 3),
+    awsCliPerS: holds[4]?.perS != null ? Number(holds[4].perS.toFixed(2)) : null,
     copyDrpPerS: perS(copies, 0),
     copyLimitPerS: perS(copies, 1),
-    copyBoto3PerS: perS(copies, 2),
-    copyAwsCliPerS: copies[3]?.perS != null ? Number(copies[3].perS.toFixed(2)) : null,
+    copyLimitAllCoresPerS: perS(copies, 2),
+    copyBoto3PerS: perS(copies, 3),
+    copyAwsCliPerS: copies[4]?.perS != null ? Number(copies[4].perS.toFixed(2)) : null,
     rss1mMB: rss[0]?.check === 'ok' ? (rss[0].peakRssMB ?? null) : null,
     rss1mLimitMB: rss[1]?.check === 'ok' ? (rss[1].peakRssMB ?? null) : null,
     helpMs: startup.helpMs,
@@ -279,9 +290,10 @@ async function main() {
     nodeMs: startup.nodeMs,
     drpMessage: messageOf(holds[0]),
     copyDrpMessage: messageOf(copies[0]),
+    quick,
   };
   const cliRate = (rows: Row[], n: number) =>
-    rows[3]?.perS ? `AWS CLI extrapolated to ${n}: ${(n / rows[3].perS / 60).toFixed(0)} min.` : '';
+    rows[4]?.perS ? `AWS CLI extrapolated to ${n}: ${(n / rows[4].perS / 60).toFixed(0)} min.` : '';
   const tables = [
     table(
       `Legal holds on ${o.versions} versions (latency ${o.latencyMs} ms, concurrency ${o.concurrency})`,
@@ -298,7 +310,7 @@ async function main() {
       `drp validate runbooks/deepfake-s3-leak.yaml ${startup.validateMs} ms (loads ${startup.validateLoads.join(', ')}). ` +
       `Load average when measured: ${startup.load.toFixed(2)}.`,
   ];
-  const notes = boundsNotes(o, figures, holds, startup);
+  const notes = [...boundsNotes(o, figures, holds, startup), ...allCoresNotes(figures)];
   process.stdout.write(`${tables.join('\n\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n\n`);
   if (flags.record) {
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();

@@ -44,7 +44,7 @@ export function boundsNotes(
     `copyDrpPerS >= 0.9 x copyLimitPerS: ${verdict(ratio(f.copyDrpPerS, f.copyLimitPerS), (r) => r >= 0.9)}; ` +
       `>= 1.5 x boto3: ${verdict(ratio(f.copyDrpPerS, f.copyBoto3PerS), (r) => r >= 1.5)}.`,
     `rss1mMB < 200: ${verdict(f.rss1mMB, (v) => v < 200)} (the bare SDK loop itself peaks at ${f.rss1mLimitMB ?? '-'} MB).`,
-    `drp --help < 150 ms: ${verdict(f.helpMs, (v) => v < 150)}; drp validate < 300 ms: ${verdict(f.validateMs, (v) => v < 300)}. ` +
+    `drp --help < 150 ms: ${verdict(f.helpMs, (v) => v < 150)}; drp validate < 250 ms: ${verdict(f.validateMs, (v) => v < 250)}. ` +
       `Node alone starts in ${startup.nodeMs} ms here; the rest is module loading (validate: ${startup.validateLoads.join(', ')}).`,
   );
   for (const heavy of ['@aws-sdk', 'pino'])

@@ -12,6 +12,9 @@ import { buildProgram } from './cli/program.js';
 import type { CommandResult } from './commands/env.js';
 import { formatError, isUserError } from './errors.js';
 import { createLogger } from './log.js';
+import { mapStackTraces } from './source-maps.js';
+
+mapStackTraces();
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 

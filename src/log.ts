@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
+import { packagePath } from './paths.js';
 
 export type { Logger };
 
@@ -8,8 +9,8 @@ export type { Logger };
  * `drp --help` and `drp validate`, which never log, should not pay (bench/startup.ts measures it).
  * pino is CommonJS, so a synchronous require gets the same module an import would.
  */
-const require = createRequire(import.meta.url);
-const loadPino = () => require('pino') as typeof import('pino');
+const requireHere = createRequire(packagePath('package.json'));
+const loadPino = () => requireHere('pino') as typeof import('pino');
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

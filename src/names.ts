@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * AWS's naming rules as zod schemas, so a bad name is a precise validation error before any call

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative } from 'node:path';
 import { runbookPermissions } from '../commands/permissions.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { cliReference, commandIndex } from './cli-reference.js';
 import { fence } from './markdown.js';
 import { runbooksReference } from './runbooks-reference.js';
@@ -16,8 +16,8 @@ import { stepsReference } from './steps-reference.js';
 // `npm run docs` rewrites what is between them and nothing else, so hand-written prose and the
 // reference can share a file; test/unit/docs/generated.test.ts fails when they differ.
 
-/** The repository: src/docs/ and dist/docs/ both sit two levels below it. */
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository (src/paths.ts finds it both from the sources and from the bundle). */
+export const ROOT = PACKAGE_ROOT;
 
 /** Every markdown file that may hold a generated part or a link to check, relative to ROOT. */
 export function docFiles(root = ROOT): string[] {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { code, text } from './markdown.js';
 
 /** The parts of a JSON Schema (as zod 4 writes one) that say what a runbook author may write. */

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DRILL_CREDENTIALS, DRILL_REGION } from '../aws/drill.js';
+import { packagePath } from '../paths.js';
 
 /** This package's own CLI: the drill runs drp exactly as an on-call engineer would. */
-export const DRP_CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+export const DRP_CLI = packagePath('dist/cli.js');
 
 /**
  * The whole environment of every drp the drill starts, built from nothing: no AWS_PROFILE, no

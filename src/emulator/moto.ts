@@ -1,15 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { packagePath } from '../paths.js';
 
 /** The Python launcher that patches moto's two gaps (see its docstring), shipped with drp. */
-export const MOTO_LAUNCHER = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../test/support/moto-launcher.py',
-);
+export const MOTO_LAUNCHER = packagePath('test/support/moto-launcher.py');
 
 export const INSTALL_HINT =
   "moto_server is not installed: run `pip install 'moto[server]'` (moto 5.2 or newer) and try again";

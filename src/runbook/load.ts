@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UserError } from '../errors.js';
+import { packagePath } from '../paths.js';
 import { registry } from '../steps/index.js';
 import type { Runbook } from './schema.js';
 import { formatPath, validateDocument, type Problem } from './validate.js';
@@ -14,7 +14,7 @@ const MAX_BYTES = 1024 * 1024;
 /** YAML aliases beyond this are refused: a "billion laughs" file expands exponentially. */
 const MAX_ALIASES = 100;
 
-export const BUNDLED_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../runbooks');
+export const BUNDLED_DIR = packagePath('runbooks');
 
 export interface LoadedRunbook {
   runbook: Runbook;

@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
+// Evaluated first: it turns zod's JIT off before the schemas below are built.
+import '../steps/define.js';
 import type { AnyStep } from '../steps/define.js';
 
 export const PARAM_TYPES = ['string', 'integer', 'boolean', 'list'] as const;

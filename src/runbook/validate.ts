@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { AnyStep } from '../steps/define.js';
 import { runbookSchema, type ParamSpec, type ParamType, type ParamValue, type Runbook } from './schema.js';
 import { CONTEXT_KEYS, findTemplates, TemplateError, type Path, type Scope, substitute } from './template.js';

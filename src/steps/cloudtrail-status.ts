@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Trail, TrailStatus } from '../aws/cloudtrail.js';
 import { formatError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';

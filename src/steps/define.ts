@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { AwsPorts } from '../aws/ports.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
@@ -51,6 +51,13 @@ export interface StepContext {
   readonly results: ReadonlyMap<string, unknown>;
   now(): Date;
 }
+
+// drp parses a few small documents per run (a runbook, each step's params): zod's JIT, which
+// compiles a new Function for each object schema on its first parse, costs start-up (about 10 ms
+// of `drp validate`, bench/startup.ts) and saves nothing here. A schema reads the setting when it
+// is built, so it is set here: every step is declared through this module, and
+// src/runbook/schema.ts imports it first.
+z.config({ jitless: true });
 
 /** One change a step makes (or would make): shown in the plan, journaled, summarised in the table. */
 export interface Change {

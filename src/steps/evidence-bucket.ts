@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Call } from '../aws/call.js';
 import type { BucketLock } from '../aws/s3-evidence.js';
 import type { PublicAccessBlock } from '../aws/s3.js';

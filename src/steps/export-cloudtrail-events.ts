@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LookupAttribute } from '../aws/cloudtrail.js';
 import { NotImplementedByEndpoint } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IamRole } from '../aws/iam.js';
 import { UserError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';

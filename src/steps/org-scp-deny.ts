@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isUserError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { BucketName, ExecuteApiArn, LambdaFunctionArn, OrgTargetId } from '../names.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccessLogging } from '../aws/s3-evidence.js';
 import { defineStep, type StepContext } from './define.js';
 import { accessLogFileTime } from './lib/preservation/layout.js';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineStep, StepFailure, type Change } from './define.js';
 import { incidentPrefix, s3Uri } from './lib/preservation/layout.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Trail } from '../aws/cloudtrail.js';
 import { defineStep, type StepContext } from './define.js';
 import { cloudTrailFileTime } from './lib/preservation/layout.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { defineStep, type StepContext } from './define.js';
 import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../names.js';

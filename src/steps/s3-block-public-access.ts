@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PublicAccessBlock } from '../aws/s3.js';
 import { defineStep } from './define.js';
 import { BucketName } from '../names.js';

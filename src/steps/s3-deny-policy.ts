@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { denyStatement, MAX_POLICY_BYTES, withDeny } from './lib/bucket-policy.js';
 import { defineStep } from './define.js';
 import { BucketName } from '../names.js';

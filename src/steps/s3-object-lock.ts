@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BucketVersioning, ObjectLockConfig } from '../aws/s3-bucket-config.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
 import { planLegalHoldJob, startLegalHoldJob, type BatchResult } from './lib/legal-hold-batch.js';

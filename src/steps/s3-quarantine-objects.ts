@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../errors.js';
 import { type Applied, type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { BucketName } from '../names.js';

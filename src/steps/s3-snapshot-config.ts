@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { S3Port } from '../aws/s3.js';
 import { describeError } from '../errors.js';
 import { defineStep } from './define.js';

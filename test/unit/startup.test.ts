@@ -1,44 +1,21 @@
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DRP_BIN, drpEnv, scratch } from '../support/drp.js';
+import { loaded } from '../../bench/startup.js';
+import { DRP_BIN, drpEnv } from '../support/drp.js';
 import { sampleJournal } from '../support/journal.js';
 
-// Start-up: the commands that never call AWS must not load the AWS SDK or pino (tens of milliseconds of
-// module loading that `drp --help` and `drp validate` would pay on every run; bench/ measures the
-// time). A module hook lists every package drp's own files import, then the binary runs.
-const run = promisify(execFile);
-let register: string;
+// Start-up: the commands that never call AWS must not load the AWS SDK or pino (tens of
+// milliseconds that `drp --help` and `drp validate` would pay on every run; bench/ measures the
+// time). The binary runs with a hook that lists every file it loads; dist/contents.json (from the
+// bundler) says which packages each of drp's bundled files holds.
 let journal: string;
 
 beforeAll(async () => {
-  const dir = scratch('drp-startup-');
-  const hook = join(dir, 'hook.mjs');
-  writeFileSync(
-    hook,
-    `export async function resolve(specifier, context, next) {
-  if (!specifier.startsWith('.') && !specifier.startsWith('node:') && context.parentURL?.includes('/dist/'))
-    process.stderr.write('IMPORTED ' + specifier + '\\n');
-  return next(specifier, context);
-}\n`,
-  );
-  register = join(dir, 'register.mjs');
-  writeFileSync(
-    register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
-  );
   journal = (await sampleJournal()).path;
 });
 
-async function packagesLoadedBy(args: string[]): Promise<string[]> {
-  const out = await run(process.execPath, ['--import', register, DRP_BIN, ...args], {
-    env: drpEnv(),
-  }).catch((err: { stderr: string; code: number }) => err);
-  return [...new Set([...out.stderr.matchAll(/^IMPORTED (\S+)$/gm)].map((m) => m[1]!))].sort();
-}
+const packagesOf = (args: string[]) => loaded(DRP_BIN, args, { env: drpEnv() });
+const sdk = (packages: string[]) =>
+  packages.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'));
 
 describe('commands that need no AWS load no AWS SDK', () => {
   it.each([
@@ -46,16 +23,33 @@ describe('commands that need no AWS load no AWS SDK', () => {
     ['validate', 'runbooks/deepfake-s3-leak.yaml'],
     ['runbooks'],
     ['permissions', 'deepfake-s3-leak'],
-  ])('drp %s', async (...args) => {
-    const loaded = await packagesLoadedBy(args);
-    expect(loaded.length).toBeGreaterThan(0); // the hook saw drp's imports (commander at least)
-    expect(loaded.filter((p) => p.startsWith('@aws-sdk/') || p.startsWith('@smithy/'))).toEqual([]);
+  ])('drp %s', (...args) => {
+    const { files, packages } = packagesOf(args);
+    expect(files).toContain(DRP_BIN); // the hook saw the binary load
+    expect(sdk(packages)).toEqual([]);
     // Nor pino: only commands that log create a logger (src/log.ts loads pino on first use).
-    expect(loaded).not.toContain('pino');
+    expect(packages).not.toContain('pino');
   });
 
-  it('drp verify, offline', async () => {
-    const loaded = await packagesLoadedBy(['verify', journal]);
-    expect(loaded.filter((p) => p.startsWith('@aws-sdk/'))).toEqual([]);
+  it('drp verify, offline', () => {
+    expect(sdk(packagesOf(['verify', journal]).packages)).toEqual([]);
+  });
+
+  it('--help loads commander alone; validate adds zod and yaml from the bundle', () => {
+    expect(packagesOf(['--help']).packages).toEqual(['commander']);
+    expect(packagesOf(['validate', 'runbooks/deepfake-s3-leak.yaml']).packages).toEqual(
+      expect.arrayContaining(['zod', 'yaml']),
+    );
+  });
+
+  it('sees the SDK and pino when a command does load them', () => {
+    // The check above would pass on a hook that sees nothing: a command that calls AWS (here an
+    // endpoint nobody listens on) and logs its failure must show both.
+    const { packages } = loaded(
+      DRP_BIN,
+      ['--endpoint-url', 'http://127.0.0.1:9', 'plan', 'deepfake-s3-leak', '--param', 'bucket=startup-check'],
+      { env: drpEnv({ AWS_MAX_ATTEMPTS: '1' }) },
+    );
+    expect(packages).toEqual(expect.arrayContaining(['@aws-sdk/client-sts', 'pino']));
   });
 });

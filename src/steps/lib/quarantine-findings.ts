@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectTag } from '../../aws/s3-objects.js';
 
 /** S3 keeps at most 10 tags on an object version. */

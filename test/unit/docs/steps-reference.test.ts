@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { paramDocs } from '../../../src/docs/params.js';
 import { exampleYaml, stepsReference } from '../../../src/docs/steps-reference.js';

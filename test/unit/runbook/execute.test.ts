@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../../../src/errors.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
 import { JournalWriter } from '../../../src/journal/writer.js';

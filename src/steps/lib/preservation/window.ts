@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserError } from '../../../errors.js';
 import { isSince, parseSince, SINCE_FORMS } from '../../../since.js';
 
