@@ -80,7 +80,7 @@ export function registerScan(program: Command, action: Action): void {
     program
       .command('scan')
       .description(
-        'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
+        'find synthetic or unsafe images in a bucket with Rekognition, or by their Content Credentials (--provenance): runs the scan-synthetic-media runbook',
       )
       .requiredOption('--bucket <name>', 'the bucket to scan')
       .option('--prefix <prefix>', 'only keys under this prefix')
@@ -94,7 +94,35 @@ export function registerScan(program: Command, action: Action): void {
         wholeNumber('--min-confidence', 0, 100),
       )
       .option('--custom-labels-model <arn>', 'also call this RUNNING Rekognition Custom Labels model version')
-      .option('--labels <label>', 'only these labels (or their parents) count (repeatable)', collect)
+      .option(
+        '--labels <label>',
+        'only these moderation labels (or their parents) count (repeatable)',
+        collect,
+      )
+      .option(
+        '--custom-label <name>',
+        'a label of the Custom Labels model that is a finding (repeatable; required with --custom-labels-model)',
+        collect,
+      )
+      .option(
+        '--provenance',
+        "read each image's Content Credentials (C2PA) and XMP digital source type; alone, no Rekognition call is made",
+      )
+      .option('--rekognition', 'with --provenance: scan with Rekognition too')
+      .option(
+        '--trusted-signer <subject|sha256>',
+        'a signing certificate subject DN or SHA-256 fingerprint whose valid credentials make an image trusted (repeatable)',
+        collect,
+      )
+      .option(
+        '--require-credentials',
+        'images without credentials, or not signed by a trusted signer, are findings too',
+      )
+      .option(
+        '--provenance-max-bytes <n>',
+        'bytes read from one object at most for its provenance (default 16777216)',
+        wholeNumber('--provenance-max-bytes', 65536, 1073741824),
+      )
       .option(
         '--quarantine',
         'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
@@ -107,8 +135,13 @@ export function registerScan(program: Command, action: Action): void {
   ).action(
     action(async (env, _flags, opts: RunFlags & ScanFlags) => {
       const { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps } = opts;
+      const { customLabel, provenance, rekognition, trustedSigner, requireCredentials, provenanceMaxBytes } =
+        opts;
       return (await import('../commands/scan.js')).scan(
-        { bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
+        {
+          ...{ bucket, prefix, since, minConfidence, customLabelsModel, labels, quarantine, maxTps },
+          ...{ customLabel, provenance, rekognition, trustedSigner, requireCredentials, provenanceMaxBytes },
+        },
         runOptions(opts),
         env,
       );

@@ -3,6 +3,7 @@ import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import { BucketName, ObjectKeyPrefix, RekognitionModelVersionArn } from '../steps/names.js';
 import { parseSince } from '../steps/since.js';
+import { checkModeFlags, provenanceParams } from './scan-provenance-flags.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { runRunbook, type RunOptions } from './run.js';
 
@@ -18,6 +19,14 @@ export interface ScanFlags {
   labels?: string[];
   quarantine?: boolean;
   maxTps?: number;
+  /** The Custom Labels model's labels that are findings (issue 15: a binary model also says "authentic"). */
+  customLabel?: string[];
+  /** Read Content Credentials and XMP; alone, without --rekognition, no Rekognition call is made. */
+  provenance?: boolean;
+  rekognition?: boolean;
+  trustedSigner?: string[];
+  requireCredentials?: boolean;
+  provenanceMaxBytes?: number;
 }
 
 /** Checks what the flags alone can tell (exit 2 naming the flag, before any AWS call), then maps them. */
@@ -42,6 +51,7 @@ export function scanParams(flags: ScanFlags, now: Date): GivenParam[] {
   for (const label of flags.labels ?? [])
     if (!label.trim())
       throw new UserError('--labels: a label name is not empty (e.g. --labels "Explicit Nudity")');
+  checkModeFlags(flags);
 
   const given: GivenParam[] = [{ name: 'bucket', value: flags.bucket, flag: '--bucket' }];
   const add = (name: string, flag: string, value: string | number | boolean | undefined) => {
@@ -54,6 +64,7 @@ export function scanParams(flags: ScanFlags, now: Date): GivenParam[] {
   for (const label of flags.labels ?? []) add('labels', '--labels', label);
   add('maxTps', '--max-tps', flags.maxTps);
   if (flags.quarantine) add('quarantine', '--quarantine', true);
+  given.push(...provenanceParams(flags));
   return given;
 }
 

@@ -23,10 +23,14 @@ export type TrustedSigner = { sha256: string } | { subject: string };
 
 const FINGERPRINT = /^(?:sha256:)?((?:[0-9a-f]{2}:?){31}[0-9a-f]{2})$/i;
 
-/** Compares DNs as "CN=a, O=b" and "cn=a,O=b" alike: attribute names, spacing and case do not matter. */
+/**
+ * Compares DNs as "CN=a, O=b", "cn=a,O=b" and "CN=a; O=b" alike: attribute names, spacing and case
+ * do not matter, and ";" separates RDNs as "," does (RFC 1779), so a DN can pass through a
+ * comma-separated list param.
+ */
 const normalizeDn = (dn: string) =>
   dn
-    .split(/(?<!\\),/)
+    .split(/(?<!\\)[,;]/)
     .map((rdn) => {
       const eq = rdn.indexOf('=');
       return eq < 0 ? rdn.trim() : `${rdn.slice(0, eq).trim().toUpperCase()}=${rdn.slice(eq + 1).trim()}`;

@@ -32,9 +32,18 @@ const params = z
     minConfidence: z.number().min(0).max(100).default(80),
     labels: z.array(z.string().min(1).max(256)).default([]),
     customLabelsModel: z.union([z.literal(''), RekognitionModelVersionArn]).default(''),
+    /** The Custom Labels model's labels that are findings (a binary model's "authentic" is not). */
+    customLabels: z.array(z.string().min(1).max(256)).default([]),
     maxTps: z.number().int().min(1).max(1000).default(10),
+    /** false plans nothing: `drp scan --provenance` without --rekognition. */
+    enabled: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.customLabelsModel || p.customLabels.length > 0, {
+    path: ['customLabels'],
+    message:
+      'customLabels names the labels of the Custom Labels model that are findings (e.g. ["synthetic"]); without them every image the model labels, "authentic" included, would be one',
+  });
 
 export type ScanParams = z.output<typeof params>;
 
@@ -77,11 +86,18 @@ export default defineStep({
     'rekognition:DetectCustomLabels',
     'rekognition:DescribeProjects',
     'rekognition:DescribeProjectVersions',
+    // Rekognition reads an SSE-KMS object with the caller's credentials: without kms:Decrypt on its
+    // key the image is "not scanned" (InvalidS3ObjectException). Which objects use KMS is per object.
+    'kms:Decrypt',
   ],
   example: { bucket: 'product-media-prod', since: '7d', minConfidence: 80, maxTps: 10 },
 
   // Lists and counts only: a Rekognition call costs money and is not a read.
   async plan(ctx, p) {
+    if (!p.enabled) {
+      const none = { bucket: p.bucket, prefix: p.prefix, since: null, listed: 0, scannable: 0 };
+      return { observed: { ...none, skipped: {}, customLabelsModel: null }, changes: [] };
+    }
     if (!(await ctx.aws.s3.bucketExists(p.bucket)))
       throw new UserError(`bucket "${p.bucket}" does not exist (or is in another account)`);
     const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
