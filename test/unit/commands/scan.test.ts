@@ -34,6 +34,7 @@ describe('drp scan flags', () => {
           minConfidence: 90,
           labels: ['Explicit Nudity', 'Violence'],
           customLabelsModel: MODEL_ARN,
+          customLabel: ['synthetic'],
           quarantine: true,
           maxTps: 5,
         },
@@ -49,6 +50,7 @@ describe('drp scan flags', () => {
       { name: 'labels', value: 'Violence', flag: '--labels Violence' },
       { name: 'maxTps', value: '5', flag: '--max-tps 5' },
       { name: 'quarantine', value: 'true', flag: '--quarantine true' },
+      { name: 'customLabels', value: 'synthetic', flag: '--custom-label synthetic' },
     ]);
   });
 
@@ -60,6 +62,51 @@ describe('drp scan flags', () => {
     ],
   ])('refuses a bad value naming the flag, before any AWS call: %#', (flags, message) => {
     expect(() => scanParams(flags, now)).toThrow(message);
+  });
+
+  it.each([
+    [{ customLabelsModel: MODEL_ARN }, /^--custom-labels-model needs --custom-label NAME/],
+    [{ customLabel: ['synthetic'] }, /^--custom-label names labels of a Custom Labels model/],
+    [{ provenance: true, minConfidence: 90 }, /^--min-confidence is a Rekognition flag.*add --rekognition/],
+    [
+      { provenance: true, customLabelsModel: MODEL_ARN, customLabel: ['x'] },
+      /^--custom-labels-model is a Rekognition flag/,
+    ],
+    [{ trustedSigner: ['CN=Acme'] }, /^--trusted-signer needs --provenance/],
+    [{ requireCredentials: true }, /^--require-credentials needs --provenance/],
+    [
+      { provenance: true, trustedSigner: ['Acme Studio'] },
+      /^--trusted-signer "Acme Studio": give the signing certificate's subject DN/,
+    ],
+  ])('refuses flags that do not fit together, naming the flag (exit 2): %#', (flags, message) => {
+    expect(() => scanParams({ bucket: 'media', ...flags }, now)).toThrow(message);
+  });
+
+  it('--provenance alone turns Rekognition off; a DN survives the comma-separated list param', () => {
+    const params = scanParams(
+      {
+        bucket: 'media',
+        provenance: true,
+        trustedSigner: ['CN=Acme Studio, O=Acme Retail'],
+        requireCredentials: true,
+        provenanceMaxBytes: 1048576,
+      },
+      now,
+    );
+    expect(params.slice(1)).toEqual([
+      { name: 'provenance', value: 'true', flag: '--provenance true' },
+      { name: 'rekognition', value: 'false', flag: '--provenance without --rekognition false' },
+      {
+        name: 'trustedSigners',
+        value: 'CN=Acme Studio; O=Acme Retail',
+        flag: '--trusted-signer CN=Acme Studio; O=Acme Retail',
+      },
+      { name: 'requireCredentials', value: 'true', flag: '--require-credentials true' },
+      { name: 'provenanceMaxBytes', value: '1048576', flag: '--provenance-max-bytes 1048576' },
+    ]);
+    expect(
+      scanParams({ bucket: 'media', provenance: true, rekognition: true }, now).map((p) => p.name),
+    ).toEqual(['bucket', 'provenance']);
   });
 
   it('pass only --bucket when nothing else is given: the runbook defaults apply', () => {
@@ -162,7 +209,12 @@ describe('drp scan', () => {
       data: { withFindings: 1, byLabel: { 'Explicit Nudity': 1 }, findings: { sha256: findings!.sha256 } },
     });
     expect(result.json).toMatchObject({
-      steps: [{ id: 'scan', data: { withFindings: 1 } }, { id: 'quarantine' }],
+      steps: [
+        { id: 'provenance', outcome: 'nothing-to-do' },
+        { id: 'scan', data: { withFindings: 1 } },
+        { id: 'quarantine' },
+        { id: 'quarantine-provenance' },
+      ],
     });
   });
 
