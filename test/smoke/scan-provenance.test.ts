@@ -118,6 +118,15 @@ describe('drp scan --provenance against the emulator', () => {
       },
     });
 
+    // The report's provenance section, for AI-governance and legal readers.
+    const report = await runDrp(['report', join(ev, 'journal.jsonl'), '--format', 'md']);
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/## Content provenance \(C2PA\)/);
+    expect(report.stdout).toMatch(
+      /By class: declared-ai 4 \(the file itself declares AI-generated or synthetic content\)/,
+    );
+    expect(report.stdout).toMatch(/Claim generators .*Imagine Test Generator.2\.1 2/);
+
     // The emulator's state: each finding version held and tagged, nothing else touched.
     const versions = (await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }))).Versions ?? [];
     for (const v of versions) {
