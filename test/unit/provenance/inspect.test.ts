@@ -151,7 +151,10 @@ describe('inspectImage: bounded ranged reads', () => {
     const parts = [signed, ...Array.from({ length: 300 }, () => segment)];
     const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
-    for (const p of parts) (bytes.set(p, at), (at += p.length));
+    for (const p of parts) {
+      bytes.set(p, at);
+      at += p.length;
+    }
     const limits = { ...DEFAULT_LIMITS, maxBytes: 1024 * 1024 };
     const r = await inspect(bytes, limits);
     expect(r).toMatchObject({
