@@ -9,6 +9,7 @@ import {
 import { callOf, isNotFound, type Call } from './call.js';
 import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
 import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
+import { createS3RangesPort, type S3RangesPort } from './s3-ranges.js';
 import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
 import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
 import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
@@ -20,7 +21,8 @@ export interface PublicAccessBlock {
   RestrictPublicBuckets: boolean;
 }
 
-export interface S3Port extends S3ObjectsPort, S3BucketConfigPort, S3VersionsPort, EvidencePort {
+export interface S3Port
+  extends S3ObjectsPort, S3RangesPort, S3BucketConfigPort, S3VersionsPort, EvidencePort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
@@ -47,6 +49,7 @@ const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
 export function createS3Port(client: S3Client): S3Port {
   return {
     ...createS3ObjectsPort(client),
+    ...createS3RangesPort(client),
     ...createS3BucketConfigPort(client),
     ...createS3VersionsPort(client),
 

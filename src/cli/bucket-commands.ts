@@ -31,7 +31,7 @@ export function registerScan(program: Command, action: Action): void {
   const cmd = program
     .command('scan')
     .description(
-      'find synthetic or unsafe images in a bucket with Rekognition: runs the scan-synthetic-media runbook',
+      'find synthetic or unsafe images in a bucket with Rekognition, or by their Content Credentials (--provenance): runs the scan-synthetic-media runbook',
     );
   withRunFlags(addFlagRows(cmd, SCAN_FLAGS)).action(
     action(async (env, _flags, opts: Opts) =>

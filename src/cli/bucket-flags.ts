@@ -139,9 +139,49 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--labels <label>',
     param: 'labels',
-    description: 'only these labels (or their parents) count (repeatable)',
+    description: 'only these moderation labels (or their parents) count (repeatable)',
     list: true,
     check: 'labelName',
+  },
+  {
+    flags: '--custom-label <name>',
+    param: 'customLabels',
+    description:
+      'a label of the Custom Labels model that is a finding (repeatable; required with --custom-labels-model)',
+    list: true,
+    check: 'customLabelName',
+  },
+  {
+    flags: '--provenance',
+    param: 'provenance',
+    description:
+      "read each image's Content Credentials (C2PA) and XMP digital source type; alone, no Rekognition call is made",
+  },
+  {
+    flags: '--rekognition',
+    param: 'rekognition',
+    description: 'with --provenance: scan with Rekognition too',
+  },
+  {
+    flags: '--trusted-signer <subject|sha256>',
+    param: 'trustedSigners',
+    description:
+      'a signing certificate subject DN or SHA-256 fingerprint whose valid credentials make an image trusted (repeatable)',
+    list: true,
+    // A subject DN holds commas ("CN=Acme Studio, O=Acme Retail"): each value is one signer.
+    whole: true,
+    check: 'trustedSigner',
+  },
+  {
+    flags: '--require-credentials',
+    param: 'requireCredentials',
+    description: 'images without credentials, or not signed by a trusted signer, are findings too',
+  },
+  {
+    flags: '--provenance-max-bytes <n>',
+    param: 'provenanceMaxBytes',
+    description: 'bytes read from one object at most for its provenance (default 16777216)',
+    parse: wholeNumber('--provenance-max-bytes', 65536, 1073741824),
   },
   {
     flags: '--quarantine',

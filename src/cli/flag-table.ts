@@ -21,6 +21,8 @@ export interface FlagRow {
   required?: boolean;
   /** Repeatable, each value a comma-separated list: the param is a list of the items. */
   list?: boolean;
+  /** With `list`: each value is one item, commas and all (a certificate subject DN). */
+  whole?: boolean;
   /** Checked when the command runs, once its runbook is loaded (src/commands/flag-checks.ts). */
   check?: FlagCheckName;
 }
@@ -47,7 +49,7 @@ export function flagValues(rows: readonly FlagRow[], opts: Record<string, unknow
     const raw = opts[option.attributeName()] as ParamValue | undefined;
     if (raw === undefined) continue;
     const given = Array.isArray(raw) ? raw : [String(raw)];
-    const value = row.list ? splitItems(given) : raw;
+    const value = row.list ? (row.whole ? given : splitItems(given)) : raw;
     values.push({
       flag: option.long!,
       param: row.param,

@@ -9,6 +9,7 @@ import {
   RekognitionModelVersionArn,
   RoleArn,
 } from '../names.js';
+import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
 
 /**
@@ -66,6 +67,16 @@ export const FLAG_CHECKS = {
   },
   labelName: (given, flag) =>
     given.trim() ? undefined : `${flag}: a label name is not empty (e.g. ${flag} "Explicit Nudity")`,
+  customLabelName: (given, flag) =>
+    splitList([given]).every((label) => label.length <= 256)
+      ? given.trim()
+        ? undefined
+        : `${flag}: a label name is not empty (e.g. ${flag} synthetic)`
+      : `${flag} "${given}": a label name has 1 to 256 characters`,
+  trustedSigner: (given, flag) =>
+    parseTrustedSigner(given)
+      ? undefined
+      : `${flag} "${given}": give the signing certificate's subject DN ("CN=Acme Studio, O=Acme Retail") or its SHA-256 fingerprint (64 hex digits)`,
 } satisfies Record<string, FlagCheck>;
 
 export type FlagCheckName = keyof typeof FLAG_CHECKS;

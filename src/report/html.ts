@@ -127,6 +127,14 @@ export function renderHtml(m: ReportModel): string {
       'Findings',
       findings.length ? `<ul>${findings.join('')}</ul>` : '<p class="muted">No findings.</p>',
     ),
+    ...(m.provenance.length
+      ? [
+          section(
+            'Content provenance (C2PA)',
+            `<ul>${m.provenance.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
+          ),
+        ]
+      : []),
     section(
       'What remains to do',
       m.remaining.length

@@ -158,6 +158,9 @@ export function renderMarkdown(m: ReportModel): string {
     timeline(m),
     '## Findings',
     findings.join('\n') || '_No findings._',
+    ...(m.provenance.length
+      ? ['## Content provenance (C2PA)', m.provenance.map((l) => `- ${mdText(l)}`).join('\n')]
+      : []),
     '## What remains to do',
     m.remaining.map((r, i) => `${i + 1}. ${mdText(r)}`).join('\n') || '_Nothing recorded._',
     `## Evidence preserved${m.rehearsal ? ` (${REHEARSAL})` : ''}`,

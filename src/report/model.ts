@@ -3,6 +3,7 @@ import type { Failure, Verification } from '../journal/verify.js';
 import { artefactRows, type ArtefactCheck, type ArtefactRow } from './evidence.js';
 import { num, obj, str, strings, type Fields } from './fields.js';
 import { buildFindings, type Finding } from './findings.js';
+import { provenanceLines } from './provenance.js';
 import { formatUtc, notificationDeadline, validTime } from './time.js';
 import { buildTimeline, type ResumeEvent, type TimelineStep } from './timeline.js';
 
@@ -59,6 +60,8 @@ export interface ReportModel {
   artefacts: ArtefactRow[];
   evidenceBucket?: { bucket: string; prefix: string; stored: number };
   findings: Finding[];
+  /** Content Credentials (C2PA) classes, generators and signers of provenance-scan steps. */
+  provenance: string[];
   remaining: string[];
   journal: {
     /** Verified, sealed, and every artefact file matches its hash. */
@@ -190,6 +193,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       ? { bucket, prefix, stored: artefacts.filter((a) => a.location?.startsWith(prefix)).length }
       : undefined,
     findings,
+    provenance: provenanceLines(steps),
     remaining,
     journal: {
       intact: v.ok && problems.length === 0,

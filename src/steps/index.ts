@@ -3,6 +3,7 @@ import iamDisableAccessKeys from './iam-disable-access-keys.js';
 import iamRevokeRoleSessions from './iam-revoke-role-sessions.js';
 import orgScpDeny from './org-scp-deny.js';
 import rekognitionScan from './rekognition-scan.js';
+import provenanceScan from './provenance-scan.js';
 import cloudtrailStatus from './cloudtrail-status.js';
 import evidenceBucket from './evidence-bucket.js';
 import exportCloudtrailEvents from './export-cloudtrail-events.js';
@@ -32,6 +33,7 @@ export const registry: readonly AnyStep[] = [
   exportCloudtrailEvents,
   preserveAccessLogs,
   rekognitionScan,
+  provenanceScan,
   s3QuarantineObjects,
 ];
 

@@ -43,6 +43,12 @@ const params = z
       .describe(
         'A RUNNING Rekognition Custom Labels model version ARN, also called for every image (empty: none)',
       ),
+    customLabels: z
+      .array(z.string().min(1).max(256))
+      .default([])
+      .describe(
+        'The Custom Labels model labels that are findings (a binary model also labels authentic images)',
+      ),
     maxTps: z
       .number()
       .int()
@@ -50,8 +56,17 @@ const params = z
       .max(1000)
       .default(10)
       .describe('Rekognition calls per second at most, all operations together: your account quota'),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('false plans nothing (drp scan --provenance without --rekognition)'),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.customLabelsModel || p.customLabels.length > 0, {
+    path: ['customLabels'],
+    message:
+      'customLabels names the labels of the Custom Labels model that are findings (e.g. ["synthetic"]); without them every image the model labels, "authentic" included, would be one',
+  });
 
 export type ScanParams = z.output<typeof params>;
 
@@ -94,11 +109,18 @@ export default defineStep({
     'rekognition:DetectCustomLabels',
     'rekognition:DescribeProjects',
     'rekognition:DescribeProjectVersions',
+    // Rekognition reads an SSE-KMS object with the caller's credentials: without kms:Decrypt on its
+    // key the image is "not scanned" (InvalidS3ObjectException). Which objects use KMS is per object.
+    'kms:Decrypt',
   ],
   example: { bucket: 'product-media-prod', since: '7d', minConfidence: 80, maxTps: 10 },
 
   // Lists and counts only: a Rekognition call costs money and is not a read.
   async plan(ctx, p) {
+    if (!p.enabled) {
+      const none = { bucket: p.bucket, prefix: p.prefix, since: null, listed: 0, scannable: 0 };
+      return { observed: { ...none, skipped: {}, customLabelsModel: null }, changes: [] };
+    }
     await requireBucket(ctx.aws.s3, p.bucket);
     const window = p.since ? parseSince(p.since, ctx.now()) : undefined;
     if (window?.error) throw new UserError(`since "${p.since}": ${window.error}`);

@@ -126,7 +126,9 @@ export function scanNotes(d: ScanData, minConfidence: number): string[] {
         (t, i) =>
           `top ${i + 1}: s3://${d.bucket}/${t.key} (version ${t.versionId}) ${t.label} ${t.confidence.toFixed(1)}%`,
       ),
-    ...(rejected ? [`rejected by Rekognition: ${rejected} (${list(d.rejected)})`] : []),
+    ...(rejected
+      ? [`NOT SCANNED: ${rejected} image(s) Rekognition could not read or decode (${list(d.rejected)})`]
+      : []),
     `evidence: ${d.findings.path} (${d.withFindings} finding(s), sha256 ${d.findings.sha256.slice(0, 12)}...), ${d.skippedList.path} (not scanned, with reasons)`,
   ];
 }

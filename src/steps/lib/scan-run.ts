@@ -22,15 +22,22 @@ export interface ScanSettings {
   minConfidence: number;
   labels: string[];
   customLabelsModel: string;
+  customLabels: string[];
   maxTps: number;
 }
 
-/** Rekognition's verdicts on one image rather than on the scan: recorded, and the scan goes on. */
-const REJECTIONS = new Set([
-  'ImageTooLargeException',
-  'InvalidImageFormatException',
-  'InvalidS3ObjectException',
-]);
+/**
+ * The errors DetectModerationLabels and DetectCustomLabels give about one image rather than the
+ * scan (their API references): the image is "not scanned", the scan goes on, and the step ends
+ * partial. InvalidS3ObjectException is not a verdict on the image: Rekognition could not read it.
+ */
+const NOT_SCANNED: Record<string, string> = {
+  InvalidS3ObjectException:
+    'Rekognition could not read the object (InvalidS3Object): check s3:GetObject for the caller, a bucket policy deny, and for an SSE-KMS object kms:Decrypt on its key',
+  ImageTooLargeException: 'larger than Rekognition accepts (ImageTooLarge)',
+  InvalidImageFormatException: 'not an image Rekognition can decode (InvalidImageFormat)',
+};
+const REJECTIONS = new Set(Object.keys(NOT_SCANNED));
 
 interface Detected {
   labels: FoundLabel[];
@@ -93,11 +100,20 @@ export async function runScan(
         ...(p.customLabelsModel ? [custom(v, p.customLabelsModel)] : []),
       ]);
       tally.scanned += 1;
-      const labels = findingLabels(
-        detected.flatMap((d) => d.labels),
-        p.minConfidence,
-        p.labels,
-      );
+      // --labels filters moderation labels; a custom model's findings are only its --custom-label ones.
+      const all = detected.flatMap((d) => d.labels);
+      const labels = [
+        ...findingLabels(
+          all.filter((l) => l.source === 'moderation'),
+          p.minConfidence,
+          p.labels,
+        ),
+        ...findingLabels(
+          all.filter((l) => l.source === 'custom'),
+          p.minConfidence,
+          p.customLabels,
+        ),
+      ];
       if (labels.length === 0) return;
       const ids = detected.flatMap((d) => (d.requestId ? [d.requestId] : []));
       requestIds.push(...ids);
@@ -117,7 +133,7 @@ export async function runScan(
         return;
       }
       tally.reject(name.replace(/Exception$/, ''));
-      await notScanned.write(notScannedLine(v, `rejected by Rekognition: ${name.replace(/Exception$/, '')}`));
+      await notScanned.write(notScannedLine(v, `not scanned: ${NOT_SCANNED[name]}`));
     } finally {
       bar.tick();
     }
@@ -157,7 +173,16 @@ export async function runScan(
     data,
     notes: scanNotes(data, p.minConfidence),
   };
-  if (fatal === undefined) return applied;
+  const unscanned = Object.values(data.rejected).reduce((a, b) => a + b, 0);
+  if (fatal === undefined && unscanned === 0) return applied;
+  if (fatal === undefined)
+    throw new StepFailure(applied, {
+      cause: new Error(
+        `${unscanned} image(s) not scanned (${Object.entries(data.rejected)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}): the reason for each is in ${data.skippedList.path}; fix it, then scan again`,
+      ),
+    });
   const stopped = `stopped after ${data.scanned} of ${observed.scannable} image(s)${data.withFindings ? `; the findings so far are in ${data.findings.path}` : ''}`;
   throw new StepFailure({ ...applied, notes: [stopped, ...applied.notes!] }, { cause: fatal });
 }

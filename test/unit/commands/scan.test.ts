@@ -17,6 +17,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { SCAN_FLAGS } from '../../../src/cli/bucket-flags.js';
 import { flagValues } from '../../../src/cli/flag-table.js';
 import { scan } from '../../../src/commands/scan.js';
+import { checkModeFlags, modeParams } from '../../../src/commands/scan-provenance-flags.js';
 import { scanParams } from '../../support/flag-params.js';
 import { generateKey } from '../../../src/journal/keys.js';
 import { verifyJournal } from '../../../src/journal/verify.js';
@@ -78,6 +79,51 @@ describe('drp scan flags', () => {
     [{ labels: [' '] }, /^--labels: a label name is not empty/],
   ])('refuse a bad value (exit 2) naming the flag: %j', (flags, message) => {
     expect(() => scanParams({ bucket: 'media', ...flags }, now)).toThrow(message);
+  });
+});
+
+describe('drp scan mode flags', () => {
+  const values = (opts: Record<string, unknown>) => flagValues(SCAN_FLAGS, { bucket: 'media', ...opts });
+
+  it.each([
+    [{ customLabelsModel: MODEL_ARN }, /^--custom-labels-model needs --custom-label NAME/],
+    [{ customLabel: ['synthetic'] }, /^--custom-label names labels of a Custom Labels model/],
+    [{ provenance: true, minConfidence: 90 }, /^--min-confidence is a Rekognition flag.*add --rekognition/],
+    [
+      { provenance: true, customLabelsModel: MODEL_ARN, customLabel: ['x'] },
+      /^--custom-labels-model is a Rekognition flag/,
+    ],
+    [{ trustedSigner: ['CN=Acme'] }, /^--trusted-signer needs --provenance/],
+    [{ requireCredentials: true }, /^--require-credentials needs --provenance/],
+    [{ rekognition: true }, /^--rekognition goes with --provenance/],
+  ])('refuse flags that do not fit together, naming the flag (exit 2): %#', (opts, message) => {
+    expect(() => checkModeFlags(values(opts))).toThrow(message);
+  });
+
+  it('--provenance alone turns Rekognition off; with --rekognition both run', () => {
+    expect(modeParams(values({ provenance: true }))).toEqual([
+      { name: 'rekognition', typed: false, flag: '--provenance without --rekognition' },
+    ]);
+    expect(modeParams(values({ provenance: true, rekognition: true }))).toEqual([]);
+    expect(modeParams(values({}))).toEqual([]);
+  });
+
+  it('a trusted signer DN keeps its commas: each --trusted-signer is one signer', () => {
+    const signer = 'CN=Acme Studio, O=Acme Retail';
+    expect(scanParams({ bucket: 'media', provenance: true, trustedSigner: [signer] }, now)).toContainEqual({
+      name: 'trustedSigners',
+      typed: [signer],
+      flag: '--trusted-signer',
+    });
+    expect(() => scanParams({ bucket: 'media', trustedSigner: ['Acme Studio'] }, now)).toThrow(
+      /^--trusted-signer "Acme Studio": give the signing certificate's subject DN/,
+    );
+  });
+
+  it('--custom-label feeds customLabels, as a list', () => {
+    expect(
+      scanParams({ bucket: 'media', customLabelsModel: MODEL_ARN, customLabel: ['synthetic'] }, now),
+    ).toContainEqual({ name: 'customLabels', typed: ['synthetic'], flag: '--custom-label' });
   });
 });
 
@@ -167,7 +213,12 @@ describe('drp scan', () => {
       data: { withFindings: 1, byLabel: { 'Explicit Nudity': 1 }, findings: { sha256: findings!.sha256 } },
     });
     expect(result.json).toMatchObject({
-      steps: [{ id: 'scan', data: { withFindings: 1 } }, { id: 'quarantine' }],
+      steps: [
+        { id: 'provenance', outcome: 'nothing-to-do' },
+        { id: 'scan', data: { withFindings: 1 } },
+        { id: 'quarantine' },
+        { id: 'quarantine-provenance' },
+      ],
     });
   });
 

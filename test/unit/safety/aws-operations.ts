@@ -111,6 +111,10 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     PutObjectLegalHold: 'quarantine: legal hold ON on each finding version',
     PutObjectTagging: "quarantine: the version's tags plus drp's",
   },
+  's3-ranges.ts': {
+    GetObject:
+      'provenance-scan: bounded byte ranges of one image version (header, and the whole image within the cap when it has Content Credentials)',
+  },
   's3-versions.ts': {
     ListObjectVersions: 's3-object-lock: every version, streamed',
     GetObjectLegalHold: 's3-object-lock: skip versions already held on a re-run',

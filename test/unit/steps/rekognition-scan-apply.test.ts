@@ -24,7 +24,9 @@ const base: ScanParams = {
   minConfidence: 80,
   labels: [],
   customLabelsModel: '',
+  customLabels: [],
   maxTps: 1000,
+  enabled: true,
 };
 
 const moderation = (...labels: [string, number, string?][]) => ({
@@ -231,22 +233,81 @@ describe('rekognition-scan apply', () => {
     expect(outcome).toMatchObject({ data: { scanned: 3, calls: 6 } });
   });
 
-  it('records an image Rekognition refuses (format, size) as rejected with the reason, and goes on', async () => {
+  it('records an image Rekognition refuses (format) as not scanned with the reason, goes on, and ends partial', async () => {
     rekognition
       .on(DetectModerationLabelsCommand, {
         Image: { S3Object: { Bucket: 'media', Name: 'b.png', Version: 'v-b.png' } },
       })
       .rejects(awsError('InvalidImageFormatException'));
     const { outcome, notScanned } = await scan();
-    expect(outcome).toMatchObject({ data: { scanned: 2, rejected: { InvalidImageFormat: 1 } } });
+    expect(outcome).toBeInstanceOf(StepFailure);
+    expect((outcome as StepFailure).message).toMatch(/^1 image\(s\) not scanned \(InvalidImageFormat 1\)/);
+    expect((outcome as StepFailure).partial).toMatchObject({
+      data: { scanned: 2, rejected: { InvalidImageFormat: 1 } },
+    });
     expect(notScanned).toEqual([
       { key: 'notes.txt', versionId: 'v-notes.txt', size: 1024, reason: 'not JPEG or PNG' },
       {
         key: 'b.png',
         versionId: 'v-b.png',
         size: 1024,
-        reason: 'rejected by Rekognition: InvalidImageFormat',
+        reason: 'not scanned: not an image Rekognition can decode (InvalidImageFormat)',
       },
+    ]);
+  });
+
+  // AWS's answer when Rekognition cannot read the object (no s3:GetObject, an SSE-KMS key the
+  // caller may not use, drp's own deny): moto has no Rekognition detection, so the mock says it.
+  it('makes an image Rekognition cannot read (InvalidS3ObjectException) "not scanned", never a clean verdict', async () => {
+    rekognition
+      .on(DetectModerationLabelsCommand, {
+        Image: { S3Object: { Bucket: 'media', Name: 'c.jpg', Version: 'v-c.jpg' } },
+      })
+      .rejects(
+        awsError(
+          'InvalidS3ObjectException',
+          400,
+          'Unable to get object metadata from S3. Check object key, region and/or access permissions.',
+        ),
+      );
+    const { outcome, findings, notScanned } = await scan();
+    expect(outcome).toBeInstanceOf(StepFailure);
+    const partial = (outcome as StepFailure).partial;
+    expect(partial.data).toMatchObject({ scanned: 2, rejected: { InvalidS3Object: 1 } });
+    expect(partial.notes).toContainEqual(expect.stringMatching(/^NOT SCANNED: 1 image\(s\)/));
+    expect(findings).toEqual([]);
+    expect(notScanned).toContainEqual({
+      key: 'c.jpg',
+      versionId: 'v-c.jpg',
+      size: 1024,
+      reason: expect.stringMatching(
+        /^not scanned: Rekognition could not read the object \(InvalidS3Object\).*kms:Decrypt/,
+      ),
+    });
+  });
+
+  it('with a Custom Labels model, only its --custom-label labels are findings ("authentic" is not)', async () => {
+    rekognition.on(DescribeProjectsCommand).resolves({ ProjectDescriptions: [{ ProjectArn: PROJECT_ARN }] });
+    rekognition
+      .on(DescribeProjectVersionsCommand)
+      .resolves({ ProjectVersionDescriptions: [{ ProjectVersionArn: MODEL_ARN, Status: 'RUNNING' }] });
+    rekognition
+      .on(DetectCustomLabelsCommand)
+      .resolves({ CustomLabels: [{ Name: 'authentic', Confidence: 99 }] });
+    rekognition
+      .on(DetectCustomLabelsCommand, {
+        Image: { S3Object: { Bucket: 'media', Name: 'a.jpg', Version: 'v-a.jpg' } },
+      })
+      .resolves({ CustomLabels: [{ Name: 'Synthetic', Confidence: 97 }] });
+    // --labels filters moderation labels only: it must not hide the model's label.
+    rekognition.on(DetectModerationLabelsCommand).resolves(moderation(['Violence', 95]));
+    const { findings } = await scan({
+      customLabelsModel: MODEL_ARN,
+      customLabels: ['synthetic'],
+      labels: ['Explicit Nudity'],
+    });
+    expect(findings.map((f) => [f.key, f.labels])).toEqual([
+      ['a.jpg', [{ name: 'Synthetic', confidence: 97, source: 'custom' }]],
     ]);
   });
 

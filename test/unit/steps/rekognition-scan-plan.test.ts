@@ -26,7 +26,9 @@ const base = {
   minConfidence: 80,
   labels: [],
   customLabelsModel: '',
+  customLabels: [],
   maxTps: 10,
+  enabled: true,
 };
 const planCtx = () => testContext({ aws: testPorts(true) }).ctx;
 
