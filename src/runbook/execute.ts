@@ -120,7 +120,9 @@ export async function applySteps(
         ? await skip(step, step.declined, deps)
         : await applyOne(step, { ...deps, contextFor });
     reports.push(report);
-    if (report.outcome === 'applied' || report.outcome === 'nothing-to-do') results.set(step.id, report.data);
+    // A step that failed part-way passes on what it did get (a partial scan's findings are findings).
+    if (report.outcome === 'applied' || report.outcome === 'nothing-to-do' || report.data !== undefined)
+      results.set(step.id, report.data);
     if (report.outcome === 'failed' && step.onError === 'stop') stoppedBy ??= step.id;
   }
   return reports;

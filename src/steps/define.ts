@@ -45,8 +45,9 @@ export interface StepContext {
   readonly progress: Progress;
   /**
    * What earlier steps of this run returned from apply (`Applied.data`), by step id, so a step can
-   * act on another's output (the quarantine on the scan's findings). Only steps that completed
-   * are present (with undefined data when they had nothing to do). Empty during plan.
+   * act on another's output (the quarantine on the scan's findings). Steps that completed are
+   * present (with undefined data when they had nothing to do), and steps that failed part-way
+   * with the data of what they did (a StepFailure's partial). Empty during plan.
    */
   readonly results: ReadonlyMap<string, unknown>;
   now(): Date;

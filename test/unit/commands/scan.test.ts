@@ -222,6 +222,25 @@ describe('drp scan', () => {
     });
   });
 
+  it('a partial scan (an image Rekognition could not read) still quarantines the findings it made, then exits 1', async () => {
+    rekognition
+      .on(DetectModerationLabelsCommand, {
+        Image: { S3Object: { Bucket: 'media', Name: 'a.jpg', Version: 'v-a.jpg' } },
+      })
+      .rejects(awsError('InvalidS3ObjectException', 400));
+    const result = await scan(
+      flagValues(SCAN_FLAGS, { bucket: 'media', quarantine: true }),
+      run(),
+      testEnv().env,
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.json).toMatchObject({
+      steps: [{}, { id: 'scan', outcome: 'failed' }, { id: 'quarantine', outcome: 'applied' }, {}],
+    });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectLegalHoldCommand, 1);
+    expect(s3).toHaveReceivedCommandWith(PutObjectLegalHoldCommand, { Key: 'b.png', VersionId: 'v-b.png' });
+  });
+
   it('without --quarantine, scans and leaves every object as it was', async () => {
     const result = await scan(flagValues(SCAN_FLAGS, { bucket: 'media' }), run(), testEnv().env);
     expect(result.exitCode).toBe(0);

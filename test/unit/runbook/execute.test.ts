@@ -166,18 +166,20 @@ describe('executor', () => {
     });
   });
 
-  it("gives each step what the steps before it completed with (ctx.results), but not a failed step's", async () => {
+  it("gives each step what the steps before it did (ctx.results): a partial failure's data, not a dead step", async () => {
     const seen: Record<string, string[]> = {};
-    const step = (id: string, behaviour: { data?: unknown; fails?: boolean; nothing?: boolean } = {}) => {
+    type Behaviour = { data?: unknown; fails?: 'partial' | 'dead'; nothing?: boolean };
+    const step = (id: string, behaviour: Behaviour = {}) => {
       const prepared = fakeStep(id, [], behaviour.nothing ? { nothing: true } : {}, 'continue');
       const definition = { ...prepared.definition };
       definition.apply = async (ctx, _p, plan) => {
         seen[id] = [...ctx.results.keys()];
-        if (behaviour.fails)
+        if (behaviour.fails === 'partial')
           throw new StepFailure(
             { changes: [], requestIds: [], data: { partial: true } },
             { cause: new Error('x') },
           );
+        if (behaviour.fails === 'dead') throw new Error('endpoint unreachable');
         return { changes: plan.changes, requestIds: [], data: behaviour.data };
       };
       return { ...prepared, definition };
@@ -185,12 +187,18 @@ describe('executor', () => {
     const { reports } = await run([
       step('scan', { data: { findings: 3 } }),
       step('idle', { nothing: true }),
-      step('broken', { fails: true }),
+      step('dead', { fails: 'dead' }),
+      step('broken', { fails: 'partial' }),
       step('quarantine'),
     ]);
-    expect(seen).toEqual({ scan: [], broken: ['scan', 'idle'], quarantine: ['scan', 'idle'] });
+    expect(seen).toEqual({
+      scan: [],
+      dead: ['scan', 'idle'],
+      broken: ['scan', 'idle'],
+      quarantine: ['scan', 'idle', 'broken'],
+    });
     expect(reports[0]).toMatchObject({ data: { findings: 3 } });
-    expect(reports[2]).toMatchObject({ outcome: 'failed', data: { partial: true } });
+    expect(reports[3]).toMatchObject({ outcome: 'failed', data: { partial: true } });
   });
 
   it('keeps the notes of a step that failed part-way, in the report and the journal', async () => {
