@@ -35,7 +35,7 @@ export interface StepContext {
   readonly incidentId: string;
   readonly region: string;
   readonly caller: Caller;
-  /** The caller's principal and every --exempt-principal: no deny may apply to them. */
+  /** The caller's principal, every --exempt-principal and the steps' service roles: no deny may apply to them. */
   readonly exemptPrincipals: readonly string[];
   readonly aws: AwsPorts;
   readonly artefacts: Pick<ArtefactStore, 'write' | 'stream' | 'list'>;
