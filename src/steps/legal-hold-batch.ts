@@ -4,13 +4,7 @@ import { UserError } from '../errors.js';
 import type { StepContext } from '../runbook/context.js';
 import type { Change } from './define.js';
 import { lineWriter } from './artefact-lines.js';
-import {
-  BATCH_TRUST_SERVICE,
-  BatchJobFailed,
-  batchRolePolicy,
-  reportLocation,
-  waitForJob,
-} from './legal-hold-job.js';
+import { BatchJobFailed, batchRoleHint, reportLocation, waitForJob } from './legal-hold-job.js';
 import { partitionOf } from './names.js';
 
 /**
@@ -20,9 +14,7 @@ import { partitionOf } from './names.js';
  */
 
 const roleHint = (ctx: StepContext, bucket: string, evidenceBucket: string) =>
-  `The role's trust policy names the service ${BATCH_TRUST_SERVICE}; its policy: ${JSON.stringify(
-    batchRolePolicy({ partition: partitionOf(ctx.caller.arn), bucket, evidenceBucket }),
-  )}`;
+  batchRoleHint({ partition: partitionOf(ctx.caller.arn), bucket, evidenceBucket });
 
 /** `s3://evidence/incidents/<incident>/batch/`: the manifest and the job's completion report. */
 export const batchPrefix = (incidentId: string) => `incidents/${incidentId}/batch`;
@@ -156,6 +148,7 @@ export async function runLegalHoldJob(
     result.data.report = report;
     const done = await waitForJob(ctx, job.id, {
       report,
+      roleHint: roleHint(ctx, bucket, opts.evidenceBucket),
       ...(result.data.versions ? { total: result.data.versions } : {}),
     });
     result.data.jobStatus = done.status;

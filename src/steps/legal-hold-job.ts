@@ -56,6 +56,10 @@ export function batchRolePolicy(names: { partition: string; bucket: string; evid
 /** The trust policy: only S3 Batch Operations may assume the role. */
 export const BATCH_TRUST_SERVICE = 'batchoperations.s3.amazonaws.com';
 
+/** What an operator needs to fix the role: its trust and its full policy, with this run's names. */
+export const batchRoleHint = (names: { partition: string; bucket: string; evidenceBucket: string }) =>
+  `The role's trust policy names the service ${BATCH_TRUST_SERVICE}; its policy: ${JSON.stringify(batchRolePolicy(names))}`;
+
 /** s3-legal-holds' service role, as `drp permissions --service-roles` prints it (placeholders in capitals). */
 export const BATCH_ROLE: ServiceRole = {
   param: 'batchRoleArn',
@@ -81,14 +85,16 @@ export class BatchJobFailed extends Error {
   constructor(
     readonly job: BatchJobProgress,
     readonly report: string,
+    roleHint: string,
   ) {
     const total = job.total === undefined ? '' : ` of ${job.total}`;
     const reasons = job.failureReasons.length ? ` (${job.failureReasons.join('; ')})` : '';
     super(
       `S3 Batch Operations job ${job.id} ended ${job.status}: ${job.failed}${total} task(s) failed${reasons}. ` +
         `The completion report is in ${report} (manifest.json, then results/*.csv: each failed task with its error code). ` +
-        `AccessDenied there means the job's role lacks a permission (drp permissions RUNBOOK --service-roles prints its policy); ` +
-        `NoSuchVersion means the version was deleted after the listing. Run the same command again with the same --incident to hold what is left.`,
+        `NoSuchVersion there means the version was deleted after the listing; AccessDenied means the job's role lacks a permission ` +
+        `(drp permissions RUNBOOK --service-roles prints its policies). ${roleHint} ` +
+        `Run the same command again with the same --incident to hold what is left.`,
     );
   }
 }
@@ -106,7 +112,7 @@ export class BatchJobSuspended extends Error {
 export async function waitForJob(
   ctx: StepContext,
   jobId: string,
-  opts: { report: string; total?: number },
+  opts: { report: string; total?: number; roleHint: string },
 ): Promise<BatchJobProgress> {
   const bar = ctx.progress.start(`S3 Batch Operations job ${jobId}`, opts.total);
   let shown = 0;
@@ -117,7 +123,8 @@ export async function waitForJob(
       if (done > shown) bar.tick(done - shown);
       shown = Math.max(shown, done);
       if (FINISHED_JOB_STATUSES.includes(job.status)) {
-        if (job.status !== 'Complete' || job.failed > 0) throw new BatchJobFailed(job, opts.report);
+        if (job.status !== 'Complete' || job.failed > 0)
+          throw new BatchJobFailed(job, opts.report, opts.roleHint);
         return job;
       }
       if (job.status === 'Suspended')

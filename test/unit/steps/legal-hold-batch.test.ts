@@ -207,6 +207,10 @@ describe('s3-legal-holds above batchThreshold (S3 Batch Operations)', () => {
     expect(err.message).toMatch(/job job-42 ended Complete: 2 of 5 task\(s\) failed/);
     expect(err.message).toContain(`The completion report is in ${REPORT}`);
     expect(err.message).toContain('--service-roles');
+    // The hint gives the role's trust and its whole policy, with this run's bucket names.
+    expect(err.message).toContain('batchoperations.s3.amazonaws.com');
+    expect(err.message).toContain('"Action":["s3:PutObjectLegalHold"],"Resource":["arn:aws:s3:::media/*"]');
+    expect(err.message).toContain(`"Resource":["arn:aws:s3:::${EVIDENCE}/incidents/*"]`);
     expect(err.partial.changes.map((c) => c.action)).toEqual(['write-batch-manifest', 'create-batch-job']);
     expect(err.partial.data).toMatchObject({ jobId: 'job-42', jobStatus: 'Complete', tasks: { failed: 2 } });
   });
