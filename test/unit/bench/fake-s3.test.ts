@@ -1,13 +1,17 @@
 import {
   CopyObjectCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   paginateListObjectsV2,
+  PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutObjectLegalHoldCommand,
   PutObjectLockConfigurationCommand,
@@ -322,5 +326,42 @@ describe('fake S3 CloudTrail log files and STS', () => {
       Account: '123456789012',
       Arn: 'arn:aws:iam::123456789012:user/bench',
     });
+  });
+});
+
+describe('fake S3 isolation calls (time to deny)', () => {
+  let fake: FakeS3;
+  let s3: S3Client;
+  beforeAll(async () => {
+    fake = await startFakeS3({ latencyMs: 0, versions: 10 });
+    s3 = s3For(fake);
+  });
+  afterAll(() => fake.close());
+
+  it("answers the reads a contain plans with (no policy, no Block Public Access, no logging), then records the moment drp's deny is answered", async () => {
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'bench-media' }))).rejects.toMatchObject({
+      name: 'NoSuchBucketPolicy',
+    });
+    await expect(s3.send(new GetPublicAccessBlockCommand({ Bucket: 'bench-media' }))).rejects.toMatchObject({
+      name: 'NoSuchPublicAccessBlockConfiguration',
+    });
+    expect(
+      (await s3.send(new GetBucketLoggingCommand({ Bucket: 'bench-media' }))).LoggingEnabled,
+    ).toBeUndefined();
+
+    const other = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Reader', Effect: 'Allow' }] });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'bench-media', Policy: other }));
+    expect(fake.state.denyAnsweredAt).toBeUndefined();
+    const before = performance.now();
+    const deny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'DrpContainINC1', Effect: 'Deny' }],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'bench-media', Policy: deny }));
+    expect(fake.state.denyAnsweredAt).toBeGreaterThanOrEqual(before);
+    expect(fake.state.denyAnsweredAt).toBeLessThanOrEqual(performance.now());
+    expect((await s3.send(new GetBucketPolicyCommand({ Bucket: 'bench-media' }))).Policy).toBe(deny);
+    fake.reset();
+    expect(fake.state.denyAnsweredAt).toBeUndefined();
   });
 });
