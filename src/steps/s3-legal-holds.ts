@@ -140,6 +140,20 @@ async function batch(ctx: StepContext, p: Params, checked: boolean): Promise<App
   }
 }
 
+/** The plan finished while applying, said in the result (and in a failure's partial result). */
+async function noting(note: string, run: () => Promise<Applied>): Promise<Applied> {
+  try {
+    const applied = await run();
+    return { ...applied, notes: [note, ...(applied.notes ?? [])] };
+  } catch (err) {
+    if (!(err instanceof StepFailure)) throw err;
+    throw new StepFailure(
+      { ...err.partial, notes: [note, ...(err.partial.notes ?? [])] },
+      { cause: err.cause },
+    );
+  }
+}
+
 export default defineStep({
   type: 's3-legal-holds',
   summary:
@@ -212,8 +226,14 @@ export default defineStep({
     } catch (err) {
       throw new StepFailure({ changes: [], requestIds: [] }, { cause: err });
     }
-    if (!count.complete) return batch(ctx, p, false);
-    return perVersion(ctx, p, checkHolds, count.versions + count.deleteMarkers);
+    const counted = count.complete
+      ? `counted while applying (the plan read one page): ${plural(count.versions, 'version')} and ${plural(count.deleteMarkers, 'delete marker')}, held per version`
+      : `counted while applying (the plan read one page): more than ${plural(p.batchThreshold, 'version')}, held by one S3 Batch Operations job`;
+    return noting(counted, () =>
+      count.complete
+        ? perVersion(ctx, p, checkHolds, count.versions + count.deleteMarkers)
+        : batch(ctx, p, false),
+    );
   },
 
   restore,

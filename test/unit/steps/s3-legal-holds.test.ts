@@ -243,6 +243,9 @@ describe('s3-legal-holds apply (one call per version)', () => {
     // 1 page in the plan, 3 to count, 3 to hold.
     expect(s3).toHaveReceivedCommandTimes(ListObjectVersionsCommand, 7);
     expect(applied.data).toMatchObject({ held: 5, deleteMarkers: 1 });
+    expect(applied.notes).toEqual([
+      'counted while applying (the plan read one page): 5 versions and 1 delete marker, held per version',
+    ]);
     expect(bars).toEqual([{ label: 'legal holds s3://media', total: 6, ticks: 6, done: true }]);
   });
 
