@@ -15,6 +15,10 @@ import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
+import lambdaIsolate from './lambda-isolate.js';
+import apigatewayIsolate from './apigateway-isolate.js';
+import cloudfrontInvalidate from './cloudfront-invalidate.js';
+import wafProtect from './waf-protect.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -25,6 +29,11 @@ export const registry: readonly AnyStep[] = [
   s3ObjectLock,
   s3DenyPolicy,
   orgScpDeny,
+  // Edge and serverless containment (issue 17): the functions, APIs and CDN serving the media.
+  lambdaIsolate,
+  apigatewayIsolate,
+  cloudfrontInvalidate,
+  wafProtect,
   // Evidence preservation (issue 5), in the order the runbooks run them.
   evidenceBucket,
   preserveBucketState,
