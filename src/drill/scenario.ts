@@ -48,6 +48,11 @@ export const CONTAINMENT_STEPS = [
   'object-lock',
   'deny-policy',
   'scp-deny',
+  // Edge and serverless containment (issue 17).
+  'lambda-isolate',
+  'apigateway-isolate',
+  'cloudfront-invalidate',
+  'waf-protect',
 ] as const;
 
 export function deepfakeS3Leak(suffix: string): Scenario {

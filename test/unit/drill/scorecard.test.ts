@@ -115,11 +115,12 @@ describe('timesFromReport', () => {
       since('evidence-bucket'),
       Date.parse(model.journal.lastTime!) - Date.parse(model.journal.firstTime!),
     ]);
-    // Seven containment steps of 1 s each, one of them 5 s: the last result is 11 s after the genesis.
-    expect(times.timeToContainMs).toBe(11_000);
-    expect(times.timeToContainMs).toBe(since('scp-deny'));
+    // Eleven containment steps (the bucket's seven, the edge's four) of 1 s each, one of them 5 s:
+    // the last result is 15 s after the genesis.
+    expect(times.timeToContainMs).toBe(15_000);
+    expect(times.timeToContainMs).toBe(since('waf-protect'));
     // The fixture journal was detected at 02:40 and started at 03:00.
-    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 11_000);
+    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 15_000);
     expect(times.containmentGaps).toEqual([]);
   });
 
