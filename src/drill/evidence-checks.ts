@@ -9,6 +9,7 @@ import {
   type ControlCheck,
   type Verdict,
 } from './checks.js';
+import { EDGE_CHECKS } from './checks-edge.js';
 
 const verdict = (verified: boolean, detail: string): Verdict => ({ verified, detail });
 const incidentPrefix = (t: CheckTarget) => `incidents/${t.incidentId}/`;
@@ -125,7 +126,9 @@ export const EVIDENCE_CHECKS: { control: string; stepId: string; check: Check }[
 
 /** Every control of the scenario, checked from the outside, in runbook order. */
 export function checkControls(ports: DrillReadPorts, target: CheckTarget): Promise<ControlCheck[]> {
-  return Promise.all([...CONTAINMENT_CHECKS, ...EVIDENCE_CHECKS].map((c) => runCheck(c, ports, target)));
+  return Promise.all(
+    [...CONTAINMENT_CHECKS, ...EDGE_CHECKS, ...EVIDENCE_CHECKS].map((c) => runCheck(c, ports, target)),
+  );
 }
 
 /** What `drp --output json verify` prints. */

@@ -60,6 +60,17 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     CreateTrail: 'drp drill seed: the trail whose status is recorded',
     StartLogging: 'drp drill seed: that trail logging',
   },
+  'drill-seed-edge.ts': {
+    CreateFunction: 'drp drill seed: the function that generated the fake reviews, on the emulator',
+    CreateFunctionUrlConfig: 'drp drill seed: its function URL, auth type NONE',
+    AddPermission: 'drp drill seed: the public permission that goes with such a URL',
+    CreateRestApi: 'drp drill seed: the REST API serving the media',
+    GetResources: "drp drill seed: that API's root resource",
+    PutMethod: 'drp drill seed: GET / on it',
+    PutIntegration: 'drp drill seed: a mock integration for that method',
+    CreateDeployment: 'drp drill seed: its deployment to the prod stage',
+    CreateDistribution: 'drp drill seed: the distribution whose origin is the leaked bucket',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -200,6 +211,8 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
  */
 export const EMULATOR_ONLY: Record<string, string> = {
   'drill-seed.ts': "seeds drp drill's incident on the emulator",
+  'drill-seed-edge.ts':
+    "seeds the edge of drp drill's incident (function, API, distribution) on the emulator",
 };
 
 /**

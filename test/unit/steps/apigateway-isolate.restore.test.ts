@@ -19,8 +19,8 @@ const rest = mockClient(APIGatewayClient);
 const http = mockClient(ApiGatewayV2Client);
 const restore = step.restore!;
 const recorded = (stages: StageObserved[]) =>
-  recordedOf<unknown, Observed>(
-    {},
+  recordedOf<{ apis: string[] }, Observed>(
+    { apis: [] },
     { stages, elsewhere: [] },
     {
       data: { throttled: stages.map((s) => `${s.region}/${s.apiId}/${s.name}`) },

@@ -116,9 +116,16 @@ describe('apigateway-isolate, REST APIs', () => {
 
   it('a wildcard id, as the SCP takes it, matches REST and HTTP APIs of the region', async () => {
     rest.on(GetRestApisCommand).resolves({ items: [{ id: 'media01abcd' }, { id: 'billing123' }] });
-    http
-      .on(GetApisCommand)
-      .resolves({ Items: [{ ApiId: 'media02efgh', Name: 'uploads', ProtocolType: 'HTTP' }] });
+    http.on(GetApisCommand).resolves({
+      Items: [
+        {
+          ApiId: 'media02efgh',
+          Name: 'uploads',
+          ProtocolType: 'HTTP',
+          RouteSelectionExpression: '${request.method} ${request.path}',
+        },
+      ],
+    });
     rest.on(GetStagesCommand, { restApiId: 'media01abcd' }).resolves({ item: [{ stageName: 'prod' }] });
     http.on(GetHttpStagesCommand, { ApiId: 'media02efgh' }).resolves({ Items: [{ StageName: '$default' }] });
     const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, {
@@ -145,14 +152,12 @@ describe('apigateway-isolate, REST APIs', () => {
     rest
       .on(GetStagesCommand, { restApiId: 'a1b2c3d4e5' })
       .resolves({ item: [{ stageName: 'prod' }, { stageName: 'dev' }] });
-    rest
-      .on(UpdateStageCommand, { stageName: 'prod' })
-      .rejects(
-        Object.assign(new Error('Too Many Requests'), {
-          name: 'TooManyRequestsException',
-          $metadata: { httpStatusCode: 429 },
-        }),
-      );
+    rest.on(UpdateStageCommand, { stageName: 'prod' }).rejects(
+      Object.assign(new Error('Too Many Requests'), {
+        name: 'TooManyRequestsException',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
     rest.on(UpdateStageCommand, { stageName: 'dev' }).resolves({});
     const { ctx } = testContext();
     const plan = await step.plan(ctx, { apis: ['a1b2c3d4e5'] });

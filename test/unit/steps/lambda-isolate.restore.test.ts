@@ -28,8 +28,8 @@ const recorded = (
   functions: FunctionObserved[],
   throttled = functions.filter((f) => f.reservedConcurrency !== 0),
 ) =>
-  recordedOf<unknown, Observed>(
-    {},
+  recordedOf<{ functions: string[] }, Observed>(
+    { functions: [] },
     { functions, elsewhere: [] },
     {
       data: { throttled: throttled.map((f) => ({ arn: f.arn, before: f.reservedConcurrency })) },

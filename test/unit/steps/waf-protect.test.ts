@@ -4,6 +4,7 @@ import {
   WAFLimitsExceededException,
   WAFOptimisticLockException,
   WAFV2Client,
+  type CountryCode,
   type Rule,
 } from '@aws-sdk/client-wafv2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -75,7 +76,7 @@ const anonymousIp = {
 const geoBlock = {
   Name: 'drp-INC-TEST-1-geo-block',
   Priority: 2,
-  Statement: { GeoMatchStatement: { CountryCodes: ['KP', 'IR'] } },
+  Statement: { GeoMatchStatement: { CountryCodes: ['KP', 'IR'] as CountryCode[] } },
   Action: { Block: {} },
   VisibilityConfig: visibility('drp-INC-TEST-1-geo-block'),
 };
@@ -137,8 +138,8 @@ describe('waf-protect', () => {
         ipReputation,
         anonymousIp,
         geoBlock,
-        { ...theirs[0], Priority: 3 },
-        { ...theirs[1], Priority: 4 },
+        { ...theirs[0]!, Priority: 3 },
+        { ...theirs[1]!, Priority: 4 },
       ],
     });
     expect(applied.data).toEqual({
@@ -179,15 +180,13 @@ describe('waf-protect', () => {
 
   it('WAFLimitsExceededException: the step fails saying the capacity is the limit and what to do', async () => {
     waf.on(GetWebACLCommand).resolves(webAcl(theirs));
-    waf
-      .on(UpdateWebACLCommand)
-      .rejects(
-        new WAFLimitsExceededException({
-          $metadata: { httpStatusCode: 400, requestId: 'REQ-L' },
-          message: 'Limit exceeded',
-          SourceType: 'WebACL',
-        }),
-      );
+    waf.on(UpdateWebACLCommand).rejects(
+      new WAFLimitsExceededException({
+        $metadata: { httpStatusCode: 400, requestId: 'REQ-L' },
+        message: 'Limit exceeded',
+        SourceType: 'WebACL',
+      }),
+    );
     const { ctx } = testContext();
     const err = await step.apply(ctx, p, await step.plan(ctx, p)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StepFailure);
@@ -229,7 +228,7 @@ describe('waf-protect restore', () => {
     capacity: 700,
     adding: [],
   };
-  const recorded = recordedOf<unknown, Observed>({}, observed, {
+  const recorded = recordedOf({ webAclArn: ARN, blockCountries: [] as string[] }, observed, {
     data: {
       ruleNames: ['drp-INC-TEST-1-ip-reputation', 'drp-INC-TEST-1-anonymous-ip', 'drp-INC-TEST-1-geo-block'],
       shifted: [
@@ -264,7 +263,7 @@ describe('waf-protect restore', () => {
     expect(waf).toHaveReceivedCommandWith(UpdateWebACLCommand, {
       LockToken: 'lock-9',
       ...settings,
-      Rules: [theirs[0], theirs[1], added],
+      Rules: [theirs[0]!, theirs[1]!, added],
     });
   });
 
