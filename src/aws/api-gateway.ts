@@ -4,6 +4,7 @@ import {
   GetStageCommand,
   GetStagesCommand,
   paginateGetRestApis,
+  paginateGetUsagePlans,
   UpdateStageCommand,
   type Stage,
 } from '@aws-sdk/client-api-gateway';
@@ -23,6 +24,15 @@ export interface RestStage {
   methodSettings: Record<string, Throttle>;
 }
 
+export interface UsagePlanThrottle {
+  id: string;
+  name: string;
+  /** The plan's own throttle for each key; absent: none set. */
+  throttle?: Throttle;
+  /** Per-method throttles the plan sets on this stage, by `/resource/METHOD`. */
+  methods: Record<string, Throttle>;
+}
+
 export interface PatchOperation {
   op: 'replace';
   path: string;
@@ -40,6 +50,8 @@ export interface ApiGatewayPort {
   getStage(apiId: string, stage: string, region?: string): Promise<RestStage | undefined>;
   /** Method settings' throttling is changed by `replace` operations only (AWS: no add or remove). */
   updateStage(apiId: string, stage: string, operations: PatchOperation[], region?: string): Promise<Call>;
+  /** Usage plans that cover `apiId`'s `stage`, and the throttles they give their API keys there. */
+  usagePlansOf(apiId: string, stage: string, region?: string): Promise<UsagePlanThrottle[]>;
   /** The account's throttle in the region: what applies where a stage sets none. */
   getAccountThrottle(region?: string): Promise<Throttle>;
 }
@@ -102,6 +114,24 @@ export function createApiGatewayPort(clientFor: ClientForRegion<APIGatewayClient
           new UpdateStageCommand({ restApiId: apiId, stageName: stage, patchOperations: operations }),
         ),
       );
+    },
+
+    async usagePlansOf(apiId, stage, region) {
+      const plans: UsagePlanThrottle[] = [];
+      for await (const page of paginateGetUsagePlans({ client: clientFor(region) }, {}))
+        for (const plan of page.items ?? []) {
+          const on = plan.apiStages?.find((s) => s.apiId === apiId && s.stage === stage);
+          if (!on) continue;
+          plans.push({
+            id: plan.id ?? '',
+            name: plan.name ?? '',
+            ...(plan.throttle ? { throttle: throttleOf(plan.throttle) } : {}),
+            methods: Object.fromEntries(
+              Object.entries(on.throttle ?? {}).map(([k, t]) => [k, throttleOf(t)]),
+            ),
+          });
+        }
+      return plans;
     },
 
     async getAccountThrottle(region) {

@@ -47,6 +47,22 @@ function wasOf(s: StageObserved): string {
   return `every method ${describeThrottle(s.methodSettings[ALL_METHODS])}${perMethod ? `, ${plural(perMethod, 'method')} with own settings` : ''}`;
 }
 
+/**
+ * API Gateway applies a usage plan's per-client limits before the stage's method settings
+ * (API Gateway Developer Guide, "Throttle requests to your REST APIs"): callers with an API key
+ * of a plan that throttles this stage itself may not be held by the stage's 0. drp names them;
+ * it does not change usage plans.
+ */
+async function usagePlanNotes(ctx: Parameters<typeof resolveStages>[0], s: StageObserved): Promise<string[]> {
+  const plans = await ctx.aws.apigateway.usagePlansOf(s.apiId, s.name, s.region);
+  return plans
+    .filter((p) => p.throttle || Object.keys(p.methods).length)
+    .map(
+      (p) =>
+        `usage plan ${p.name} (${p.id}) throttles its API keys on stage ${stageName(s)} itself, and API Gateway applies a usage plan's limits before the stage's: callers with those keys may still get through; remove the stage from the plan or set its throttle to 0 ("aws apigateway update-usage-plan --usage-plan-id ${p.id}")`,
+    );
+}
+
 const isolated = (s: StageObserved) => (s.kind === 'rest' ? restIsolated(s.methodSettings) : httpIsolated(s));
 
 async function throttle(ctx: Parameters<typeof resolveStages>[0], s: StageObserved) {
@@ -83,6 +99,7 @@ export default defineStep({
     const notes = [...resolved.notes];
     const changes: Change[] = [];
     for (const s of observed.stages) {
+      if (s.kind === 'rest') notes.push(...(await usagePlanNotes(ctx, s)));
       if (isolated(s)) notes.push(`stage ${stageName(s)} is already throttled to 0`);
       else
         changes.push({

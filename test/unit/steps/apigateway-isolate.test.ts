@@ -2,6 +2,7 @@ import {
   APIGatewayClient,
   GetRestApisCommand,
   GetStagesCommand,
+  GetUsagePlansCommand,
   NotFoundException,
   UpdateStageCommand,
 } from '@aws-sdk/client-api-gateway';
@@ -33,6 +34,7 @@ describe('apigateway-isolate, REST APIs', () => {
     http.reset();
     rest.on(GetStagesCommand).rejects(restMissing());
     http.on(GetHttpStagesCommand).rejects(httpMissing());
+    rest.on(GetUsagePlansCommand).resolves({ items: [] });
   });
 
   it('throttles every method setting of the stage, per-method ones too, recording the old values; plan changes nothing', async () => {
@@ -84,6 +86,31 @@ describe('apigateway-isolate, REST APIs', () => {
       ],
     });
     expect(applied.data).toEqual({ throttled: ['us-east-1/a1b2c3d4e5/prod'] });
+  });
+
+  it("names a usage plan whose own throttle applies before the stage's (its API keys may still get through)", async () => {
+    rest.on(GetStagesCommand).resolves({ item: [{ stageName: 'prod' }] });
+    rest.on(GetUsagePlansCommand).resolves({
+      items: [
+        {
+          id: 'up1',
+          name: 'partners',
+          throttle: { rateLimit: 100, burstLimit: 50 },
+          apiStages: [{ apiId: 'a1b2c3d4e5', stage: 'prod' }],
+        },
+        {
+          id: 'up2',
+          name: 'other-api',
+          throttle: { rateLimit: 5 },
+          apiStages: [{ apiId: 'zzz', stage: 'prod' }],
+        },
+        { id: 'up3', name: 'quota-only', apiStages: [{ apiId: 'a1b2c3d4e5', stage: 'prod' }] },
+      ],
+    });
+    const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, { apis: ['a1b2c3d4e5'] });
+    expect(plan.notes).toEqual([
+      'usage plan partners (up1) throttles its API keys on stage a1b2c3d4e5/prod (us-east-1) itself, and API Gateway applies a usage plan\'s limits before the stage\'s: callers with those keys may still get through; remove the stage from the plan or set its throttle to 0 ("aws apigateway update-usage-plan --usage-plan-id up1")',
+    ]);
   });
 
   it('an API already throttled to 0 everywhere is nothing to do', async () => {
