@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { formatError } from '../errors.js';
 import { ApiRef } from '../names.js';
 import { plural } from '../text.js';
-import { type Change, defineStep, StepFailure } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { elsewhereMessage, resolveStages, type FoundStage } from './lib/api-targets.js';
 import { explain, IsolationError, isAccessDenied } from './lib/explain.js';
 import {
@@ -53,7 +53,7 @@ function wasOf(s: StageObserved): string {
  * of a plan that throttles this stage itself may not be held by the stage's 0. drp names them;
  * it does not change usage plans.
  */
-async function usagePlanNotes(ctx: Parameters<typeof resolveStages>[0], s: StageObserved): Promise<string[]> {
+async function usagePlanNotes(ctx: StepContext, s: StageObserved): Promise<string[]> {
   const plans = await ctx.aws.apigateway.usagePlansOf(s.apiId, s.name, s.region);
   return plans
     .filter((p) => p.throttle || Object.keys(p.methods).length)
@@ -65,7 +65,7 @@ async function usagePlanNotes(ctx: Parameters<typeof resolveStages>[0], s: Stage
 
 const isolated = (s: StageObserved) => (s.kind === 'rest' ? restIsolated(s.methodSettings) : httpIsolated(s));
 
-async function throttle(ctx: Parameters<typeof resolveStages>[0], s: StageObserved) {
+async function throttle(ctx: StepContext, s: StageObserved) {
   if (s.kind === 'rest')
     return ctx.aws.apigateway.updateStage(s.apiId, s.name, restIsolationOps(s.methodSettings), s.region);
   return ctx.aws.apigatewayv2.updateStage(s.apiId, s.name, httpIsolation(s), s.region);

@@ -3,7 +3,7 @@ import type { LambdaFunctionUrl } from '../aws/lambda.js';
 import { formatError } from '../errors.js';
 import { LambdaFunctionRef } from '../names.js';
 import { plural } from '../text.js';
-import { type Change, defineStep, StepFailure } from './define.js';
+import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { explain, IsolationError, isAccessDenied } from './lib/explain.js';
 import {
   elsewhereMessage,
@@ -69,7 +69,7 @@ function exposureNotes(f: FunctionObserved): string[] {
   return notes;
 }
 
-async function observe(ctx: Parameters<typeof resolveFunctions>[0], t: LambdaTarget) {
+async function observe(ctx: StepContext, t: LambdaTarget) {
   const lambda = ctx.aws.lambda;
   const reservedConcurrency = await lambda.getReservedConcurrency(t.arn);
   if (reservedConcurrency === undefined) return undefined;
