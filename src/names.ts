@@ -105,3 +105,51 @@ export const RoleArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+$/.test(s),
   'expected an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME',
 );
+
+/** A Lambda function as lambda-isolate takes it: its name, or its ARN (a wildcard matches several). */
+export const LambdaFunctionRef = z.union([z.string().regex(/^[\w-]{1,64}$/), LambdaFunctionArn], {
+  error:
+    'expected a Lambda function name (letters, digits, - and _) or ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME',
+});
+
+/**
+ * An API as apigateway-isolate takes it: its id (REST, HTTP or WebSocket), `ID/STAGE`, or an
+ * execute-api ARN (`arn:aws:execute-api:REGION:ACCOUNT:ID/STAGE/METHOD/PATH`, `*` allowed in the
+ * id and the stage).
+ */
+export const ApiRef = z.union([z.string().regex(/^[a-z0-9*]{1,64}(\/[\w*-]{1,128})?$/), ExecuteApiArn], {
+  error:
+    'expected an API id (a1b2c3d4e5), an id and stage (a1b2c3d4e5/prod) or an execute-api ARN: arn:aws:execute-api:REGION:ACCOUNT:ID/STAGE',
+});
+
+/** A WAFv2 web ACL ARN: arn:aws:wafv2:REGION:ACCOUNT:(global|regional)/webacl/NAME/ID. */
+export const WebAclArn = Arn.refine(
+  (s) =>
+    /^arn:aws[a-zA-Z-]*:wafv2:[a-z0-9-]+:\d{12}:(global|regional)\/webacl\/[\w-]{1,128}\/[\w-]{1,128}$/.test(
+      s,
+    ),
+  'expected a WAFv2 web ACL ARN: arn:aws:wafv2:REGION:ACCOUNT:regional/webacl/NAME/ID (global/webacl/... for CloudFront)',
+);
+
+/**
+ * ISO 3166-1 alpha-2 country codes as AWS WAF's geographic match takes them: the officially
+ * assigned codes and XK (Kosovo). A unit test keeps this list equal to the WAFv2 SDK's CountryCode.
+ */
+export const COUNTRY_CODES: readonly string[] = [
+  'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ',
+  'BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM',
+  'DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS',
+  'GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN',
+  'KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ',
+  'MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM',
+  'PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV',
+  'SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI',
+  'VN VU WF WS XK YE YT ZA ZM ZW',
+].flatMap((line) => line.split(' '));
+
+export const CountryCode = z
+  .string()
+  .refine(
+    (s) => COUNTRY_CODES.includes(s),
+    'expected an ISO 3166-1 alpha-2 country code in capitals, as AWS WAF takes it: CN, RU, KP, ... (GB, not UK)',
+  );

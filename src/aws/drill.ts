@@ -1,8 +1,14 @@
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { createApiGatewayPort, type ApiGatewayPort } from './api-gateway.js';
+import { createCloudFrontPort, type CloudFrontPort } from './cloudfront.js';
 import { clientOptions, instrument } from './config.js';
+import { createLambdaPort, type LambdaPort } from './lambda.js';
 import { createIamPort, type IamPort } from './iam.js';
 import { createOrganizationsPort, type OrganizationsPort } from './organizations.js';
 import { createS3Port, type S3Port } from './s3.js';
@@ -29,6 +35,9 @@ export interface DrillReadPorts {
   s3: S3Port;
   iam: IamPort;
   organizations: OrganizationsPort;
+  lambda: LambdaPort;
+  apigateway: ApiGatewayPort;
+  cloudfront: CloudFrontPort;
   callerIdentity(): Promise<CallerIdentityRaw>;
 }
 
@@ -43,6 +52,9 @@ export function createDrillReadPorts(endpoint: string): DrillReadPorts {
     s3: createS3Port(instrument(new S3Client({ ...options, forcePathStyle: true }), true)),
     iam: createIamPort(instrument(new IAMClient(options), true)),
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(options), true)),
+    lambda: createLambdaPort(() => instrument(new LambdaClient(options), true)),
+    apigateway: createApiGatewayPort(() => instrument(new APIGatewayClient(options), true)),
+    cloudfront: createCloudFrontPort(instrument(new CloudFrontClient(options), true)),
     async callerIdentity() {
       const out = await sts.send(new GetCallerIdentityCommand({}));
       return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };

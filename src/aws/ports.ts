@@ -1,10 +1,15 @@
+import type { ApiGatewayPort } from './api-gateway.js';
+import type { ApiGatewayV2Port } from './apigatewayv2.js';
+import type { CloudFrontPort } from './cloudfront.js';
 import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
+import type { LambdaPort } from './lambda.js';
 import type { OrganizationsPort } from './organizations.js';
 import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
+import type { WafV2Port } from './wafv2.js';
 
 /**
  * The ports a step can use. Each is created only when some step in the runbook declares a
@@ -19,6 +24,11 @@ export interface AwsPorts {
   rekognition: RekognitionPort;
   s3control: S3ControlPort;
   cloudtrail: CloudTrailPort;
+  lambda: LambdaPort;
+  apigateway: ApiGatewayPort;
+  apigatewayv2: ApiGatewayV2Port;
+  cloudfront: CloudFrontPort;
+  wafv2: WafV2Port;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -50,15 +60,40 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./cloudtrail.js');
     return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
   },
+  lambda: async (settings, readOnly) => {
+    const m = await import('./lambda.js');
+    return m.createLambdaPort(m.createLambdaClients(settings, readOnly));
+  },
+  apigateway: async (settings, readOnly) => {
+    const m = await import('./api-gateway.js');
+    return m.createApiGatewayPort(m.createApiGatewayClients(settings, readOnly));
+  },
+  apigatewayv2: async (settings, readOnly) => {
+    const m = await import('./apigatewayv2.js');
+    return m.createApiGatewayV2Port(m.createApiGatewayV2Clients(settings, readOnly));
+  },
+  cloudfront: async (settings, readOnly) => {
+    const m = await import('./cloudfront.js');
+    return m.createCloudFrontPort(m.createCloudFrontClient(settings, readOnly));
+  },
+  wafv2: async (settings, readOnly) => {
+    const m = await import('./wafv2.js');
+    return m.createWafV2Port(m.createWafV2Clients(settings, readOnly));
+  },
 };
 
-/** IAM action prefix -> the port that serves it. */
-const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
+/** IAM action prefix -> the ports that serve it. */
+const SERVICE_OF_PREFIX: Record<string, ServiceName | ServiceName[]> = {
   s3: 's3',
   iam: 'iam',
   organizations: 'organizations',
   rekognition: 'rekognition',
   cloudtrail: 'cloudtrail',
+  lambda: 'lambda',
+  // One IAM prefix (apigateway:GET, apigateway:PATCH, ...) covers REST APIs and HTTP/WebSocket APIs.
+  apigateway: ['apigateway', 'apigatewayv2'],
+  cloudfront: 'cloudfront',
+  wafv2: 'wafv2',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */
@@ -72,7 +107,7 @@ export function servicesOf(permissions: Iterable<string>): Set<ServiceName> {
   const services = new Set<ServiceName>();
   for (const permission of permissions) {
     const service = SERVICE_OF_ACTION[permission] ?? SERVICE_OF_PREFIX[permission.split(':')[0] ?? ''];
-    if (service) services.add(service);
+    for (const s of [service ?? []].flat()) services.add(s);
   }
   return services;
 }

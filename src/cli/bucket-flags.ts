@@ -31,14 +31,14 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--function <arn>',
     param: 'functions',
-    description: 'Lambda function ARN the SCP denies (repeatable)',
+    description: 'Lambda function ARN: throttled (reserved concurrency 0) and denied by the SCP (repeatable)',
     list: true,
     check: 'lambdaFunctionArns',
   },
   {
     flags: '--api <arn>',
     param: 'apis',
-    description: 'API Gateway execute-api ARN the SCP denies (repeatable)',
+    description: 'API Gateway execute-api ARN: its stages throttled to 0 and denied by the SCP (repeatable)',
     list: true,
     check: 'executeApiArns',
   },
@@ -47,6 +47,25 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
     param: 'scpTarget',
     description: "account, OU or root id the SCP is attached to (default: the caller's account)",
     check: 'orgTargetId',
+  },
+  {
+    flags: '--no-cdn',
+    param: 'cdn',
+    description: 'do not invalidate the CloudFront distributions whose origin is the bucket',
+  },
+  {
+    flags: '--web-acl <arn>',
+    param: 'webAcl',
+    description:
+      "existing WAFv2 web ACL: AWS's IP reputation and anonymous IP rule groups go in front of its rules",
+    check: 'webAclArn',
+  },
+  {
+    flags: '--block-country <code>',
+    param: 'blockCountries',
+    description: 'with --web-acl: block requests from this country, ISO 3166-1 alpha-2 (repeatable)',
+    list: true,
+    check: 'countryCodes',
   },
   {
     flags: '--retention-days <n>',

@@ -10,7 +10,7 @@ import { collect } from './values.js';
  * Adding a flag to contain is adding a row to its table (src/cli/bucket-flags.ts).
  */
 export interface FlagRow {
-  /** commander's syntax: '--user <name>', or '--quarantine' for a switch (true when given). */
+  /** commander's syntax: '--user <name>', '--quarantine' for a switch (true when given), '--no-cdn' (false when given). */
   flags: string;
   /** The runbook param it gives. */
   param: string;
@@ -47,7 +47,8 @@ export function flagValues(rows: readonly FlagRow[], opts: Record<string, unknow
   for (const row of rows) {
     const option = optionOf(row);
     const raw = opts[option.attributeName()] as ParamValue | undefined;
-    if (raw === undefined) continue;
+    // A negatable switch (--no-cdn) reads true unless it is given: only its false comes from the operator.
+    if (raw === undefined || (option.negate && raw === true)) continue;
     const given = Array.isArray(raw) ? raw : [String(raw)];
     const value = row.list ? (row.whole ? given : splitItems(given)) : raw;
     values.push({

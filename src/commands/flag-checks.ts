@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import {
   BucketName,
+  CountryCode,
+  WebAclArn,
   ExecuteApiArn,
   IamName,
   LambdaFunctionArn,
@@ -53,6 +55,8 @@ export const FLAG_CHECKS = {
   lambdaFunctionArns: eachItem(LambdaFunctionArn),
   executeApiArns: eachItem(ExecuteApiArn),
   orgTargetId: named(OrgTargetId),
+  webAclArn: named(WebAclArn),
+  countryCodes: eachItem(CountryCode),
   roleArn: named(RoleArn),
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
   // A prefix may be 1,024 bytes long: the message does not repeat it.

@@ -5,6 +5,7 @@ import type { DrillReadPorts } from '../aws/drill.js';
 import { plural } from '../text.js';
 import type { Scenario } from './scenario.js';
 import type { SeededIncident } from './seed.js';
+import type { SeededEdge } from './seed-edge.js';
 
 /** One control, checked from the outside by reading the emulator's state. */
 export interface ControlCheck {
@@ -22,6 +23,8 @@ export interface CheckTarget {
   evidenceBucket: string;
   /** The responder's aws:PrincipalArn: every deny must exempt it. */
   responderArn: string;
+  /** The function, API and distribution seeded beside the bucket (issue 17). */
+  edge?: SeededEdge;
 }
 
 export type Verdict = Pick<ControlCheck, 'verified' | 'detail'>;

@@ -14,6 +14,8 @@ export interface DrpRuns {
   endpoint: string;
   say(text: string): void;
   signal: AbortSignal;
+  /** More contain flags for what the seeds added (--function, --api). */
+  containArgs?: string[];
 }
 
 /** Paths shown relative to where the operator stands, when that is shorter. */
@@ -43,7 +45,8 @@ export async function runContain(r: DrpRuns): Promise<CliRun> {
   const s = r.scenario;
   const args = [
     ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, 'contain', '--bucket', s.bucket],
-    ...['--user', s.user, '--role', s.role, '--yes', '--detected-at', detectedAt],
+    ...['--user', s.user, '--role', s.role, ...(r.containArgs ?? [])],
+    ...['--yes', '--detected-at', detectedAt],
     ...['--key', p.key, '--evidence-dir', p.evidenceDir],
   ];
   r.say(`\n$ drp ${args.map((a) => (a.startsWith(r.dir) ? shown(a) : a)).join(' ')}`);

@@ -9,6 +9,8 @@ import {
   type ControlCheck,
   type Verdict,
 } from './checks.js';
+import { EDGE_CHECKS } from './checks-edge.js';
+import { CONTAINMENT_STEPS } from './scenario.js';
 
 const verdict = (verified: boolean, detail: string): Verdict => ({ verified, detail });
 const incidentPrefix = (t: CheckTarget) => `incidents/${t.incidentId}/`;
@@ -125,7 +127,11 @@ export const EVIDENCE_CHECKS: { control: string; stepId: string; check: Check }[
 
 /** Every control of the scenario, checked from the outside, in runbook order. */
 export function checkControls(ports: DrillReadPorts, target: CheckTarget): Promise<ControlCheck[]> {
-  return Promise.all([...CONTAINMENT_CHECKS, ...EVIDENCE_CHECKS].map((c) => runCheck(c, ports, target)));
+  // The edge's isolation runs between the bucket's and the locks: order the containment checks as
+  // the runbook's steps run.
+  const position = (c: { stepId: string }) => (CONTAINMENT_STEPS as readonly string[]).indexOf(c.stepId);
+  const containment = [...CONTAINMENT_CHECKS, ...EDGE_CHECKS].sort((a, b) => position(a) - position(b));
+  return Promise.all([...containment, ...EVIDENCE_CHECKS].map((c) => runCheck(c, ports, target)));
 }
 
 /** What `drp --output json verify` prints. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDrillReadPorts, DRILL_REGION } from '../aws/drill.js';
 import { createDrillSeedPort } from '../aws/drill-seed.js';
+import { createDrillSeedEdgePort } from '../aws/drill-seed-edge.js';
 import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { resolveCaller } from '../runbook/caller.js';
@@ -13,6 +14,7 @@ import { checkControls, journalVerified } from './evidence-checks.js';
 import { deepfakeS3Leak, SCENARIOS, type Scenario } from './scenario.js';
 import { timesFromReport, type Scorecard } from './scorecard.js';
 import { seedIncident } from './seed.js';
+import { describeEdge, seedEdge } from './seed-edge.js';
 
 export interface DrillOptions {
   scenario?: string;
@@ -113,14 +115,34 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
     account: identity.account,
     region: DRILL_REGION,
   });
+  const edge = await seedEdge(createDrillSeedEdgePort(emulator.url), s, {
+    account: identity.account,
+    region: DRILL_REGION,
+  });
   io.say(describeSeed(s, seeded.versions, seeded.deleteMarkers, seeded.ms));
+  io.say(describeEdge(edge));
 
-  const runs: DrpRuns = { scenario: s, incidentId, dir, endpoint: emulator.url, say: io.say, signal };
+  const runs: DrpRuns = {
+    scenario: s,
+    incidentId,
+    dir,
+    endpoint: emulator.url,
+    say: io.say,
+    signal,
+    containArgs: edge.containArgs,
+  };
   const contain = await runContain(runs);
   const evidenceBucket = `drp-evidence-${identity.account}-${DRILL_REGION}`;
   const verify = await runVerify(runs, evidenceBucket);
   io.say('\nChecking every control from the outside...');
-  const target = { scenario: s, seeded, incidentId, evidenceBucket, responderArn: responder.principalArn };
+  const target = {
+    scenario: s,
+    seeded,
+    incidentId,
+    evidenceBucket,
+    responderArn: responder.principalArn,
+    edge,
+  };
   const controls = [...(await checkControls(ports, target)), journalVerified(verify)];
 
   const reports = await writeReports(runs);

@@ -47,6 +47,11 @@ export const CONTAINMENT_STEPS = [
   'revoke-role-sessions',
   'deny-policy',
   'scp-deny',
+  // Edge and serverless containment (issue 17).
+  'lambda-isolate',
+  'apigateway-isolate',
+  'cloudfront-invalidate',
+  'waf-protect',
   'object-lock',
   'legal-holds',
 ] as const;

@@ -56,7 +56,8 @@ export const failedControls = (card: Pick<Scorecard, 'controls'>) =>
 const since = (ms: number | undefined) => (ms === undefined ? '-' : `+${formatDuration(ms)}`);
 
 function containLine(card: Scorecard): string {
-  if (card.timeToContainMs === undefined) return 'Time to contain: not contained (no result for scp-deny)';
+  if (card.timeToContainMs === undefined)
+    return `Time to contain: not contained (no result for ${CONTAINMENT_STEPS.at(-1)})`;
   const detection =
     card.sinceDetectionMs === undefined ? '' : `; ${formatDuration(card.sinceDetectionMs)} after detection`;
   const gaps = card.containmentGaps.length ? ` (not done: ${card.containmentGaps.join(', ')})` : '';

@@ -16,6 +16,10 @@ import s3DenyPolicy from './s3-deny-policy.js';
 import s3LegalHolds from './s3-legal-holds.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
+import lambdaIsolate from './lambda-isolate.js';
+import apigatewayIsolate from './apigateway-isolate.js';
+import cloudfrontInvalidate from './cloudfront-invalidate.js';
+import wafProtect from './waf-protect.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -25,6 +29,11 @@ export const registry: readonly AnyStep[] = [
   iamRevokeRoleSessions,
   s3DenyPolicy,
   orgScpDeny,
+  // Edge and serverless containment (issue 17): the functions, APIs and CDN serving the media.
+  lambdaIsolate,
+  apigatewayIsolate,
+  cloudfrontInvalidate,
+  wafProtect,
   s3ObjectLock,
   s3LegalHolds,
   // Evidence preservation (issue 5), in the order the runbooks run them.

@@ -130,15 +130,20 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       outcome: 'applied',
       data: { held: 36, deleteMarkers: 1, alreadyHeld: 0, vanished: 0 },
     });
-    // Isolate first, then lock: the deny and the SCP were applied before Object Lock and the holds.
+    // Isolate first, then lock: the deny, the SCP and the edge's isolation (nothing to isolate here)
+    // were applied before Object Lock and the holds.
     const results = entries.filter((e) => e.type === 'result').map((e) => e.stepId);
-    expect(results.slice(0, 8)).toEqual([
+    expect(results.slice(0, 12)).toEqual([
       'snapshot-config',
       'block-public-access',
       'disable-access-keys',
       'revoke-role-sessions',
       'deny-policy',
       'scp-deny',
+      'lambda-isolate',
+      'apigateway-isolate',
+      'cloudfront-invalidate',
+      'waf-protect',
       'object-lock',
       'legal-holds',
     ]);

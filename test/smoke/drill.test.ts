@@ -32,6 +32,9 @@ describe('drp drill', () => {
         'Role sessions revoked',
         'Bucket policy deny',
         'SCP deny attached',
+        'Lambda function throttled',
+        'API stage throttled',
+        'CDN cache invalidated',
         'Object Lock default retention',
         'Legal hold on every version',
         'Evidence bucket Object-Locked',
@@ -49,10 +52,13 @@ describe('drp drill', () => {
   it('times each control and containment from the journal', () => {
     for (const c of card.controls) expect(c.sinceStartMs, c.control).toBeGreaterThanOrEqual(0);
     expect(card.timeToContainMs).toBeGreaterThan(0);
-    // The journal's own order: isolation, then the locks, then the evidence.
+    // The journal's own order: isolation (the bucket's, then the edge's), then the locks, then the
+    // evidence. Time to contain ends with the last containment step, the legal holds.
     const time = (control: string) => card.controls.find((c) => c.control === control)!.sinceStartMs!;
     expect(time('Legal hold on every version')).toBe(card.timeToContainMs);
     expect(time('Bucket policy deny')).toBeLessThan(time('Legal hold on every version'));
+    expect(time('SCP deny attached')).toBeLessThanOrEqual(time('Lambda function throttled'));
+    expect(time('CDN cache invalidated')).toBeLessThan(time('Legal hold on every version'));
     expect(time('Evidence bucket Object-Locked')).toBeGreaterThanOrEqual(card.timeToContainMs!);
     // --detected-at was 12 minutes before the run.
     expect(card.sinceDetectionMs! - card.timeToContainMs!).toBeGreaterThan(11 * 60_000);

@@ -67,7 +67,13 @@ describe('drp contain through a proxy that fails 10% of requests', () => {
   });
 
   it('retries every fault: every control in place, every version held exactly once, a journal that verifies', async () => {
-    proxy.configure({ rate: 0.1, seed: 20261125, maxDelayMs: 200, kinds: FAULT_MIX });
+    proxy.configure({
+      rate: 0.1,
+      seed: 20261125,
+      maxDelayMs: 200,
+      kinds: FAULT_MIX,
+      spare: ['CloudTrail.LookupEvents'],
+    });
     const out = await containThroughProxy(seeded, 'INC-FAULTS-1');
     expect(out.code, out.stdout + out.stderr).toBe(0);
 

@@ -32,6 +32,13 @@ export interface FaultPlan {
   holdFrom?: number;
   /** Longest delay of a 'delay' fault. */
   maxDelayMs: number;
+  /**
+   * Operations never faulted: those the emulator does not implement. moto answers LookupEvents
+   * with an HTML 500 every time, which the SDK retries to its last attempt; a fault drawn for that
+   * attempt would turn "not available here" into a throttle, and which attempt draws one depends
+   * only on how many requests came before.
+   */
+  spare?: readonly string[];
 }
 
 export interface FaultStats {
@@ -170,9 +177,11 @@ export async function startFaultProxy(target: string, initial: Partial<FaultPlan
       const kind: FaultKind | undefined =
         op.name === plan.failOperation
           ? plan.failWith
-          : random() < plan.rate
-            ? plan.kinds[Math.floor(random() * plan.kinds.length)]
-            : undefined;
+          : plan.spare?.includes(op.name)
+            ? undefined
+            : random() < plan.rate
+              ? plan.kinds[Math.floor(random() * plan.kinds.length)]
+              : undefined;
       if (kind) stats.faults[kind]++;
       if (kind === 'reset') return req.socket.destroy();
       if (kind === 'delay') await new Promise((resume) => setTimeout(resume, random() * plan.maxDelayMs));

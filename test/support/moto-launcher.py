@@ -1,4 +1,4 @@
-"""Start moto_server with four fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with five fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -22,6 +22,11 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    body). Evidence copies into the locked evidence bucket would fail, so a copy goes straight to
    moto's copy handler, still refusing lock headers on a bucket without Object Lock.
 
+5. ListDistributions' summaries. CloudFront's DistributionSummary carries each distribution's
+   Origins and Enabled; moto leaves them out of the list (GetDistribution has them), so no
+   distribution would ever be found in front of the leaked bucket. Here the summary takes them
+   from the distribution's configuration, as CloudFront does.
+
 Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
 log object into the target bucket for every request to a logging bucket, at once and named in
 local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
@@ -36,6 +41,7 @@ import re
 import sys
 from urllib.parse import quote
 
+from moto.cloudfront import models as cloudfront_models
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import InvalidBucketState, LockNotEnabled
@@ -106,6 +112,8 @@ s3_models.FakeBucket.get_permission = get_permission
 s3_responses.S3Response._key_response_put = copy_without_body_checksum(
     s3_responses.S3Response._key_response_put
 )
+cloudfront_models.Distribution.origins = property(lambda self: self.distribution_config.Origins)
+cloudfront_models.Distribution.enabled = property(lambda self: self.distribution_config.Enabled)
 if os.environ.get("DRP_MOTO_REQUEST_LOGS") == "off":
     s3_models.S3Backend.log_incoming_request = lambda self, request, bucket_name: None
 

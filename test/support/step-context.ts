@@ -10,6 +10,16 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaPort } from '../../src/aws/lambda.js';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { createApiGatewayPort } from '../../src/aws/api-gateway.js';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { createApiGatewayV2Port } from '../../src/aws/apigatewayv2.js';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { createCloudFrontPort } from '../../src/aws/cloudfront.js';
+import { WAFV2Client } from '@aws-sdk/client-wafv2';
+import { createWafV2Port } from '../../src/aws/wafv2.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -34,6 +44,20 @@ export function testPorts(readOnly = false): AwsPorts {
     cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
       lookupIntervalMs: 0,
     }),
+    // Regional ports get a client per region, as in a run (the mock intercepts every instance).
+    lambda: createLambdaPort((region) =>
+      instrument(new LambdaClient({ ...clientConfig, ...(region ? { region } : {}) }), readOnly),
+    ),
+    apigateway: createApiGatewayPort((region) =>
+      instrument(new APIGatewayClient({ ...clientConfig, ...(region ? { region } : {}) }), readOnly),
+    ),
+    apigatewayv2: createApiGatewayV2Port((region) =>
+      instrument(new ApiGatewayV2Client({ ...clientConfig, ...(region ? { region } : {}) }), readOnly),
+    ),
+    cloudfront: createCloudFrontPort(instrument(new CloudFrontClient(clientConfig), readOnly)),
+    wafv2: createWafV2Port((region) =>
+      instrument(new WAFV2Client({ ...clientConfig, ...(region ? { region } : {}) }), readOnly),
+    ),
   };
 }
 

@@ -143,6 +143,7 @@ describe('drp CLI (no AWS)', () => {
     const run = policy.Statement.filter((s) => !s.Sid.startsWith('DrpRestore')).flatMap((s) => s.Action);
     expect(restoreOnly.flatMap((s) => s.Action).sort()).toEqual([
       'iam:DeleteRolePolicy',
+      'lambda:DeleteFunctionConcurrency',
       'organizations:DeletePolicy',
       'organizations:DetachPolicy',
       's3:DeleteBucketPolicy',

@@ -10,3 +10,20 @@ describe('servicesOf', () => {
     expect([...servicesOf(['s3:CreateJob', 's3:DescribeJob', 's3:ListJobs'])]).toEqual(['s3control']);
   });
 });
+
+describe('servicesOf, edge services', () => {
+  it('loads both API Gateway ports for the one apigateway: prefix (REST, and HTTP/WebSocket APIs)', () => {
+    expect([...servicesOf(['apigateway:GET', 'apigateway:PATCH'])].sort()).toEqual([
+      'apigateway',
+      'apigatewayv2',
+    ]);
+  });
+
+  it('maps lambda:, cloudfront: and wafv2: actions to their ports', () => {
+    expect(
+      [
+        ...servicesOf(['lambda:PutFunctionConcurrency', 'cloudfront:CreateInvalidation', 'wafv2:GetWebACL']),
+      ].sort(),
+    ).toEqual(['cloudfront', 'lambda', 'wafv2']);
+  });
+});

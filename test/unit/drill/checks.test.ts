@@ -24,6 +24,7 @@ import {
   journalVerified,
 } from '../../../src/drill/evidence-checks.js';
 import { deepfakeS3Leak } from '../../../src/drill/scenario.js';
+import { edgePorts } from '../../support/drill-edge-ports.js';
 
 const ACCOUNT = '123456789012';
 const RESPONDER = `arn:aws:sts::${ACCOUNT}:user/moto`;
@@ -72,6 +73,15 @@ const target: CheckTarget = {
     trailFiles: { inWindow: ['AWSLogs/new.json.gz'], outOfWindow: ['AWSLogs/old.json.gz'] },
     accessLogs: { inWindow: ['access/2026-11-25-01'], outOfWindow: ['access/2026-11-10-01'] },
     ms: 1,
+  },
+  edge: {
+    functionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:review-generator`,
+    functionUrl: 'https://x.lambda-url.us-east-1.on.aws/',
+    restApiId: 'a1b2c3d4e5',
+    stage: 'prod',
+    distributionId: 'E1CDN',
+    distributionDomain: 'd1.cloudfront.net',
+    containArgs: [],
   },
 };
 
@@ -151,6 +161,7 @@ function ports(
     s3,
     iam,
     organizations,
+    ...edgePorts(INCIDENT),
     callerIdentity: async () => ({ arn: RESPONDER, account: ACCOUNT, userId: 'x' }),
   } as DrillReadPorts;
 }
@@ -171,6 +182,9 @@ describe('drill checks on a contained incident', () => {
         `1 original statement kept, 1 public grant removed, Deny ${DENY.Sid} exempts ${RESPONDER}`,
       ],
       ['SCP deny attached', `drp-${INCIDENT} (p-abc) attached to ${ACCOUNT}, denies the bucket`],
+      ['Lambda function throttled', 'review-generator: reserved concurrency 0, every invocation throttled'],
+      ['API stage throttled', 'a1b2c3d4e5/prod: every method rate 0, burst 0 (callers get 429)'],
+      ['CDN cache invalidated', 'E1CDN: invalidation I1 of /* completed'],
       ['Object Lock default retention', 'enabled, default retention GOVERNANCE, 30 days'],
       [
         'Legal hold on every version',

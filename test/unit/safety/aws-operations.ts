@@ -7,6 +7,31 @@
  * removals that undo what drp did also go in RESTORE_ONLY below.
  */
 export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
+  'api-gateway.ts': {
+    GetRestApis: 'apigateway-isolate plan: the REST APIs a wildcard --api id matches',
+    GetStages: "apigateway-isolate plan: a REST API's stages and their method settings (before-state)",
+    GetStage: 'restore of apigateway-isolate: the live method settings, for drift',
+    GetUsagePlans:
+      "apigateway-isolate plan: the usage plans whose own throttle API Gateway applies before the stage's (named, never changed)",
+    GetAccount:
+      "restore of apigateway-isolate: the account's throttle, which applies where a stage sets none",
+    UpdateStage:
+      'apigateway-isolate: throttling of every method setting to rate 0 / burst 0 (replace only); restore puts the recorded values back',
+  },
+  'apigatewayv2.ts': {
+    GetApis: 'apigateway-isolate plan: the HTTP and WebSocket APIs a wildcard --api id matches',
+    GetStages: "apigateway-isolate plan: an HTTP API's stages and their route settings (before-state)",
+    GetStage: 'restore of apigateway-isolate: the live route settings, for drift',
+    UpdateStage:
+      'apigateway-isolate: default and per-route throttling to 0, every other route setting sent as it was; restore puts the recorded settings back',
+  },
+  'cloudfront.ts': {
+    ListDistributions: 'cloudfront-invalidate plan: the distributions with an origin on the leaked bucket',
+    CreateInvalidation:
+      'cloudfront-invalidate: /* (or the given paths) on each such distribution, idempotent by CallerReference',
+    GetInvalidation: 'cloudfront-invalidate: waits for each invalidation to complete (reads only)',
+    ListInvalidations: "drp drill: the distribution's invalidations, checked from the outside (reads only)",
+  },
   'cloudtrail.ts': {
     DescribeTrails: 'cloudtrail-status: the trails that cover the region (shadow trails included)',
     GetTrailStatus: 'cloudtrail-status: whether each trail is logging',
@@ -37,6 +62,17 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     CreateTrail: 'drp drill seed: the trail whose status is recorded',
     StartLogging: 'drp drill seed: that trail logging',
   },
+  'drill-seed-edge.ts': {
+    CreateFunction: 'drp drill seed: the function that generated the fake reviews, on the emulator',
+    CreateFunctionUrlConfig: 'drp drill seed: its function URL, auth type NONE',
+    AddPermission: 'drp drill seed: the public permission that goes with such a URL',
+    CreateRestApi: 'drp drill seed: the REST API serving the media',
+    GetResources: "drp drill seed: that API's root resource",
+    PutMethod: 'drp drill seed: GET / on it',
+    PutIntegration: 'drp drill seed: a mock integration for that method',
+    CreateDeployment: 'drp drill seed: its deployment to the prod stage',
+    CreateDistribution: 'drp drill seed: the distribution whose origin is the leaked bucket',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -49,6 +85,19 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     PutRolePolicy: 'iam-revoke-role-sessions: inline deny for sessions issued before now',
     DeleteRolePolicy:
       "restore of iam-revoke-role-sessions: drp's own drp-revoke-<incident>, on roles that had none",
+  },
+  'lambda.ts': {
+    ListFunctions: 'lambda-isolate plan: the functions a wildcard --function ARN matches',
+    GetFunctionConcurrency:
+      'lambda-isolate plan: the function exists, and its reserved concurrency (before-state)',
+    GetPolicy:
+      "lambda-isolate plan: the function's and its aliases' resource policies, public statements named",
+    GetFunctionUrlConfig: 'lambda-isolate plan: function URLs, those with auth type NONE named',
+    ListAliases: 'lambda-isolate plan: the aliases whose policies and URLs are read',
+    PutFunctionConcurrency:
+      'lambda-isolate: reserved concurrency 0 (every invocation throttled, nothing deleted); restore puts the old value back',
+    DeleteFunctionConcurrency:
+      'restore of lambda-isolate: the function had no reserved concurrency before drp set 0',
   },
   'kms.ts': {
     GetPublicKey: '--kms-key-id: the public key recorded in the genesis',
@@ -135,6 +184,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DescribeJob: 's3-legal-holds batch path: the job, polled until it finishes, its failed tasks',
     ListJobs: "s3-legal-holds batch path: drp's unfinished job on the bucket, waited for instead of a second",
   },
+  'wafv2.ts': {
+    GetWebACL: 'waf-protect plan: the web ACL, its rules and lock token (before-state)',
+    UpdateWebACL:
+      "waf-protect: drp's rules added (every other setting and rule sent back as it was); restore removes exactly drp's rules",
+  },
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
@@ -151,6 +205,7 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
   'DeleteRolePolicy',
   'DeletePolicy',
   'DetachPolicy',
+  'DeleteFunctionConcurrency',
 ]);
 
 /**
@@ -161,6 +216,8 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
  */
 export const EMULATOR_ONLY: Record<string, string> = {
   'drill-seed.ts': "seeds drp drill's incident on the emulator",
+  'drill-seed-edge.ts':
+    "seeds the edge of drp drill's incident (function, API, distribution) on the emulator",
 };
 
 /**

@@ -117,3 +117,15 @@ describe('fault proxy: errors as AWS sends them, retried by the real SDK', () =>
     expect(draw(7)).not.toEqual(draw(8));
   });
 });
+
+describe('fault proxy: spared operations', () => {
+  it('never faults an operation in `spare`, at any rate: it reaches the emulator (here: nothing listens)', async () => {
+    proxy.configure({ rate: 1, kinds: ['throttling'], spare: ['IAM.GetUser'] });
+    const spared = await failure(() => new IAMClient(config()).send(new GetUserCommand({ UserName: 'u' })));
+    // Forwarded to port 9, where nothing listens: the proxy's own 502, not a throttle.
+    expect(spared.$metadata?.httpStatusCode).toBe(502);
+    expect(proxy.stats.faults.throttling).toBe(0);
+    const faulted = await failure(calls.iam);
+    expect(faulted.name).toBe('Throttling');
+  });
+});
