@@ -1,10 +1,15 @@
 import type { CloudTrailPort } from './cloudtrail.js';
+import type { CloudWatchLogsPort } from './cloudwatch-logs.js';
 import type { AwsSettings } from './config.js';
+import type { Ec2Port } from './ec2.js';
+import type { GuardDutyPort } from './guardduty.js';
 import type { IamPort } from './iam.js';
+import type { LambdaPort } from './lambda.js';
 import type { OrganizationsPort } from './organizations.js';
 import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
+import type { SecurityHubPort } from './securityhub.js';
 
 /**
  * The ports a step can use. Each is created only when some step in the runbook declares a
@@ -19,6 +24,12 @@ export interface AwsPorts {
   rekognition: RekognitionPort;
   s3control: S3ControlPort;
   cloudtrail: CloudTrailPort;
+  // The SOC's evidence (issue 18): flow logs, their CloudWatch Logs exports, GuardDuty, Security Hub.
+  ec2: Ec2Port;
+  lambda: LambdaPort;
+  logs: CloudWatchLogsPort;
+  guardduty: GuardDutyPort;
+  securityhub: SecurityHubPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -50,6 +61,26 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./cloudtrail.js');
     return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
   },
+  ec2: async (settings, readOnly) => {
+    const m = await import('./ec2.js');
+    return m.createEc2Port(m.createEc2Client(settings, readOnly));
+  },
+  lambda: async (settings, readOnly) => {
+    const m = await import('./lambda.js');
+    return m.createLambdaPort(m.createLambdaClient(settings, readOnly));
+  },
+  logs: async (settings, readOnly) => {
+    const m = await import('./cloudwatch-logs.js');
+    return m.createCloudWatchLogsPort(m.createCloudWatchLogsClient(settings, readOnly));
+  },
+  guardduty: async (settings, readOnly) => {
+    const m = await import('./guardduty.js');
+    return m.createGuardDutyPort(m.createGuardDutyClient(settings, readOnly));
+  },
+  securityhub: async (settings, readOnly) => {
+    const m = await import('./securityhub.js');
+    return m.createSecurityHubPort(m.createSecurityHubClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
@@ -59,6 +90,11 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   organizations: 'organizations',
   rekognition: 'rekognition',
   cloudtrail: 'cloudtrail',
+  ec2: 'ec2',
+  lambda: 'lambda',
+  logs: 'logs',
+  guardduty: 'guardduty',
+  securityhub: 'securityhub',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -10,6 +10,16 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createEc2Port } from '../../src/aws/ec2.js';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createLambdaPort } from '../../src/aws/lambda.js';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { createCloudWatchLogsPort } from '../../src/aws/cloudwatch-logs.js';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { createGuardDutyPort } from '../../src/aws/guardduty.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { createSecurityHubPort } from '../../src/aws/securityhub.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -34,6 +44,11 @@ export function testPorts(readOnly = false): AwsPorts {
     cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
       lookupIntervalMs: 0,
     }),
+    ec2: createEc2Port(instrument(new EC2Client(clientConfig), readOnly)),
+    lambda: createLambdaPort(instrument(new LambdaClient(clientConfig), readOnly)),
+    logs: createCloudWatchLogsPort(instrument(new CloudWatchLogsClient(clientConfig), readOnly)),
+    guardduty: createGuardDutyPort(instrument(new GuardDutyClient(clientConfig), readOnly)),
+    securityhub: createSecurityHubPort(instrument(new SecurityHubClient(clientConfig), readOnly)),
   };
 }
 

@@ -1,0 +1,95 @@
+import {
+  GetBucketLifecycleConfigurationCommand,
+  PutBucketLifecycleConfigurationCommand,
+  type LifecycleRule,
+  type S3Client,
+  type TransitionDefaultMinimumObjectSize,
+} from '@aws-sdk/client-s3';
+import { callOf, isNotFound, type Call } from './call.js';
+
+export type { LifecycleRule } from '@aws-sdk/client-s3';
+
+/** A bucket's lifecycle configuration as S3 returns it. */
+export interface LifecycleConfig {
+  rules: LifecycleRule[];
+  /** all_storage_classes_128K (S3's default) or varies_by_storage_class. */
+  transitionDefaultMinimumObjectSize?: string;
+}
+
+/**
+ * The only lifecycle rule drp writes: current and noncurrent versions under one prefix move to an
+ * archive storage class after some days. It has no expiration of any kind, by construction: S3
+ * keeps every Object Lock retention and legal hold through a transition, and nothing is deleted.
+ */
+export interface ArchiveRule {
+  id: string;
+  prefix: string;
+  days: number;
+  storageClass: 'GLACIER' | 'DEEP_ARCHIVE';
+}
+
+export interface S3LifecyclePort {
+  /** undefined: the bucket has no lifecycle configuration (NoSuchLifecycleConfiguration). */
+  getLifecycle(bucket: string): Promise<LifecycleConfig | undefined>;
+  /**
+   * PutBucketLifecycleConfiguration replaces the whole configuration, so this reads it first and
+   * sends every existing rule back unchanged, with drp's rule added (or replacing the rule of the
+   * same ID). Returns the configuration it replaced, for the journal.
+   */
+  putArchiveRule(bucket: string, rule: ArchiveRule): Promise<Call & { previous?: LifecycleConfig }>;
+}
+
+/** The S3 rule of an ArchiveRule: transitions only. */
+export function archiveLifecycleRule(rule: ArchiveRule): LifecycleRule {
+  return {
+    ID: rule.id,
+    Status: 'Enabled',
+    Filter: { Prefix: rule.prefix },
+    Transitions: [{ Days: rule.days, StorageClass: rule.storageClass }],
+    NoncurrentVersionTransitions: [{ NoncurrentDays: rule.days, StorageClass: rule.storageClass }],
+  };
+}
+
+/** The configuration with drp's rule in it: every other rule exactly as it was, in its place. */
+export function withArchiveRule(previous: LifecycleConfig | undefined, rule: ArchiveRule): LifecycleRule[] {
+  const rules = [...(previous?.rules ?? [])];
+  const mine = archiveLifecycleRule(rule);
+  const at = rules.findIndex((r) => r.ID === rule.id);
+  if (at >= 0) rules[at] = mine;
+  else rules.push(mine);
+  return rules;
+}
+
+export function createS3LifecyclePort(client: S3Client): S3LifecyclePort {
+  const getLifecycle = async (bucket: string): Promise<LifecycleConfig | undefined> => {
+    try {
+      const out = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
+      return {
+        rules: out.Rules ?? [],
+        ...(out.TransitionDefaultMinimumObjectSize
+          ? { transitionDefaultMinimumObjectSize: out.TransitionDefaultMinimumObjectSize }
+          : {}),
+      };
+    } catch (err) {
+      if (isNotFound(err, 'NoSuchLifecycleConfiguration')) return undefined;
+      throw err;
+    }
+  };
+  return {
+    getLifecycle,
+
+    async putArchiveRule(bucket, rule) {
+      const previous = await getLifecycle(bucket);
+      const minimum = previous?.transitionDefaultMinimumObjectSize as TransitionDefaultMinimumObjectSize;
+      const out = await client.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket: bucket,
+          LifecycleConfiguration: { Rules: withArchiveRule(previous, rule) },
+          // Kept as the bucket had it: it decides for every rule whether objects under 128 KB move.
+          ...(minimum ? { TransitionDefaultMinimumObjectSize: minimum } : {}),
+        }),
+      );
+      return { ...callOf(out), ...(previous ? { previous } : {}) };
+    },
+  };
+}
