@@ -8,6 +8,7 @@ import {
   OrgTargetId,
   RekognitionModelVersionArn,
   RoleArn,
+  VpcId,
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
@@ -54,6 +55,7 @@ export const FLAG_CHECKS = {
   executeApiArns: eachItem(ExecuteApiArn),
   orgTargetId: named(OrgTargetId),
   roleArn: named(RoleArn),
+  vpcIds: eachItem(VpcId),
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
   // A prefix may be 1,024 bytes long: the message does not repeat it.
   objectKeyPrefix: (given, flag) => {

@@ -128,7 +128,7 @@ export function incidentFinding(ctx: StepContext, facts: IncidentFacts): AwsSecu
     now: ctx.now().toISOString(),
     severity: facts.severity,
     types: ['Effects/Data Exposure'],
-    title: `drp incident ${ctx.incidentId}: synthetic media leak from ${subject} contained`,
+    title: `drp incident ${ctx.incidentId}: synthetic media leak of ${subject}`,
     description: `drp responded to incident ${ctx.incidentId}. Evidence: ${evidence} (Object Lock, legal holds).${head} Done: ${facts.done.join('; ') || 'nothing yet'}.`,
     resources: resourcesOf(ctx, facts.contained),
     fields: {
