@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ArchiveRule, LifecycleConfig } from '../../aws/s3-lifecycle.js';
+import type { ArchiveRule, LifecycleConfig, LifecycleRule } from '../../aws/s3-lifecycle.js';
 import { archiveLifecycleRule } from '../../aws/s3-lifecycle.js';
 import type { Change } from '../define.js';
 import { incidentPrefix, s3Uri } from './preservation/layout.js';
@@ -33,10 +33,26 @@ export const ARCHIVE_CLASSES: Record<ArchiveClass, { name: string; retrieval: st
     },
   };
 
-/** Whether the bucket already has exactly this rule (a re-run changes nothing). */
+/** What a rule does, as far as the archive is concerned: S3 may return it with fields in another form. */
+const essence = (r: LifecycleRule) => ({
+  status: r.Status,
+  prefix: r.Filter?.Prefix ?? r.Prefix ?? '',
+  filtered: Boolean(
+    r.Filter?.And ?? r.Filter?.Tag ?? r.Filter?.ObjectSizeGreaterThan ?? r.Filter?.ObjectSizeLessThan,
+  ),
+  transitions: (r.Transitions ?? []).map((t) => [t.Days, t.Date?.toString(), t.StorageClass]),
+  noncurrent: (r.NoncurrentVersionTransitions ?? []).map((t) => [
+    t.NoncurrentDays,
+    t.NewerNoncurrentVersions,
+    t.StorageClass,
+  ]),
+  expires: Boolean(r.Expiration ?? r.NoncurrentVersionExpiration ?? r.AbortIncompleteMultipartUpload),
+});
+
+/** Whether the bucket already has this very rule (a re-run changes nothing). */
 export function hasArchiveRule(config: LifecycleConfig | null | undefined, rule: ArchiveRule): boolean {
   const live = config?.rules.find((r) => r.ID === rule.id);
-  return Boolean(live) && isDeepStrictEqual(live, archiveLifecycleRule(rule));
+  return Boolean(live) && isDeepStrictEqual(essence(live!), essence(archiveLifecycleRule(rule)));
 }
 
 /** The plan's line: where, when, to what, and how long a retrieval takes. */
