@@ -152,13 +152,10 @@ describe('evidence-bucket: the archive rule (archiveAfterDays)', () => {
   it('adds the rule after creating a new bucket', async () => {
     s3.on(HeadBucketCommand).rejects(awsError('NotFound', 404));
     s3.on(GetBucketLifecycleConfigurationCommand).rejects(awsError('NoSuchLifecycleConfiguration', 404));
-    for (const Command of [
-      CreateBucketCommand,
-      PutPublicAccessBlockCommand,
-      PutBucketEncryptionCommand,
-      PutObjectLockConfigurationCommand,
-    ])
-      s3.on(Command).resolves({});
+    s3.on(CreateBucketCommand).resolves({});
+    s3.on(PutPublicAccessBlockCommand).resolves({});
+    s3.on(PutBucketEncryptionCommand).resolves({});
+    s3.on(PutObjectLockConfigurationCommand).resolves({});
     const { ctx } = testContext();
     const p = step.params.parse({});
     const plan = await step.plan(ctx, p);

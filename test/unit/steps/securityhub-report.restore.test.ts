@@ -19,7 +19,7 @@ const PRODUCT = `arn:aws:securityhub:us-east-1:${ACCT}:product/${ACCT}/default`;
 const ID = 'drp/INC-TEST-1/incident';
 const recorded = (data: unknown = { productArn: PRODUCT, incidentFindingId: ID, imported: 1 }) =>
   recordedOf(
-    { enabled: true },
+    step.params.parse({}),
     { enabled: true, region: 'us-east-1', productArn: PRODUCT, incidentFindingId: ID },
     { data },
   );
@@ -72,14 +72,12 @@ describe('securityhub-report restore', () => {
   });
 
   it('Security Hub disabled since the run is not applicable (InvalidAccessException)', async () => {
-    hub
-      .on(GetFindingsCommand)
-      .rejects(
-        new InvalidAccessException({
-          $metadata: { httpStatusCode: 401 },
-          message: 'Account is not subscribed to AWS Security Hub',
-        }),
-      );
+    hub.on(GetFindingsCommand).rejects(
+      new InvalidAccessException({
+        $metadata: { httpStatusCode: 401 },
+        message: 'Account is not subscribed to AWS Security Hub',
+      }),
+    );
     const plan = await restore.plan(testContext({ aws: testPorts(true) }).ctx, recorded(), DEFAULTS);
     expect(plan.changes).toEqual([]);
     expect(plan.notApplicable).toMatch(/no longer enabled in us-east-1/);
