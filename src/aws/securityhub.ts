@@ -76,7 +76,6 @@ export function createSecurityHubPort(client: SecurityHubClient): SecurityHubPor
             Id: [{ Value: id, Comparison: 'EQUALS' }],
             ProductArn: [{ Value: productArn, Comparison: 'EQUALS' }],
           },
-          MaxResults: 1,
         }),
       );
       // Matched again here: an endpoint that ignores the filters must not hand back another finding.
