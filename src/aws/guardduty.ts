@@ -8,6 +8,7 @@ import {
   type FindingCriteria,
 } from '@aws-sdk/client-guardduty';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
+import { GUARDDUTY_GET_FINDINGS_MAX as GET_FINDINGS_MAX } from './service-limits.js';
 
 export type { Finding as GuardDutyFinding } from '@aws-sdk/client-guardduty';
 
@@ -42,8 +43,6 @@ export interface GuardDutyPort {
   /** GetFindings takes at most 50 ids: callers batch. */
   getFindings(detectorId: string, findingIds: readonly string[]): Promise<Finding[]>;
 }
-
-export const GET_FINDINGS_MAX = 50;
 
 export function createGuardDutyClient(settings: AwsSettings, readOnly: boolean): GuardDutyClient {
   return instrument(new GuardDutyClient(clientOptions(settings)), readOnly);

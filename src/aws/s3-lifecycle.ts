@@ -6,6 +6,7 @@ import {
   type TransitionDefaultMinimumObjectSize,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
+import { withArchiveRule } from './lifecycle-rule.js';
 
 export type { LifecycleRule } from '@aws-sdk/client-s3';
 
@@ -37,27 +38,6 @@ export interface S3LifecyclePort {
    * same ID). Returns the configuration it replaced, for the journal.
    */
   putArchiveRule(bucket: string, rule: ArchiveRule): Promise<Call & { previous?: LifecycleConfig }>;
-}
-
-/** The S3 rule of an ArchiveRule: transitions only. */
-export function archiveLifecycleRule(rule: ArchiveRule): LifecycleRule {
-  return {
-    ID: rule.id,
-    Status: 'Enabled',
-    Filter: { Prefix: rule.prefix },
-    Transitions: [{ Days: rule.days, StorageClass: rule.storageClass }],
-    NoncurrentVersionTransitions: [{ NoncurrentDays: rule.days, StorageClass: rule.storageClass }],
-  };
-}
-
-/** The configuration with drp's rule in it: every other rule exactly as it was, in its place. */
-export function withArchiveRule(previous: LifecycleConfig | undefined, rule: ArchiveRule): LifecycleRule[] {
-  const rules = [...(previous?.rules ?? [])];
-  const mine = archiveLifecycleRule(rule);
-  const at = rules.findIndex((r) => r.ID === rule.id);
-  if (at >= 0) rules[at] = mine;
-  else rules.push(mine);
-  return rules;
 }
 
 export function createS3LifecyclePort(client: S3Client): S3LifecyclePort {

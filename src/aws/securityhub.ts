@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { callOf, type Call } from './call.js';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
+import { isHubDisabled, SECURITYHUB_IMPORT_MAX as IMPORT_MAX } from './service-limits.js';
 
 export type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 
@@ -48,11 +49,6 @@ export interface SecurityHubPort {
     note: { text: string; updatedBy: string },
   ): Promise<Call & { unprocessed?: string }>;
 }
-
-export const IMPORT_MAX = 100;
-
-/** Security Hub's answer, on any operation, when it is not enabled in the account and region. */
-export const isHubDisabled = (err: unknown) => err instanceof Error && err.name === 'InvalidAccessException';
 
 export function createSecurityHubClient(settings: AwsSettings, readOnly: boolean): SecurityHubClient {
   return instrument(new SecurityHubClient(clientOptions(settings)), readOnly);

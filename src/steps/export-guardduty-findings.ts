@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Detector, FindingSearch } from '../aws/guardduty.js';
-import { GET_FINDINGS_MAX } from '../aws/guardduty.js';
+import { GUARDDUTY_GET_FINDINGS_MAX as GET_FINDINGS_MAX } from '../aws/service-limits.js';
 import { type Change, defineStep, type Plan, type StepContext, StepFailure } from './define.js';
 import { lineWriter } from './lib/artefact-lines.js';
 import { describeWindow, Since, windowOf } from './lib/preservation/window.js';

@@ -1,4 +1,4 @@
-import { isHubDisabled } from '../aws/securityhub.js';
+import { isHubDisabled } from '../aws/service-limits.js';
 import { defineRestore, type RestorePlan } from './define.js';
 import type { Observed } from './securityhub-report.js';
 

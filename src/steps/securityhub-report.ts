@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { AwsSecurityFinding, HubFinding } from '../aws/securityhub.js';
-import { IMPORT_MAX } from '../aws/securityhub.js';
+import { SECURITYHUB_IMPORT_MAX as IMPORT_MAX } from '../aws/service-limits.js';
 import { type Change, defineStep, type Plan, type StepContext, StepFailure } from './define.js';
 import {
   incidentFinding,

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ArchiveRule, LifecycleConfig, LifecycleRule } from '../../aws/s3-lifecycle.js';
-import { archiveLifecycleRule } from '../../aws/s3-lifecycle.js';
+import { archiveLifecycleRule } from '../../aws/lifecycle-rule.js';
 import type { Change } from '../define.js';
 import { incidentPrefix, s3Uri } from './preservation/layout.js';
 
