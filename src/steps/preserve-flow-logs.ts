@@ -15,7 +15,7 @@ import {
   type PendingCount,
 } from './lib/preservation/log-copy.js';
 import { describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
-import { LambdaFunctionArn, VpcId } from '../names.js';
+import { LambdaFunctionArn, partitionOf, VpcId } from '../names.js';
 
 export interface Observed {
   window: { start: string; end: string };
@@ -136,7 +136,7 @@ export default defineStep({
         detail: `${g.active ? `wait for export task ${g.active}` : `${new Date(g.from).toISOString().slice(0, 16)}Z to now`} into ${s3Uri(evidence, g.prefix)}, then copy each file verified and held`,
       })),
     ];
-    const notes = flowLogFindings(seen.vpcs, seen.flowLogs, seen.functions);
+    const notes = flowLogFindings(seen.vpcs, seen.flowLogs, seen.functions, partitionOf(ctx.caller.arn));
     if (s3.length && s3.every((s) => s.pending.files === 0))
       notes.push('no flow log file to copy in the window (none delivered, or all preserved already)');
     return { observed, changes, ...(notes.length ? { notes } : {}) };

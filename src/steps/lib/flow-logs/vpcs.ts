@@ -28,6 +28,7 @@ export function flowLogFindings(
   vpcs: readonly string[],
   logs: FlowLog[],
   functions: FunctionVpc[],
+  partition = 'aws',
 ): string[] {
   const notes: string[] = [];
   for (const f of functions) if (f.problem) notes.push(`function ${f.arn}: ${f.problem}`);
@@ -35,7 +36,7 @@ export function flowLogFindings(
     const mine = logs.filter((l) => l.resourceId === vpc);
     if (mine.length === 0)
       notes.push(
-        `evidence is missing: VPC ${vpc} has no flow log, so who connected to what is not recorded. Turn it on: aws ec2 create-flow-logs --resource-type VPC --resource-ids ${vpc} --traffic-type ALL --log-destination-type s3 --log-destination arn:aws:s3:::LOG-BUCKET/vpc-flow-logs/`,
+        `evidence is missing: VPC ${vpc} has no flow log, so who connected to what is not recorded. Turn it on: aws ec2 create-flow-logs --resource-type VPC --resource-ids ${vpc} --traffic-type ALL --log-destination-type s3 --log-destination arn:${partition}:s3:::LOG-BUCKET/vpc-flow-logs/`,
       );
     for (const l of mine) {
       if (l.deliverLogsStatus === 'FAILED')
