@@ -15,6 +15,7 @@ import preserveFlowLogs from './preserve-flow-logs.js';
 import s3BlockPublicAccess from './s3-block-public-access.js';
 import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
+import s3LegalHolds from './s3-legal-holds.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
 import securityhubReport from './securityhub-report.js';
@@ -25,9 +26,10 @@ export const registry: readonly AnyStep[] = [
   s3BlockPublicAccess,
   iamDisableAccessKeys,
   iamRevokeRoleSessions,
-  s3ObjectLock,
   s3DenyPolicy,
   orgScpDeny,
+  s3ObjectLock,
+  s3LegalHolds,
   // Evidence preservation (issue 5), in the order the runbooks run them.
   evidenceBucket,
   preserveBucketState,
