@@ -27,6 +27,14 @@ export const IamName = z
   .max(64)
   .regex(/^[\w+=,.@-]+$/, 'an IAM name uses letters, digits and + = , . @ _ -');
 
+/** A VPC id: vpc- and 8 or 17 hex digits. */
+export const VpcId = z
+  .string()
+  .regex(
+    /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/,
+    'a VPC id is vpc- and 8 or 17 hex digits, e.g. vpc-0a1b2c3d4e5f67890',
+  );
+
 export const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 
 /** aws, aws-cn, aws-us-gov, aws-iso-b, aws-eusc, ... */

@@ -1,6 +1,7 @@
 import {
   DeleteFunctionConcurrencyCommand,
   GetFunctionConcurrencyCommand,
+  GetFunctionConfigurationCommand,
   GetFunctionUrlConfigCommand,
   GetPolicyCommand,
   LambdaClient,
@@ -26,8 +27,14 @@ export interface LambdaFunctionUrl {
   authType: string;
 }
 
+export interface FunctionNetwork {
+  /** undefined: the function is not attached to a VPC (its traffic is in no VPC's flow logs). */
+  vpcId?: string;
+  subnetIds: string[];
+}
+
 /**
- * What lambda-isolate needs. Each method takes a function's unqualified ARN and calls the region
+ * What lambda-isolate (and preserve-flow-logs) need. Each method takes a function's unqualified ARN and calls the region
  * in it. Reserved concurrency is the function's as a whole, all versions and aliases included.
  */
 export interface LambdaPort {
@@ -44,6 +51,8 @@ export interface LambdaPort {
   putReservedConcurrency(arn: string, value: number): Promise<Call>;
   /** Only `drp restore` calls it: for a function that had no reserved concurrency before drp. */
   deleteReservedConcurrency(arn: string): Promise<Call>;
+  /** The VPC a function is attached to (preserve-flow-logs); undefined when there is no such function. */
+  getFunctionNetwork(arn: string): Promise<FunctionNetwork | undefined>;
 }
 
 export function createLambdaClients(settings: AwsSettings, readOnly: boolean): ClientForRegion<LambdaClient> {
@@ -113,6 +122,17 @@ export function createLambdaPort(clientFor: ClientForRegion<LambdaClient>): Lamb
     // Removes only a setting drp made on a function that had none (the restore checks it).
     async deleteReservedConcurrency(arn) {
       return callOf(await client(arn).send(new DeleteFunctionConcurrencyCommand({ FunctionName: arn })));
+    },
+
+    async getFunctionNetwork(arn) {
+      try {
+        const out = await client(arn).send(new GetFunctionConfigurationCommand({ FunctionName: arn }));
+        const vpc = out.VpcConfig;
+        return { ...(vpc?.VpcId ? { vpcId: vpc.VpcId } : {}), subnetIds: vpc?.SubnetIds ?? [] };
+      } catch (err) {
+        if (isNotFound(err, 'ResourceNotFoundException')) return undefined;
+        throw err;
+      }
     },
   };
 }

@@ -2,7 +2,10 @@ import type { ApiGatewayPort } from './api-gateway.js';
 import type { ApiGatewayV2Port } from './apigatewayv2.js';
 import type { CloudFrontPort } from './cloudfront.js';
 import type { CloudTrailPort } from './cloudtrail.js';
+import type { CloudWatchLogsPort } from './cloudwatch-logs.js';
 import type { AwsSettings } from './config.js';
+import type { Ec2Port } from './ec2.js';
+import type { GuardDutyPort } from './guardduty.js';
 import type { IamPort } from './iam.js';
 import type { LambdaPort } from './lambda.js';
 import type { OrganizationsPort } from './organizations.js';
@@ -10,6 +13,7 @@ import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
 import type { WafV2Port } from './wafv2.js';
+import type { SecurityHubPort } from './securityhub.js';
 
 /**
  * The ports a step can use. Each is created only when some step in the runbook declares a
@@ -29,6 +33,11 @@ export interface AwsPorts {
   apigatewayv2: ApiGatewayV2Port;
   cloudfront: CloudFrontPort;
   wafv2: WafV2Port;
+  // The SOC's evidence (issue 18): flow logs, their CloudWatch Logs exports, GuardDuty, Security Hub.
+  ec2: Ec2Port;
+  logs: CloudWatchLogsPort;
+  guardduty: GuardDutyPort;
+  securityhub: SecurityHubPort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -80,6 +89,22 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./wafv2.js');
     return m.createWafV2Port(m.createWafV2Clients(settings, readOnly));
   },
+  ec2: async (settings, readOnly) => {
+    const m = await import('./ec2.js');
+    return m.createEc2Port(m.createEc2Client(settings, readOnly));
+  },
+  logs: async (settings, readOnly) => {
+    const m = await import('./cloudwatch-logs.js');
+    return m.createCloudWatchLogsPort(m.createCloudWatchLogsClient(settings, readOnly));
+  },
+  guardduty: async (settings, readOnly) => {
+    const m = await import('./guardduty.js');
+    return m.createGuardDutyPort(m.createGuardDutyClient(settings, readOnly));
+  },
+  securityhub: async (settings, readOnly) => {
+    const m = await import('./securityhub.js');
+    return m.createSecurityHubPort(m.createSecurityHubClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the ports that serve it. */
@@ -94,6 +119,10 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName | ServiceName[]> = {
   apigateway: ['apigateway', 'apigatewayv2'],
   cloudfront: 'cloudfront',
   wafv2: 'wafv2',
+  ec2: 'ec2',
+  logs: 'logs',
+  guardduty: 'guardduty',
+  securityhub: 'securityhub',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -197,6 +197,12 @@ export function createEvidencePort(client: S3Client): EvidencePort {
         return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
       } catch (err) {
         if (isNotFound(err, 'NoSuchKey')) return undefined;
+        // The evidence bucket's archive rule (evidence-bucket archiveAfterDays) moved it to Glacier.
+        if (err instanceof Error && err.name === 'InvalidObjectState')
+          throw new Error(
+            `s3://${bucket}/${key} is archived (S3 Glacier): restore a copy first, then run again: aws s3api restore-object --bucket ${bucket} --key ${key} --restore-request '{"Days":7,"GlacierJobParameters":{"Tier":"Standard"}}'`,
+            { cause: err },
+          );
         throw err;
       }
     },

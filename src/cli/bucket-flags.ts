@@ -126,6 +126,32 @@ export const EVIDENCE_FLAGS: readonly FlagRow[] = [
     description: 'Object Lock mode of that retention (runbook default GOVERNANCE)',
     choices: ['GOVERNANCE', 'COMPLIANCE'],
   },
+  // The SOC's evidence (issue 18).
+  {
+    flags: '--vpc <id>',
+    param: 'vpcs',
+    description: 'a VPC whose flow logs are preserved (repeatable)',
+    list: true,
+    check: 'vpcIds',
+  },
+  {
+    flags: '--no-guardduty',
+    param: 'guardduty',
+    description: 'do not export the GuardDuty findings of the bucket, users and roles',
+  },
+  {
+    flags: '--securityhub',
+    param: 'securityhub',
+    description: 'import the incident into Security Hub as an ASFF finding (runbook default: on)',
+    negatable: { description: 'do not import the incident into Security Hub' },
+  },
+  {
+    flags: '--archive-after-days <n>',
+    param: 'archiveAfterDays',
+    description:
+      "days until the incident's evidence moves to S3 Glacier Flexible Retrieval, 0: never (runbook default 30)",
+    parse: wholeNumber('--archive-after-days', 0, 36500),
+  },
 ];
 
 export const SCAN_FLAGS: readonly FlagRow[] = [
@@ -206,6 +232,11 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
     flags: '--quarantine',
     param: 'quarantine',
     description: 'legal hold and drp tags on each finding version (the bucket needs Object Lock)',
+  },
+  {
+    flags: '--securityhub',
+    param: 'securityhub',
+    description: 'import the incident and one finding per flagged version into Security Hub',
   },
   {
     flags: '--max-tps <n>',

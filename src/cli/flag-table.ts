@@ -10,7 +10,10 @@ import { collect } from './values.js';
  * Adding a flag to contain is adding a row to its table (src/cli/bucket-flags.ts).
  */
 export interface FlagRow {
-  /** commander's syntax: '--user <name>', '--quarantine' for a switch (true when given), '--no-cdn' (false when given). */
+  /**
+   * commander's syntax: '--user <name>', or '--quarantine' for a switch (true when given), or
+   * '--no-cdn' for a switch that gives false (and nothing when not given).
+   */
   flags: string;
   /** The runbook param it gives. */
   param: string;
@@ -25,6 +28,8 @@ export interface FlagRow {
   whole?: boolean;
   /** Checked when the command runs, once its runbook is loaded (src/commands/flag-checks.ts). */
   check?: FlagCheckName;
+  /** A switch that also has its --no- form (false when given); with neither, the runbook decides. */
+  negatable?: { description: string };
 }
 
 const optionOf = (row: FlagRow) => {
@@ -37,9 +42,16 @@ const optionOf = (row: FlagRow) => {
 };
 
 export function addFlagRows(cmd: Command, rows: readonly FlagRow[]): Command {
-  for (const row of rows) cmd.addOption(optionOf(row));
+  for (const row of rows) {
+    cmd.addOption(optionOf(row));
+    if (row.negatable)
+      cmd.addOption(new Option(row.flags.replace(/^--/, '--no-'), row.negatable.description));
+  }
   return cmd;
 }
+
+/** commander makes a lone --no-x switch true when it is not given: that default is no value of ours. */
+const loneNegation = (row: FlagRow) => row.flags.startsWith('--no-') && !row.negatable;
 
 /** The given flags' values, typed, in table order (the order a command checks them in). */
 export function flagValues(rows: readonly FlagRow[], opts: Record<string, unknown>): FlagValue[] {
@@ -47,12 +59,11 @@ export function flagValues(rows: readonly FlagRow[], opts: Record<string, unknow
   for (const row of rows) {
     const option = optionOf(row);
     const raw = opts[option.attributeName()] as ParamValue | undefined;
-    // A negatable switch (--no-cdn) reads true unless it is given: only its false comes from the operator.
-    if (raw === undefined || (option.negate && raw === true)) continue;
+    if (raw === undefined || (loneNegation(row) && raw === true)) continue;
     const given = Array.isArray(raw) ? raw : [String(raw)];
     const value = row.list ? (row.whole ? given : splitItems(given)) : raw;
     values.push({
-      flag: option.long!,
+      flag: row.negatable && raw === false ? option.long!.replace(/^--/, '--no-') : option.long!,
       param: row.param,
       value,
       given,

@@ -10,6 +10,7 @@ import {
   OrgTargetId,
   RekognitionModelVersionArn,
   RoleArn,
+  VpcId,
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
@@ -58,6 +59,7 @@ export const FLAG_CHECKS = {
   webAclArn: named(WebAclArn),
   countryCodes: eachItem(CountryCode),
   roleArn: named(RoleArn),
+  vpcIds: eachItem(VpcId),
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
   // A prefix may be 1,024 bytes long: the message does not repeat it.
   objectKeyPrefix: (given, flag) => {

@@ -1,11 +1,21 @@
 import { changeLine, obj, sameChange } from './fields.js';
 import { SCAN_STEP_TYPES, scanFindingCount, scanSummary } from './scan.js';
+import { socSummary } from './soc.js';
 import type { ResumeEvent, TimelineStep } from './timeline.js';
 import { plural } from '../text.js';
 import { formatUtc } from './time.js';
 
 export type FindingKind =
-  'journal' | 'failed' | 'no-result' | 'skipped' | 'declined' | 'resumed' | 'interrupted' | 'scan' | 'note';
+  | 'journal'
+  | 'failed'
+  | 'no-result'
+  | 'skipped'
+  | 'declined'
+  | 'resumed'
+  | 'interrupted'
+  | 'scan'
+  | 'soc'
+  | 'note';
 
 const SEVERITY: FindingKind[] = [
   'journal',
@@ -16,6 +26,7 @@ const SEVERITY: FindingKind[] = [
   'resumed',
   'interrupted',
   'scan',
+  'soc',
   'note',
 ];
 
@@ -97,6 +108,11 @@ export function buildFindings(
         remaining.push(
           `${id}: review the ${plural(flagged, 'object')} the scan flagged (its findings artefact).`,
         );
+    }
+    const soc = data && socSummary(s.stepType, data);
+    if (soc) {
+      findings.push({ kind: 'soc', stepId: id, text: soc.text });
+      if (soc.todo) remaining.push(`${id}: ${soc.todo}.`);
     }
   }
   for (const r of run.resumes) findings.push({ kind: 'resumed', text: resumeText(r) });

@@ -251,6 +251,7 @@ export const FINDING_LABEL: Record<string, string> = {
   skipped: 'SKIPPED',
   declined: 'DECLINED',
   scan: 'scan',
+  soc: 'SOC',
   note: 'note',
 };
 

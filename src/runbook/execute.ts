@@ -116,7 +116,15 @@ export async function applySteps(
   let stoppedBy = before.stoppedBy;
   for (const step of planned) {
     // Each step sees a snapshot of what the steps before it completed (StepContext.results).
-    const contextFor = (s: PreparedStep) => ({ ...deps.contextFor(s), results: new Map(results) });
+    const contextFor = (s: PreparedStep) => ({
+      ...deps.contextFor(s),
+      results: new Map(results),
+      run: {
+        journalId: deps.journal.journalId,
+        head: () => ({ hash: deps.journal.headHash, entries: deps.journal.entryCount }),
+        steps: reports.map((r) => ({ id: r.id, type: r.type, outcome: r.outcome, changes: r.changes })),
+      },
+    });
     const report = stoppedBy
       ? await skip(step, `step "${stoppedBy}" failed and has onError: stop`, deps)
       : step.declined

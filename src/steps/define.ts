@@ -50,7 +50,19 @@ export interface StepContext {
    * with the data of what they did (a StepFailure's partial). Empty during plan.
    */
   readonly results: ReadonlyMap<string, unknown>;
+  /**
+   * In apply: the run so far, for a step that reports it (securityhub-report): the journal's id and
+   * head (this step's intent is the last entry), and what each earlier step of this run did.
+   */
+  readonly run?: RunSoFar;
   now(): Date;
+}
+
+export interface RunSoFar {
+  journalId: string;
+  /** The SHA-256 head of the journal now, and how many entries it covers. */
+  head(): { hash: string; entries: number };
+  steps: readonly { id: string; type: string; outcome: string; changes: readonly Change[] }[];
 }
 
 // drp parses a few small documents per run (a runbook, each step's params): zod's JIT, which

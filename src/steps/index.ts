@@ -7,9 +7,11 @@ import provenanceScan from './provenance-scan.js';
 import cloudtrailStatus from './cloudtrail-status.js';
 import evidenceBucket from './evidence-bucket.js';
 import exportCloudtrailEvents from './export-cloudtrail-events.js';
+import exportGuarddutyFindings from './export-guardduty-findings.js';
 import preserveAccessLogs from './preserve-access-logs.js';
 import preserveBucketState from './preserve-bucket-state.js';
 import preserveCloudtrailLogs from './preserve-cloudtrail-logs.js';
+import preserveFlowLogs from './preserve-flow-logs.js';
 import s3BlockPublicAccess from './s3-block-public-access.js';
 import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
@@ -20,6 +22,7 @@ import lambdaIsolate from './lambda-isolate.js';
 import apigatewayIsolate from './apigateway-isolate.js';
 import cloudfrontInvalidate from './cloudfront-invalidate.js';
 import wafProtect from './waf-protect.js';
+import securityhubReport from './securityhub-report.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -43,6 +46,10 @@ export const registry: readonly AnyStep[] = [
   preserveCloudtrailLogs,
   exportCloudtrailEvents,
   preserveAccessLogs,
+  // The SOC's evidence (issue 18).
+  preserveFlowLogs,
+  exportGuarddutyFindings,
+  securityhubReport,
   rekognitionScan,
   provenanceScan,
   s3QuarantineObjects,

@@ -2,6 +2,9 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 
 /** SDK clients on the emulator, for tests to seed state and to read what drp changed. */
 export function emulatorClients(endpoint: string) {
@@ -15,6 +18,9 @@ export function emulatorClients(endpoint: string) {
     iam: new IAMClient(config),
     organizations: new OrganizationsClient(config),
     cloudtrail: new CloudTrailClient(config),
+    ec2: new EC2Client(config),
+    logs: new CloudWatchLogsClient(config),
+    securityhub: new SecurityHubClient(config),
   };
 }
 

@@ -88,6 +88,8 @@ export function fakeS3(s3: AwsClientStub<S3Client>, buckets: Record<string, Fake
   });
   return {
     keys: (bucket: string) => [...(store.get(bucket)?.keys() ?? [])].sort(),
+    /** An object written behind drp's back (a CloudWatch Logs export landing). */
+    put: (bucket: string, key: string, body: string) => void store.get(bucket)!.set(key, body),
     sha256Hex: (body: string) => createHash('sha256').update(body).digest('hex'),
   };
 }

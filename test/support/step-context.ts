@@ -20,6 +20,14 @@ import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { createCloudFrontPort } from '../../src/aws/cloudfront.js';
 import { WAFV2Client } from '@aws-sdk/client-wafv2';
 import { createWafV2Port } from '../../src/aws/wafv2.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createEc2Port } from '../../src/aws/ec2.js';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { createCloudWatchLogsPort } from '../../src/aws/cloudwatch-logs.js';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { createGuardDutyPort } from '../../src/aws/guardduty.js';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { createSecurityHubPort } from '../../src/aws/securityhub.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -58,6 +66,10 @@ export function testPorts(readOnly = false): AwsPorts {
     wafv2: createWafV2Port((region) =>
       instrument(new WAFV2Client({ ...clientConfig, ...(region ? { region } : {}) }), readOnly),
     ),
+    ec2: createEc2Port(instrument(new EC2Client(clientConfig), readOnly)),
+    logs: createCloudWatchLogsPort(instrument(new CloudWatchLogsClient(clientConfig), readOnly)),
+    guardduty: createGuardDutyPort(instrument(new GuardDutyClient(clientConfig), readOnly)),
+    securityhub: createSecurityHubPort(instrument(new SecurityHubClient(clientConfig), readOnly)),
   };
 }
 

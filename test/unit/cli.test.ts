@@ -147,6 +147,8 @@ describe('drp CLI (no AWS)', () => {
       'organizations:DeletePolicy',
       'organizations:DetachPolicy',
       's3:DeleteBucketPolicy',
+      // The incident finding's workflow status (securityhub-report's restore).
+      'securityhub:BatchUpdateFindings',
     ]);
     expect(run.filter((a) => /:(Delete|Detach)/.test(a))).toEqual([]);
   });

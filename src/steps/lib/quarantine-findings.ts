@@ -31,6 +31,19 @@ export function scanResultOf(stepId: string, data: unknown): ScanResult | undefi
  * still be the journaled one: drp never holds or tags objects from a findings file edited since.
  */
 export async function readFindings(evidenceDir: string, scan: ScanResult): Promise<FindingRef[]> {
+  return (await readFindingRecords(evidenceDir, scan)).map(({ line, record }) => {
+    const parsed = FindingLine.safeParse(record);
+    if (!parsed.success)
+      throw new Error(`${scan.findings.path}:${line}: not a finding (needs bucket, key, versionId)`);
+    return parsed.data;
+  });
+}
+
+/** Each line of the findings artefact, parsed, once its SHA-256 is the journaled one. */
+export async function readFindingRecords(
+  evidenceDir: string,
+  scan: ScanResult,
+): Promise<{ line: number; record: unknown }[]> {
   const { path, sha256 } = scan.findings;
   if (isAbsolute(path) || path.split(/[\\/]/).includes('..'))
     throw new Error(`findings artefact path ${path} is outside the evidence directory`);
@@ -43,12 +56,9 @@ export async function readFindings(evidenceDir: string, scan: ScanResult): Promi
   return bytes
     .toString('utf8')
     .split('\n')
-    .filter((line) => line.trim())
-    .map((line, i) => {
-      const parsed = FindingLine.safeParse(parseJson(line));
-      if (!parsed.success) throw new Error(`${path}:${i + 1}: not a finding (needs bucket, key, versionId)`);
-      return parsed.data;
-    });
+    .map((text, i) => ({ text, line: i + 1 }))
+    .filter(({ text }) => text.trim())
+    .map(({ text, line }) => ({ line, record: parseJson(text) }));
 }
 
 function parseJson(line: string): unknown {

@@ -27,6 +27,13 @@ describe('drp preserve: flags to runbook params', () => {
       ensureLogging: false,
       users: ['alice', 'bob'],
       roles: ['Pipeline'],
+      // The SOC's evidence (issue 18), at the runbook's defaults.
+      vpcs: [],
+      guardduty: true,
+      securityhub: true,
+      securityhubSeverity: 'HIGH',
+      archiveAfterDays: 30,
+      archiveClass: 'GLACIER',
     });
   });
 

@@ -33,7 +33,9 @@ function runbookFile(steps: string): string {
 }
 const BLOCK_PUBLIC_ACCESS =
   "  - id: block-public-access\n    type: s3-block-public-access\n    with: { bucket: '${{ params.bucket }}' }\n";
-const EVIDENCE_BUCKET = '  - id: evidence-bucket\n    type: evidence-bucket\n';
+// No archive rule here: these tests are about anchoring (the archive has its own tests).
+const EVIDENCE_BUCKET =
+  '  - id: evidence-bucket\n    type: evidence-bucket\n    with: { archiveAfterDays: 0 }\n';
 
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {

@@ -218,6 +218,8 @@ describe('drp scan', () => {
         { id: 'scan', data: { withFindings: 1 } },
         { id: 'quarantine' },
         { id: 'quarantine-provenance' },
+        // Without --securityhub the Security Hub report plans nothing.
+        { id: 'securityhub-report', outcome: 'nothing-to-do' },
       ],
     });
   });
@@ -235,7 +237,7 @@ describe('drp scan', () => {
     );
     expect(result.exitCode).toBe(1);
     expect(result.json).toMatchObject({
-      steps: [{}, { id: 'scan', outcome: 'failed' }, { id: 'quarantine', outcome: 'applied' }, {}],
+      steps: [{}, { id: 'scan', outcome: 'failed' }, { id: 'quarantine', outcome: 'applied' }, {}, {}],
     });
     expect(s3).toHaveReceivedCommandTimes(PutObjectLegalHoldCommand, 1);
     expect(s3).toHaveReceivedCommandWith(PutObjectLegalHoldCommand, { Key: 'b.png', VersionId: 'v-b.png' });

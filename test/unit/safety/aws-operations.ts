@@ -40,6 +40,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     UpdateTrail: 'cloudtrail-status ensureLogging: log file validation on (nothing else is changed)',
     LookupEvents: 'export-cloudtrail-events: the event history of the window (reads only)',
   },
+  'cloudwatch-logs.ts': {
+    CreateExportTask:
+      "preserve-flow-logs: a flow log group's window exported into the evidence bucket's incident prefix",
+    DescribeExportTasks: 'preserve-flow-logs: exports done, queued or running (one active per account)',
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -73,6 +78,16 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     CreateDeployment: 'drp drill seed: its deployment to the prod stage',
     CreateDistribution: 'drp drill seed: the distribution whose origin is the leaked bucket',
   },
+  'ec2.ts': {
+    DescribeFlowLogs:
+      'preserve-flow-logs: the flow logs of the given VPCs and where they deliver (reads only)',
+  },
+  'guardduty.ts': {
+    ListDetectors: "export-guardduty-findings: the region's detector",
+    GetDetector: 'export-guardduty-findings: the detector is enabled, and S3 Protection (S3_DATA_EVENTS) on',
+    ListFindings: 'export-guardduty-findings: findings naming the bucket, users or roles (reads only)',
+    GetFindings: 'export-guardduty-findings: those findings, 50 at a time (reads only)',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -87,6 +102,7 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
       "restore of iam-revoke-role-sessions: drp's own drp-revoke-<incident>, on roles that had none",
   },
   'lambda.ts': {
+    GetFunctionConfiguration: "preserve-flow-logs: the VPC of a contained function's VPC config (reads only)",
     ListFunctions: 'lambda-isolate plan: the functions a wildcard --function ARN matches',
     GetFunctionConcurrency:
       'lambda-isolate plan: the function exists, and its reserved concurrency (before-state)',
@@ -153,6 +169,12 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetBucketLogging: 'preserve-access-logs: where the bucket writes its server access logs',
     GetObject: 'verify --anchor: the anchored journal and head.json (reads only)',
   },
+  's3-lifecycle.ts': {
+    GetBucketLifecycleConfiguration:
+      'evidence-bucket: the rules the archive rule is merged with (before-state)',
+    PutBucketLifecycleConfiguration:
+      "evidence-bucket archiveAfterDays: the evidence bucket's rules as they were, plus drp's transition-only archive rule",
+  },
   's3-objects.ts': {
     ListObjectVersions: 'scan: the versions to scan',
     HeadObject: 'scan: the content type of one version',
@@ -189,6 +211,13 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     UpdateWebACL:
       "waf-protect: drp's rules added (every other setting and rule sent back as it was); restore removes exactly drp's rules",
   },
+  'securityhub.ts': {
+    DescribeHub: 'securityhub-report plan: Security Hub is enabled (not-applicable otherwise)',
+    GetFindings:
+      "securityhub-report: the incident finding drp imported before (its CreatedAt; restore's drift)",
+    BatchImportFindings: "securityhub-report: drp's own ASFF findings (the incident, the scan's findings)",
+    BatchUpdateFindings: "restore of securityhub-report: the incident finding's workflow status and a note",
+  },
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
@@ -224,10 +253,16 @@ export const EMULATOR_ONLY: Record<string, string> = {
  * Operations that destroy customer data or evidence: objects and versions, buckets, keys, logs
  * and trails, or rules that delete or make data unreadable later. None may ever be on the list.
  */
-export const NEVER: { pattern: RegExp; why: string; port?: string }[] = [
+export const NEVER: { pattern: RegExp; why: string; port?: string; exceptPort?: string }[] = [
   { pattern: /^Delete\w*Object/, why: 'deletes objects, versions or their data' },
   { pattern: /^DeleteBucket$/, why: 'deletes the bucket' },
-  { pattern: /^PutBucketLifecycle/, why: 'a lifecycle rule expires (deletes) objects and versions later' },
+  // drp writes one lifecycle rule, on the evidence bucket only, and it only moves versions to an
+  // archive class (s3-lifecycle.ts builds it: transitions, no expiration; a test there says so).
+  {
+    pattern: /^PutBucketLifecycle/,
+    exceptPort: 's3-lifecycle.ts',
+    why: 'a lifecycle rule expires (deletes) objects and versions later',
+  },
   { pattern: /^DeleteBucket(Lifecycle|Replication|Encryption)$/, why: "removes a customer's data control" },
   { pattern: /^DeleteAccessKey$/, why: 'deletes an access key (evidence; deactivate instead)' },
   { pattern: /^Delete(User|Role|Group|LoginProfile)$/, why: 'deletes an identity of the customer' },

@@ -18,7 +18,8 @@ const s3 = mockClient(S3Client);
 const BUCKET = 'drp-evidence-123456789012-us-east-1';
 const awsError = (name: string, status: number) =>
   new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
-const params = step.params.parse({});
+// The archive rule (archiveAfterDays) has its own tests: evidence-bucket-archive.test.ts.
+const params = step.params.parse({ archiveAfterDays: 0 });
 
 describe('evidence-bucket', () => {
   beforeEach(() => {
@@ -83,7 +84,12 @@ describe('evidence-bucket', () => {
   it('names the region outside us-east-1, and takes COMPLIANCE, the days and a KMS key when asked', async () => {
     const { ctx } = testContext({ region: 'eu-west-1' });
     const kms = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-    const p = step.params.parse({ retentionDays: 2555, lockMode: 'COMPLIANCE', kmsKeyId: kms });
+    const p = step.params.parse({
+      retentionDays: 2555,
+      lockMode: 'COMPLIANCE',
+      kmsKeyId: kms,
+      archiveAfterDays: 0,
+    });
     await step.apply(ctx, p, await step.plan(ctx, p));
     expect(s3).toHaveReceivedCommandWith(CreateBucketCommand, {
       CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },

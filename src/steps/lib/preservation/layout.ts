@@ -10,7 +10,7 @@ export const incidentPrefix = (incidentId: string) => `incidents/${incidentId}/`
 
 export const copyKey = (
   incidentId: string,
-  kind: 'cloudtrail' | 'access-logs',
+  kind: 'cloudtrail' | 'access-logs' | 'flow-logs',
   bucket: string,
   key: string,
 ) => `${incidentPrefix(incidentId)}${kind}/${bucket}/${key}`;
@@ -30,7 +30,11 @@ function timeIn(key: string, pattern: RegExp): Date | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
+/** "_20261124T1015Z_" in a VPC Flow Logs file name: <account>_vpcflowlogs_<region>_<flow-log-id>_<time>_<hash>.log.gz */
+const FLOW_LOG_TIME = /_(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)Z_[^/]*$/;
+
 export const cloudTrailFileTime = (key: string) => timeIn(key, CLOUDTRAIL_TIME);
+export const flowLogFileTime = (key: string) => timeIn(key, FLOW_LOG_TIME);
 export const accessLogFileTime = (key: string) => timeIn(key, ACCESS_LOG_TIME);
 
 /**

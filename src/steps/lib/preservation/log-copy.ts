@@ -12,9 +12,25 @@ export interface LogSource {
   /** The folder the prefixes share, for messages (e.g. ct/AWSLogs/). */
   root: string;
   prefixes: string[];
+  /** Only keys that contain one of these (a shared flow log bucket: the files of our flow logs). */
+  only?: string[];
+  /**
+   * Where copies go when not `incidents/<id>/<kind>/<bucket>/<key>`: a key under `from` is copied
+   * to the same path under `to` (CloudWatch Logs exports, already in the evidence bucket).
+   */
+  copyTo?: { from: string; to: string };
 }
 
-export type LogKind = 'cloudtrail' | 'access-logs';
+export type LogKind = 'cloudtrail' | 'access-logs' | 'flow-logs';
+
+/** The evidence key of a source key. */
+export function destinationKey(incidentId: string, kind: LogKind, source: LogSource, key: string): string {
+  const to = source.copyTo;
+  if (to && key.startsWith(to.from)) return `${to.to}${key.slice(to.from.length)}`;
+  return copyKey(incidentId, kind, source.bucket, key);
+}
+
+const wanted = (source: LogSource, key: string) => !source.only || source.only.some((s) => key.includes(s));
 
 export interface PendingCount {
   files: number;
@@ -33,17 +49,19 @@ interface Scan {
 async function* pending(ctx: StepContext, source: LogSource, scan: Scan): AsyncGenerator<ListedObject> {
   const s3 = ctx.aws.s3;
   const evidence = ctx.settings.evidenceBucket;
+  const destination = (key: string) => destinationKey(ctx.incidentId, scan.kind, source, key);
   for (const prefix of source.prefixes) {
     const preserved = scan.evidenceExists
-      ? await keysUnder(s3, evidence, copyKey(ctx.incidentId, scan.kind, source.bucket, prefix))
+      ? await keysUnder(s3, evidence, destination(prefix))
       : new Set<string>();
     yield* objectsUnder(
       s3,
       source.bucket,
       [prefix],
       (o) =>
+        wanted(source, o.key) &&
         inWindow(o, scan.fileTime(o.key), scan.start) &&
-        !preserved.has(copyKey(ctx.incidentId, scan.kind, source.bucket, o.key)),
+        !preserved.has(destination(o.key)),
     );
   }
 }
@@ -85,7 +103,7 @@ export function copyChange(
   return {
     action: 'copy-log-files',
     target: s3Uri(source.bucket, source.root),
-    detail: `${count.files} file(s), ${formatBytes(count.bytes)}, ${window}, to ${s3Uri(ctx.settings.evidenceBucket, copyKey(ctx.incidentId, kind, source.bucket, source.root))}`,
+    detail: `${count.files} file(s), ${formatBytes(count.bytes)}, ${window}, to ${s3Uri(ctx.settings.evidenceBucket, destinationKey(ctx.incidentId, kind, source, source.root))}`,
     count: count.files,
   };
 }
@@ -109,7 +127,7 @@ export async function copyLogs(
     const outcome = await copyVerified(ctx, pending(ctx, source, { ...scan, kind, evidenceExists: true }), {
       sourceBucket: source.bucket,
       evidenceBucket: ctx.settings.evidenceBucket,
-      destination: (key) => copyKey(ctx.incidentId, kind, source.bucket, key),
+      destination: (key) => destinationKey(ctx.incidentId, kind, source, key),
       manifest,
       label: scan.label,
       total: scan.total,
