@@ -15,6 +15,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     UpdateTrail: 'cloudtrail-status ensureLogging: log file validation on (nothing else is changed)',
     LookupEvents: 'export-cloudtrail-events: the event history of the window (reads only)',
   },
+  'credentials.ts': {
+    AssumeRole:
+      '--target/org/logs/evidence-role-arn: the role of each identity, through fromTemporaryCredentials (which also refreshes it)',
+    GetSessionToken: "--mfa-serial: one MFA session of the caller's IAM user, for every role of the run",
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -122,7 +127,8 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     PutObject: 's3-object-lock batch path: the manifest CSV into the evidence bucket',
   },
   's3.ts': {
-    HeadBucket: 'plan: the bucket exists (user error otherwise)',
+    HeadBucket:
+      'plan: the bucket exists (user error otherwise); its region (x-amz-bucket-region), where the run acts',
     GetPublicAccessBlock: 's3-block-public-access: before-state',
     PutPublicAccessBlock: 's3-block-public-access: all four settings on',
     DeletePublicAccessBlock: 'restore of s3-block-public-access: the bucket had none before the run',
@@ -135,6 +141,15 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
+};
+
+/**
+ * The SDK's credential providers a port may import, and the operations each sends: they are
+ * values that are not Command classes, so the import reader learns their calls from here.
+ */
+export const CREDENTIAL_PROVIDERS: Record<string, string[]> = {
+  fromTemporaryCredentials: ['AssumeRole'],
+  fromNodeProviderChain: [],
 };
 
 /**
