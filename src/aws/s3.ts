@@ -13,6 +13,7 @@ import { createS3RangesPort, type S3RangesPort } from './s3-ranges.js';
 import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
 import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
 import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
+import { createS3StreamPort, type S3StreamPort } from './s3-stream.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -22,7 +23,7 @@ export interface PublicAccessBlock {
 }
 
 export interface S3Port
-  extends S3ObjectsPort, S3RangesPort, S3BucketConfigPort, S3VersionsPort, EvidencePort {
+  extends S3ObjectsPort, S3RangesPort, S3BucketConfigPort, S3VersionsPort, EvidencePort, S3StreamPort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
   /**
@@ -67,6 +68,7 @@ export function createS3Port(client: S3Client): S3Port {
     ...createS3RangesPort(client),
     ...createS3BucketConfigPort(client),
     ...createS3VersionsPort(client),
+    ...createS3StreamPort(client),
 
     async bucketExists(bucket) {
       try {

@@ -120,6 +120,10 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetObject:
       'provenance-scan: bounded byte ranges of one image version (header, and the whole image within the cap when it has Content Credentials)',
   },
+  's3-stream.ts': {
+    GetObject:
+      'preserve-*-logs: a log file read by the identity that can read it, uploaded by the evidence identity (If-Match pins the listed version)',
+  },
   's3-versions.ts': {
     ListObjectVersions: 's3-object-lock: every version, streamed',
     GetObjectLegalHold: 's3-object-lock: skip versions already held on a re-run',
