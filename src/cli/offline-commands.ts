@@ -27,11 +27,13 @@ export function registerRunbooks(program: Command, action: Action): void {
 export function registerPermissions(program: Command, action: Action): void {
   program
     .command('permissions')
-    .description('the least-privilege IAM policy (JSON) that running the runbook needs')
+    .description(
+      'the least-privilege IAM policies running the runbook needs: for one account, and per role with its trust policy (with the role flags or --config, for those roles)',
+    )
     .argument('<runbook>', 'runbook file or bundled name')
     .action(
-      action(async (_env, _flags, runbook: string) =>
-        (await import('../commands/permissions.js')).runbookPermissions(runbook),
+      action(async (env, _flags, runbook: string) =>
+        (await import('../commands/permissions.js')).runbookPermissions(runbook, await env.accounts?.()),
       ),
     );
 }
