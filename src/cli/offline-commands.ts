@@ -7,9 +7,9 @@ export function registerValidate(program: Command, action: Action): void {
   program
     .command('validate')
     .description(
-      'check runbooks: exit 0 when valid, 2 with every problem (file:line:col, path, what is valid)',
+      'check runbooks and drp.config.yaml files: exit 0 when valid, 2 with every problem (file:line:col, path, what is valid)',
     )
-    .argument('<runbook...>', 'runbook files or bundled names')
+    .argument('<runbook...>', 'runbook files or bundled names, or config files (drp.config.yaml)')
     .action(
       action(async (_env, _flags, refs: string[]) =>
         (await import('../commands/validate.js')).validateRunbooks(refs),

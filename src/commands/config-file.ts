@@ -77,6 +77,10 @@ function accountProblems(config: ConfigFile): Problem[] {
   );
 }
 
+/** One problem per key: a value that is not an ARN is not a role ARN either, and saying it once is enough. */
+const firstPerKey = (problems: Problem[]) =>
+  problems.filter((p, i) => problems.findIndex((q) => q.path.join('.') === p.path.join('.')) === i);
+
 /** Reads and checks a config file: every problem at once, with its file:line:col, exit 2. */
 export function loadConfigFile(path: string): ConfigFile {
   let bytes: Buffer;
@@ -89,7 +93,9 @@ export function loadConfigFile(path: string): ConfigFile {
   const secrets = secretProblems(data);
   if (secrets.length) throw invalid(path, secrets, locate, 'config file');
   const parsed = ConfigFile.safeParse(data ?? {});
-  const problems = parsed.success ? accountProblems(parsed.data) : zodProblems(parsed.error.issues, data);
+  const problems = parsed.success
+    ? accountProblems(parsed.data)
+    : firstPerKey(zodProblems(parsed.error.issues, data));
   if (problems.length) throw invalid(path, problems, locate, 'config file');
   return parsed.data!;
 }
