@@ -15,6 +15,8 @@ import type { CallerIdentityRaw } from './sts.js';
  */
 export const DRILL_CREDENTIALS = { accessKeyId: 'drill', secretAccessKey: 'drill' } as const;
 export const DRILL_REGION = 'us-east-1';
+/** The emulator's partition: the drill's ARNs are built in it. */
+export const DRILL_PARTITION = 'aws';
 
 /** Constructor options for a client that can reach only `endpoint`, as the throwaway identity. */
 export function emulatorOptions(endpoint: string) {
@@ -34,14 +36,20 @@ export interface DrillReadPorts {
 
 /**
  * Read-only ports on the emulator. The read-only guard of src/aws/config.ts refuses any
- * operation that is not a read: checking a control can never change it.
+ * operation that is not a read: checking a control can never change it. `workload`: the
+ * credentials of the workload account, where IAM is read when the drill runs across accounts.
  */
-export function createDrillReadPorts(endpoint: string): DrillReadPorts {
+export function createDrillReadPorts(
+  endpoint: string,
+  workload?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): DrillReadPorts {
   const options = emulatorOptions(endpoint);
   const sts = instrument(new STSClient(options), true);
   return {
     s3: createS3Port(instrument(new S3Client({ ...options, forcePathStyle: true }), true)),
-    iam: createIamPort(instrument(new IAMClient(options), true)),
+    iam: createIamPort(
+      instrument(new IAMClient({ ...options, ...(workload ? { credentials: workload } : {}) }), true),
+    ),
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(options), true)),
     async callerIdentity() {
       const out = await sts.send(new GetCallerIdentityCommand({}));

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Action } from './action.js';
 
 // Commands that never reach a real AWS account: runbook checks, and the drill on a local emulator.
@@ -45,20 +45,34 @@ export function registerDrill(program: Command, action: Action): void {
       'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
     )
     .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .addOption(
+      new Option(
+        '--accounts <mode>',
+        'single: one account; multi: an organization of workload, log archive and forensics accounts, a role in each',
+      )
+        .choices(['single', 'multi'])
+        .default('single'),
+    )
     .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
     .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
     .action(
-      action(async (env, flags, opts: { scenario: string; keep?: boolean; out?: string }) =>
-        (await import('../commands/drill.js')).drill(
-          {
-            scenario: opts.scenario,
-            endpointUrl: flags.endpointUrl,
-            keep: Boolean(opts.keep),
-            out: opts.out,
-            incidentId: flags.incident,
-          },
+      action(
+        async (
           env,
-        ),
+          flags,
+          opts: { scenario: string; accounts: 'single' | 'multi'; keep?: boolean; out?: string },
+        ) =>
+          (await import('../commands/drill.js')).drill(
+            {
+              scenario: opts.scenario,
+              accounts: opts.accounts,
+              endpointUrl: flags.endpointUrl,
+              keep: Boolean(opts.keep),
+              out: opts.out,
+              incidentId: flags.incident,
+            },
+            env,
+          ),
       ),
     );
 }

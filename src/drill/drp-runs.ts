@@ -14,6 +14,8 @@ export interface DrpRuns {
   endpoint: string;
   say(text: string): void;
   signal: AbortSignal;
+  /** --target-role-arn and friends, when the drill runs across accounts. */
+  roleFlags?: string[];
 }
 
 /** Paths shown relative to where the operator stands, when that is shorter. */
@@ -42,7 +44,8 @@ export async function runContain(r: DrpRuns): Promise<CliRun> {
   const detectedAt = new Date(Date.now() - r.scenario.detectedMinutesAgo * 60_000).toISOString();
   const s = r.scenario;
   const args = [
-    ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, 'contain', '--bucket', s.bucket],
+    ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, ...(r.roleFlags ?? [])],
+    ...['contain', '--bucket', s.bucket],
     ...['--user', s.user, '--role', s.role, '--yes', '--detected-at', detectedAt],
     ...['--key', p.key, '--evidence-dir', p.evidenceDir],
   ];

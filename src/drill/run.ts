@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { resolveCaller } from '../runbook/caller.js';
 import { checkIncidentId } from '../runbook/session.js';
+import { organizeAccounts, roleFlags, type AccountMode } from './accounts.js';
 import { journalPath, runContain, runVerify, shown, writeReports, type DrpRuns } from './drp-runs.js';
 import { checkEmulator, onInterrupt, openEmulator, type DrillEmulator } from './emulator.js';
 import { checkControls, journalVerified } from './evidence-checks.js';
@@ -16,6 +17,8 @@ import { seedIncident } from './seed.js';
 
 export interface DrillOptions {
   scenario?: string;
+  /** single: one account (the emulator's); multi: an organization of four accounts, a role in each. */
+  accounts?: AccountMode;
   endpointUrl?: string;
   keep?: boolean;
   /** Default ./drill/<incident>/. */
@@ -77,7 +80,7 @@ export async function runDrill(opts: DrillOptions, io: DrillIo): Promise<Scoreca
       `drp drill: scenario ${scenario.name}, incident ${incidentId}, emulator ${emulator.url}${emulator.pid ? ` (moto_server, pid ${emulator.pid})` : ''}`,
     );
     return await exercise(
-      { scenario, incidentId, dir, emulator, keep: Boolean(opts.keep) },
+      { scenario, incidentId, dir, emulator, keep: Boolean(opts.keep), accounts: opts.accounts ?? 'single' },
       io,
       interrupted.signal,
     );
@@ -100,27 +103,47 @@ interface Exercise {
   dir: string;
   emulator: DrillEmulator;
   keep: boolean;
+  accounts: AccountMode;
 }
 
 async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<Scorecard> {
   const { scenario: s, incidentId, dir, emulator } = x;
-  const ports = createDrillReadPorts(emulator.url);
-  const identity = await ports.callerIdentity();
-  const responder = await resolveCaller(identity, async () => ports.iam, createLogger('silent'));
+  const caller = createDrillReadPorts(emulator.url);
+  const identity = await caller.callerIdentity();
+  const responder = await resolveCaller(identity, async () => caller.iam, createLogger('silent'));
 
-  io.say(`\nSeeding the incident in account ${identity.account} (${DRILL_REGION})...`);
-  const seeded = await seedIncident(createDrillSeedPort(emulator.url), s, {
-    account: identity.account,
+  const multi =
+    x.accounts === 'multi' ? await organizeAccounts(emulator.url, s, identity.account) : undefined;
+  const workload = multi?.workload ?? identity.account;
+  io.say(
+    multi
+      ? `\nSeeding the incident across accounts (${DRILL_REGION}): workload ${multi.workload}, log archive ${multi.logArchive}, forensics ${multi.forensics}, management ${identity.account}...`
+      : `\nSeeding the incident in account ${identity.account} (${DRILL_REGION})...`,
+  );
+  const seeded = await seedIncident(multi?.ports.workload ?? createDrillSeedPort(emulator.url), s, {
+    account: workload,
     region: DRILL_REGION,
+    ...(multi ? { logArchive: multi.ports.logArchive, management: multi.ports.management } : {}),
   });
   io.say(describeSeed(s, seeded.versions, seeded.deleteMarkers, seeded.ms));
 
-  const runs: DrpRuns = { scenario: s, incidentId, dir, endpoint: emulator.url, say: io.say, signal };
+  const runs: DrpRuns = {
+    scenario: s,
+    incidentId,
+    dir,
+    endpoint: emulator.url,
+    say: io.say,
+    signal,
+    roleFlags: multi ? roleFlags(multi) : [],
+  };
   const contain = await runContain(runs);
-  const evidenceBucket = `drp-evidence-${identity.account}-${DRILL_REGION}`;
+  const evidenceBucket = `drp-evidence-${multi?.forensics ?? identity.account}-${DRILL_REGION}`;
   const verify = await runVerify(runs, evidenceBucket);
   io.say('\nChecking every control from the outside...');
-  const target = { scenario: s, seeded, incidentId, evidenceBucket, responderArn: responder.principalArn };
+  // Across accounts, the users are the workload's: IAM is read there.
+  const ports = multi ? createDrillReadPorts(emulator.url, multi.workloadCredentials) : caller;
+  const responderArn = multi?.roles.target ?? responder.principalArn;
+  const target = { scenario: s, seeded, incidentId, evidenceBucket, responderArn };
   const controls = [...(await checkControls(ports, target)), journalVerified(verify)];
 
   const reports = await writeReports(runs);

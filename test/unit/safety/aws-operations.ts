@@ -41,6 +41,8 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     EnablePolicyType: 'drp drill seed: SCPs enabled on the root',
     CreateTrail: 'drp drill seed: the trail whose status is recorded',
     StartLogging: 'drp drill seed: that trail logging',
+    CreateAccount: 'drp drill --accounts multi: the workload, log archive and forensics accounts',
+    AssumeRole: 'drp drill --accounts multi: seeding and reading inside those accounts (moto keys accounts by role)',
   },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',

@@ -159,7 +159,7 @@ describe('preserve-cloudtrail-logs', () => {
         size: `body of ${files[0]}`.length,
       });
       expect(applied.data).toMatchObject({ copied: 2, uploaded: 2 });
-      expect(applied.changes[0]!.detail).toMatch(/2 read by the log identity and uploaded/);
+      expect(applied.changes[0]!.detail).toMatch(/2 read as logs and uploaded: the evidence identity may not read trail-logs/);
     });
 
     it('does not try another way when one principal reads and writes: its AccessDenied fails the step', async () => {

@@ -121,7 +121,7 @@ export async function copyVerified(
         if (way === 'server-side-copy')
           ctx.log.warn(
             { source: s3Uri(job.sourceBucket), err: (err as Error).message },
-            'the evidence identity cannot read the log bucket: reading with the log identity and uploading instead',
+            'the evidence identity may not read the log bucket: reading as the identity that can, and uploading instead',
           );
         way = 'read-and-upload';
       }

@@ -19,6 +19,8 @@ export type LogKind = 'cloudtrail' | 'access-logs';
 
 /** Who reads the log files and who writes the evidence: two identities, maybe two accounts. */
 export interface LogCopyIo {
+  /** Which identity reads the logs (logs: the log archive; target: the workload), for messages. */
+  readerIdentity: Identity;
   reader: S3Port;
   evidence: S3Port;
   /** Different principals: when the evidence identity may not read the logs, the reader's bytes are uploaded. */
@@ -29,6 +31,7 @@ export interface LogCopyIo {
 export async function logCopyIo(ctx: StepContext, reader: Identity): Promise<LogCopyIo> {
   const [read, write] = await Promise.all([ctx.awsAs(reader), ctx.awsAs('evidence')]);
   return {
+    readerIdentity: reader,
     reader: read.s3,
     evidence: write.s3,
     canUpload: ctx.identities[reader].principalArn !== ctx.identities.evidence.principalArn,
@@ -150,7 +153,7 @@ export async function copyLogs(
     bytes += outcome.bytes;
     uploaded += outcome.uploaded;
     const how = outcome.uploaded
-      ? ` (${outcome.uploaded} read by the log identity and uploaded: the evidence identity cannot read ${source.bucket})`
+      ? ` (${outcome.uploaded} read as ${io.readerIdentity} and uploaded: the evidence identity may not read ${source.bucket})`
       : '';
     if (outcome.copied)
       changes.push({
