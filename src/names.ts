@@ -161,3 +161,25 @@ export const CountryCode = z
     (s) => COUNTRY_CODES.includes(s),
     'expected an ISO 3166-1 alpha-2 country code in capitals, as AWS WAF takes it: CN, RU, KP, ... (GB, not UK)',
   );
+
+/** An AWS region name: lowercase letters, digits and hyphens, e.g. us-east-1 (the SDK puts it in host names). */
+export const RegionName = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region, e.g. us-east-1, eu-west-2, cn-north-1');
+
+/** STS's ExternalId: 2 to 1,224 of letters, digits and _+=,.@:/- (AssumeRole's parameter rules). */
+export const ExternalId = z
+  .string()
+  .min(2, 'an external id has 2 to 1,224 characters')
+  .max(1224, 'an external id has 2 to 1,224 characters')
+  .regex(/^[\w+=,.@:/-]+$/, 'an external id uses letters, digits and _ + = , . @ : / -');
+
+/** An MFA device: a virtual device's ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware device's serial. */
+export const MfaSerial = z
+  .string()
+  .min(9, 'an MFA serial number has 9 to 256 characters')
+  .max(256, 'an MFA serial number has 9 to 256 characters')
+  .regex(
+    /^[\w+=/:,.@-]+$/,
+    'expected an MFA device: arn:aws:iam::ACCOUNT:mfa/NAME, or the serial of a hardware device',
+  );

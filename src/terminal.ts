@@ -14,6 +14,8 @@ export interface Terminal {
   notice(text: string): void;
   /** Asks a yes/no question on the terminal; only called when stdin is a TTY. */
   confirm(question: string): Promise<boolean>;
+  /** Asks for a line of text (an MFA code) on the terminal; only called when stdin is a TTY. */
+  ask?(question: string): Promise<string>;
   stdinIsTTY: boolean;
   now?: () => Date;
 }

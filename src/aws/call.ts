@@ -49,16 +49,17 @@ export function isTransient(err: unknown): boolean {
  * Sends an upload whose body is a file stream, retrying transient failures. The SDK retries every
  * other call itself, but not a request with a stream body (the failed attempt consumed it), so a
  * single throttled PutObject of a journal or manifest would fail the upload. Each attempt here
- * opens a fresh stream; the pauses grow as the SDK's do.
+ * opens a fresh stream (a file again, or another GetObject of the source); the pauses grow as the
+ * SDK's do.
  */
 export async function sendWithFreshStream<T>(
   send: (body: Readable) => Promise<T>,
-  open: () => Readable,
+  open: () => Readable | Promise<Readable>,
   attempts = 8,
   pause = (attempt: number) => delay(Math.min(20_000, 100 * 2 ** attempt * (0.5 + Math.random()))),
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const body = open();
+    const body = await open();
     try {
       return await send(body);
     } catch (err) {

@@ -1,9 +1,22 @@
 import type { Logger } from '../log.js';
 
+/**
+ * Credentials for one identity (a role drp assumed, src/aws/credentials.ts): one provider shared by
+ * every client of that identity, so the role is assumed once and refreshed once, not per client.
+ */
+export type CredentialProvider = () => Promise<{
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}>;
+
 /** How drp reaches AWS: the global flags, resolved once per run. */
 export interface AwsSettings {
   region?: string;
   profile?: string;
+  /** An identity's own credentials; absent: the default chain (environment, --profile, SSO, ...). */
+  credentials?: CredentialProvider;
   /** --endpoint-url. When absent, AWS_ENDPOINT_URL(_<SERVICE>) still work: the SDK reads them. */
   endpointUrl?: string;
   /** Bounded parallelism of the heaviest step; sockets are sized to match. */
@@ -33,6 +46,7 @@ export function clientOptions(settings: AwsSettings, env: NodeJS.ProcessEnv = pr
   return {
     ...(settings.region ? { region: settings.region } : {}),
     ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
     ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}),
     retryMode: 'adaptive',
     maxAttempts: env.AWS_MAX_ATTEMPTS ? Number(env.AWS_MAX_ATTEMPTS) : 8,

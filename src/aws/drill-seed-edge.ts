@@ -33,11 +33,16 @@ export interface DrillSeedEdgePort {
 // emulator, which stores a function's package without running it.
 const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array<number>(18).fill(0)]);
 
-export function createDrillSeedEdgePort(endpoint: string): DrillSeedEdgePort {
+/** `workload`: the workload account's credentials when the drill spans accounts (the edge is its). */
+export function createDrillSeedEdgePort(
+  endpoint: string,
+  workload?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): DrillSeedEdgePort {
   const options = emulatorOptions(endpoint);
-  const lambda = new LambdaClient(options);
-  const apigateway = new APIGatewayClient(options);
-  const cloudfront = new CloudFrontClient(options);
+  const credentials = workload ? { credentials: workload } : {};
+  const lambda = new LambdaClient({ ...options, ...credentials });
+  const apigateway = new APIGatewayClient({ ...options, ...credentials });
+  const cloudfront = new CloudFrontClient({ ...options, ...credentials });
   return {
     async createPublicFunction(name, roleArn) {
       const fn = await lambda.send(

@@ -8,11 +8,13 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
+  CreateAccountCommand,
   CreateOrganizationCommand,
   EnablePolicyTypeCommand,
   ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -24,7 +26,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { isNotFound } from './call.js';
-import { emulatorOptions } from './drill.js';
+import { DRILL_PARTITION, emulatorOptions } from './drill.js';
 
 /**
  * The writes that set up `drp drill`'s incident on the emulator (src/drill/seed.ts). Nothing in
@@ -50,18 +52,56 @@ export interface DrillSeedPort {
   organizationWithScps(): Promise<string>;
   createTrail(trail: string, bucket: string): Promise<void>;
   startLogging(trail: string): Promise<void>;
+  /** A member account of the organization (the emulator chooses its id). */
+  createAccount(name: string): Promise<string>;
+  /**
+   * This port acting in another account, and the credentials it acts with: moto separates accounts
+   * by the credentials of an assumed role (AssumeRole into arn:aws:iam::ACCOUNT:role/x acts there).
+   */
+  inAccount(account: string): Promise<{ port: DrillSeedPort; credentials: EmulatorCredentials }>;
+}
+
+export interface EmulatorCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 const SCP = 'SERVICE_CONTROL_POLICY';
 const LOG_DELIVERY = 'uri="http://acs.amazonaws.com/groups/s3/LogDelivery"';
 
-export function createDrillSeedPort(endpoint: string): DrillSeedPort {
+/** `credentials`: another account's, from inAccount; default the drill's throwaway identity. */
+export function createDrillSeedPort(endpoint: string, credentials?: EmulatorCredentials): DrillSeedPort {
   const options = emulatorOptions(endpoint);
-  const s3 = new S3Client({ ...options, forcePathStyle: true });
-  const iam = new IAMClient(options);
-  const org = new OrganizationsClient(options);
-  const cloudtrail = new CloudTrailClient(options);
+  const as = { credentials: credentials ?? options.credentials };
+  const s3 = new S3Client({ ...options, ...as, forcePathStyle: true });
+  const iam = new IAMClient({ ...options, ...as });
+  const org = new OrganizationsClient({ ...options, ...as });
+  const cloudtrail = new CloudTrailClient({ ...options, ...as });
+  const sts = new STSClient({ ...options, ...as });
   return {
+    async createAccount(name) {
+      const out = await org.send(
+        new CreateAccountCommand({ AccountName: name, Email: `${name}@drill.example` }),
+      );
+      const id = out.CreateAccountStatus?.AccountId;
+      if (!id) throw new Error('Organizations.CreateAccount returned no account id');
+      return id;
+    },
+    async inAccount(account) {
+      const { Credentials: c } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:${DRILL_PARTITION}:iam::${account}:role/drill-seed`,
+          RoleSessionName: 'drill-seed',
+        }),
+      );
+      const assumed = {
+        accessKeyId: c?.AccessKeyId ?? '',
+        secretAccessKey: c?.SecretAccessKey ?? '',
+        ...(c?.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      };
+      return { port: createDrillSeedPort(endpoint, assumed), credentials: assumed };
+    },
     async createBucket(bucket) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     },

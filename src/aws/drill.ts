@@ -21,6 +21,8 @@ import type { CallerIdentityRaw } from './sts.js';
  */
 export const DRILL_CREDENTIALS = { accessKeyId: 'drill', secretAccessKey: 'drill' } as const;
 export const DRILL_REGION = 'us-east-1';
+/** The emulator's partition: the drill's ARNs are built in it. */
+export const DRILL_PARTITION = 'aws';
 
 /** Constructor options for a client that can reach only `endpoint`, as the throwaway identity. */
 export function emulatorOptions(endpoint: string) {
@@ -43,18 +45,24 @@ export interface DrillReadPorts {
 
 /**
  * Read-only ports on the emulator. The read-only guard of src/aws/config.ts refuses any
- * operation that is not a read: checking a control can never change it.
+ * operation that is not a read: checking a control can never change it. `workload`: the
+ * credentials of the workload account, where IAM is read when the drill runs across accounts.
  */
-export function createDrillReadPorts(endpoint: string): DrillReadPorts {
+export function createDrillReadPorts(
+  endpoint: string,
+  workload?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): DrillReadPorts {
   const options = emulatorOptions(endpoint);
   const sts = instrument(new STSClient(options), true);
+  // IAM and the edge are the workload account's: read there when the drill spans accounts.
+  const inWorkload = { ...options, ...(workload ? { credentials: workload } : {}) };
   return {
     s3: createS3Port(instrument(new S3Client({ ...options, forcePathStyle: true }), true)),
-    iam: createIamPort(instrument(new IAMClient(options), true)),
+    iam: createIamPort(instrument(new IAMClient(inWorkload), true)),
     organizations: createOrganizationsPort(instrument(new OrganizationsClient(options), true)),
-    lambda: createLambdaPort(() => instrument(new LambdaClient(options), true)),
-    apigateway: createApiGatewayPort(() => instrument(new APIGatewayClient(options), true)),
-    cloudfront: createCloudFrontPort(instrument(new CloudFrontClient(options), true)),
+    lambda: createLambdaPort(() => instrument(new LambdaClient(inWorkload), true)),
+    apigateway: createApiGatewayPort(() => instrument(new APIGatewayClient(inWorkload), true)),
+    cloudfront: createCloudFrontPort(instrument(new CloudFrontClient(inWorkload), true)),
     async callerIdentity() {
       const out = await sts.send(new GetCallerIdentityCommand({}));
       return { arn: out.Arn ?? '', account: out.Account ?? '', userId: out.UserId ?? '' };

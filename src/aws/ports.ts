@@ -152,6 +152,40 @@ export async function loadPorts(
       (ports as Record<string, unknown>)[name] = await loaders[name](settings, readOnly);
     }),
   );
+  return guarded(ports);
+}
+
+/**
+ * The ports of every identity a run acts through, created on first use and shared: the steps of
+ * one identity in one region use the same clients (and so one credentials cache and one socket
+ * pool), whichever step asks. `key` names the credentials (a role ARN, or the caller's own).
+ */
+export class PortPool {
+  readonly #ports = new Map<string, Promise<unknown>>();
+
+  async ports(
+    key: string,
+    services: Set<ServiceName>,
+    settings: AwsSettings,
+    readOnly: boolean,
+  ): Promise<AwsPorts> {
+    const ports: Partial<AwsPorts> = {};
+    await Promise.all(
+      [...services].map(async (name) => {
+        const id = `${key}|${settings.region ?? ''}|${readOnly ? 'read' : 'write'}|${name}`;
+        let port = this.#ports.get(id);
+        if (!port) {
+          port = loaders[name](settings, readOnly);
+          this.#ports.set(id, port);
+        }
+        (ports as Record<string, unknown>)[name] = await port;
+      }),
+    );
+    return guarded(ports);
+  }
+}
+
+function guarded(ports: Partial<AwsPorts>): AwsPorts {
   return new Proxy(ports as AwsPorts, {
     get(target, name) {
       if (typeof name === 'string' && !(name in target) && name in loaders) {

@@ -47,11 +47,14 @@ export interface AccessLogging {
 }
 
 export interface EvidenceObjectBody {
-  /** The bytes, or a function that opens them as a stream (a file: each retry opens it again). */
-  body: string | Buffer | (() => Readable);
+  /** The bytes, or a function that opens them as a stream (a file, a GetObject: each retry opens it again). */
+  body: string | Buffer | (() => Readable | Promise<Readable>);
   /** Required for a stream body. */
   contentLength?: number;
-  /** Hex SHA-256 the caller already knows: S3 then refuses bytes that do not match it. */
+  /**
+   * Hex SHA-256 the caller already knows: S3 then refuses bytes that do not match it. Without it
+   * the SDK sends the checksum S3 verifies after the body (a trailing checksum, aws-chunked).
+   */
   sha256?: string;
   contentType?: string;
 }

@@ -14,6 +14,7 @@ import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-c
 import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
 import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
 import { createS3LifecyclePort, type S3LifecyclePort } from './s3-lifecycle.js';
+import { createS3StreamPort, type S3StreamPort } from './s3-stream.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -23,9 +24,22 @@ export interface PublicAccessBlock {
 }
 
 export interface S3Port
-  extends S3ObjectsPort, S3RangesPort, S3BucketConfigPort, S3VersionsPort, EvidencePort, S3LifecyclePort {
+  extends
+    S3ObjectsPort,
+    S3RangesPort,
+    S3BucketConfigPort,
+    S3VersionsPort,
+    EvidencePort,
+    S3LifecyclePort,
+    S3StreamPort {
   /** false when the bucket does not exist; throws on any other error (403: it exists, not ours to see). */
   bucketExists(bucket: string): Promise<boolean>;
+  /**
+   * The bucket's region, or undefined when there is no such bucket. S3 names it in HeadBucket's
+   * x-amz-bucket-region header on any bucket, in any region of the partition, whatever the
+   * caller's permissions: on a 200, and on the 301 (wrong region), 400 and 403 answers too.
+   */
+  bucketRegion(bucket: string): Promise<string | undefined>;
   /** undefined: no Block Public Access configuration is set on the bucket. */
   getPublicAccessBlock(bucket: string): Promise<PublicAccessBlock | undefined>;
   putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
@@ -33,9 +47,18 @@ export interface S3Port
   deletePublicAccessBlock(bucket: string): Promise<Call>;
 }
 
+/**
+ * followRegionRedirects: a bucket drp did not look up the region of (a trail's log bucket, an
+ * evidence bucket made elsewhere) answers a request in the wrong region with a 301 naming its own
+ * (x-amz-bucket-region); the SDK then repeats the request there instead of failing.
+ */
 export function createS3Client(settings: AwsSettings, readOnly: boolean): S3Client {
   return instrument(
-    new S3Client({ ...clientOptions(settings), forcePathStyle: usesCustomS3Endpoint(settings) }),
+    new S3Client({
+      ...clientOptions(settings),
+      forcePathStyle: usesCustomS3Endpoint(settings),
+      followRegionRedirects: true,
+    }),
     readOnly,
   );
 }
@@ -53,6 +76,7 @@ export function createS3Port(client: S3Client): S3Port {
     ...createS3RangesPort(client),
     ...createS3BucketConfigPort(client),
     ...createS3VersionsPort(client),
+    ...createS3StreamPort(client),
 
     async bucketExists(bucket) {
       try {
@@ -60,6 +84,20 @@ export function createS3Port(client: S3Client): S3Port {
         return true;
       } catch (err) {
         if (isNotFound(err, 'NotFound', 'NoSuchBucket')) return false;
+        throw err;
+      }
+    },
+
+    async bucketRegion(bucket) {
+      try {
+        const out = await client.send(new HeadBucketCommand({ Bucket: bucket }));
+        return out.BucketRegion;
+      } catch (err) {
+        const named = (err as { $response?: { headers?: Record<string, string> } }).$response?.headers?.[
+          'x-amz-bucket-region'
+        ];
+        if (named) return named;
+        if (isNotFound(err, 'NotFound', 'NoSuchBucket')) return undefined;
         throw err;
       }
     },

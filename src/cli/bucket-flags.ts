@@ -45,7 +45,8 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--scp-target <id>',
     param: 'scpTarget',
-    description: "account, OU or root id the SCP is attached to (default: the caller's account)",
+    description:
+      'account, OU or root id the SCP is attached to (default: the workload account, which owns the bucket)',
     check: 'orgTargetId',
   },
   {

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { RunOptions } from '../commands/run.js';
 import type { SigningOptions } from '../commands/signing.js';
-import { collect, wholeNumber } from './values.js';
+import { awsRegion, collect, wholeNumber } from './values.js';
 
 // Options several commands declare word for word. A factory each, not a shared Option: commander
 // writes per-command state (its help group) into the Option it is given.
@@ -46,6 +46,7 @@ export interface RunFlags extends SigningFlags {
   yes?: boolean;
   evidenceDir?: string;
   evidenceBucket?: string;
+  evidenceRegion?: string;
   detectedAt?: string;
   exemptPrincipal?: string[];
   concurrency: number;
@@ -61,6 +62,12 @@ export function withRunFlags(cmd: Command): Command {
     .option(
       '--evidence-bucket <name>',
       'Object-Locked bucket for preserved evidence (default drp-evidence-<account>-<region>)',
+    )
+    .addOption(
+      new Option(
+        '--evidence-region <region>',
+        "region of an evidence bucket drp creates (default: the leaked bucket's, for data residency)",
+      ).argParser(awsRegion),
     )
     .option(
       '--detected-at <time>',
@@ -82,6 +89,7 @@ export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'param
     yes: Boolean(flags.yes),
     evidenceDir: flags.evidenceDir,
     evidenceBucket: flags.evidenceBucket,
+    evidenceRegion: flags.evidenceRegion,
     detectedAt: flags.detectedAt,
     exemptPrincipals: flags.exemptPrincipal ?? [],
     concurrency: flags.concurrency,

@@ -1,10 +1,12 @@
 import { type Command, Option } from 'commander';
+import type { AccountFlags } from '../commands/accounts.js';
 import type { CommandEnv } from '../commands/env.js';
+import type { AccountOptions } from '../runbook/identities.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { terminalProgress } from '../output/progress.js';
 import { awsRegion } from './values.js';
 
-export interface GlobalFlags {
+export interface GlobalFlags extends AccountFlags {
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -28,6 +30,28 @@ export function withGlobalFlags(program: Command): Command {
     .addOption(
       new Option('--incident <id>', 'incident id (default generated, e.g. INC-20261125-183000-7f3a)'),
     )
+    .addOption(
+      new Option(
+        '--config <file>',
+        'the roles of a multi-account organization (default ./drp.config.yaml, then ~/.config/drp/config.yaml)',
+      ),
+    )
+    .addOption(new Option('--account <id>', "the workload account: its role from the config file's accounts"))
+    .addOption(
+      new Option(
+        '--target-role-arn <arn>',
+        'assume this role in the workload account (bucket, IAM users, roles)',
+      ),
+    )
+    .addOption(new Option('--org-role-arn <arn>', 'assume this role for Organizations (SCPs)'))
+    .addOption(
+      new Option('--logs-role-arn <arn>', "assume this role to read the log archive's CloudTrail log files"),
+    )
+    .addOption(new Option('--evidence-role-arn <arn>', 'assume this role to write to the evidence bucket'))
+    .addOption(new Option('--external-id <id>', 'the external id the roles require'))
+    .addOption(
+      new Option('--mfa-serial <arn>', 'your MFA device: drp asks for its code once, on the terminal'),
+    )
     .addOption(new Option('--output <format>', 'stdout format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
 }
@@ -35,8 +59,11 @@ export function withGlobalFlags(program: Command): Command {
 export function commandEnv(flags: GlobalFlags): CommandEnv {
   const json = flags.output === 'json';
   let log: CommandEnv['log'] | undefined;
+  let accounts: AccountOptions | undefined;
   return {
     aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
+    // Read on first use: commands that never reach AWS never read the config file.
+    accounts: async () => (accounts ??= (await import('../commands/accounts.js')).accountOptions(flags)),
     incidentId: flags.incident,
     output: flags.output,
     // Created on first use: validate, verify and friends never log, and pino costs start-up time.
@@ -46,6 +73,15 @@ export function commandEnv(flags: GlobalFlags): CommandEnv {
     progress: terminalProgress(process.stderr),
     say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
     notice: (text) => process.stderr.write(`${text}\n`),
+    ask: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
     confirm: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });

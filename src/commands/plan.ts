@@ -2,7 +2,9 @@ import { renderHeader, renderPlan } from '../output/render.js';
 import { planSteps } from '../runbook/execute.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
+import { recordIdentities } from '../runbook/journal-identities.js';
 import { openSession } from '../runbook/session.js';
+import { headerIdentities, identityOptions } from './accounts.js';
 import type { CommandEnv, CommandResult } from './env.js';
 
 export interface PlanOptions {
@@ -17,6 +19,7 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
   const loaded = loadRunbook(opts.runbook);
   const session = await openSession(loaded, opts.params, {
     aws: env.aws,
+    ...(await identityOptions(env)),
     incidentId: env.incidentId,
     exemptPrincipals: opts.exemptPrincipals,
     concurrency: opts.concurrency,
@@ -33,6 +36,8 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
     region: session.region,
     callerArn: session.caller.arn,
     dryRun: true,
+    identities: headerIdentities(session),
+    notes: session.identityNotes,
   });
   const failed = planned.some((s) => !s.plan);
   return {
@@ -42,6 +47,7 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
       incidentId: session.incidentId,
       caller: session.caller,
       region: session.region,
+      identities: recordIdentities(session.identities, session.used),
       steps: planned.map((s) => ({
         id: s.id,
         type: s.type,

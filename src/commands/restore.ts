@@ -9,6 +9,7 @@ import { readRun, type RecordedRun } from '../restore/recorded.js';
 import { renderRestorePlan, renderRestoreSummary, type RestoreReport } from '../restore/render.js';
 import { openRestoreSession } from '../restore/session.js';
 import type { CommandEnv, CommandResult } from './env.js';
+import { identityOptions } from './accounts.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export interface RestoreFlags extends SigningOptions {
@@ -89,6 +90,7 @@ export async function restore(
     const evidenceDir = flags.evidenceDir ?? defaultRestoreDir(run, env.now?.() ?? new Date());
     const session = await openRestoreSession(run, actions, {
       aws: env.aws,
+      ...(await identityOptions(env, flags.operator)),
       concurrency: flags.concurrency,
       evidenceDir,
       writable: !flags.dryRun,

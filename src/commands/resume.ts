@@ -10,7 +10,16 @@ import { changeCount, renderPlan } from '../output/render.js';
 import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { ParamValue } from '../runbook/schema.js';
+import { identitiesUsed } from '../runbook/acting.js';
+import {
+  accountsFromJournal,
+  checkSameAccounts,
+  recordIdentities,
+  type RecordedIdentities,
+} from '../runbook/journal-identities.js';
 import { openSession, type Session } from '../runbook/session.js';
+import { findStep } from '../steps/index.js';
+import { identityOptions } from './accounts.js';
 import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { countOutcomes, result } from './run.js';
@@ -29,6 +38,8 @@ interface Genesis {
   exemptPrincipals: string[];
   evidenceBucket?: string;
   caller: { accountId: string };
+  identities?: RecordedIdentities;
+  operator?: string;
   signer: { fingerprint: string };
 }
 
@@ -126,11 +137,24 @@ async function resumeLocked(
       `${genesis.runbook.path} changed since the run started (SHA-256 differs from the journal's); restore it to resume`,
     );
   }
+  // The run's identities, as its genesis records them: the same roles, checked against any given.
+  const used = identitiesUsed(loaded.runbook.steps.map((s) => ({ definition: findStep(s.type)! })));
+  const access = await identityOptions(env, genesis.operator);
+  const accounts = accountsFromJournal(
+    genesis.identities,
+    access.accounts ?? { roles: {} },
+    used,
+    journalPath,
+  );
+  const evidenceRegion = genesis.identities?.evidence?.region;
   const session = await openSession(
     loaded,
     { resolved: genesis.params },
     {
       aws: { ...env.aws, concurrency: opts.concurrency },
+      ...access,
+      accounts,
+      ...(evidenceRegion ? { evidenceRegion } : {}),
       incidentId: genesis.incidentId,
       exemptPrincipals: genesis.exemptPrincipals,
       concurrency: opts.concurrency,
@@ -142,11 +166,7 @@ async function resumeLocked(
       now: env.now,
     },
   );
-  if (session.caller.accountId !== genesis.caller.accountId) {
-    throw new UserError(
-      `the journal's run was in account ${genesis.caller.accountId}; these credentials are for ${session.caller.accountId}`,
-    );
-  }
+  checkSameAccounts(genesis.identities, genesis.caller.accountId, session.identities, session.used);
   const releaseIncident = acquireIncidentLock(session.evidenceDir, session.incidentId);
   try {
     return await continueRun({ journalPath, verification, genesis, session, signer, lock }, opts, env);
@@ -196,6 +216,7 @@ async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): 
       done: [...done.keys()],
       remaining: remaining.map((s) => s.id),
       caller: session.caller,
+      identities: recordIdentities(session.identities, session.used),
       ...(torn ? { tornTail: torn } : {}),
     });
     const applied = await applySteps(

@@ -6,12 +6,20 @@ import { acquireIncidentLock } from '../journal/lock.js';
 import { JournalWriter } from '../journal/writer.js';
 import { changeCount, renderHeader, renderPlan, renderSummary } from '../output/render.js';
 import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '../runbook/execute.js';
+import { recordIdentities } from '../runbook/journal-identities.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
-import { openSession, type Session } from '../runbook/session.js';
+import {
+  checkIncidentId,
+  defaultEvidenceDir,
+  newIncidentId,
+  openSession,
+  type Session,
+} from '../runbook/session.js';
 import { PrincipalArn } from '../names.js';
 import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
+import { headerIdentities, identityOptions } from './accounts.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { loadSigner, type SigningOptions } from './signing.js';
@@ -24,6 +32,8 @@ export interface RunOptions extends SigningOptions {
   yes: boolean;
   evidenceDir?: string;
   evidenceBucket?: string;
+  /** --evidence-region: default the leaked bucket's region. */
+  evidenceRegion?: string;
   /** --detected-at: when the incident was detected (GDPR's 72 hours run from here); default the run's start. */
   detectedAt?: string;
   exemptPrincipals: string[];
@@ -76,6 +86,11 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
       accountId: session.caller.accountId,
       principalArn: session.caller.principalArn,
     },
+    // Each identity the run acted through (a resume or restore acts as them again), and whose
+    // credentials drp was started with.
+    identities: recordIdentities(session.identities, session.used),
+    source: { arn: session.source.arn, accountId: session.source.accountId },
+    ...(session.identityNotes.length ? { identityNotes: session.identityNotes } : {}),
     exemptPrincipals: session.exemptPrincipals,
     region: session.region,
     evidenceBucket: session.evidenceBucket,
@@ -102,23 +117,25 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   checkOptions(opts, env);
   const loaded = typeof opts.runbook === 'string' ? loadRunbook(opts.runbook) : opts.runbook;
   const signer = await loadSigner(opts, env);
-  const session = await openSession(loaded, opts.params, {
-    aws: { ...env.aws, concurrency: opts.concurrency },
-    incidentId: env.incidentId,
-    exemptPrincipals: opts.exemptPrincipals,
-    concurrency: opts.concurrency,
-    evidenceDir: opts.evidenceDir,
-    evidenceBucket: opts.evidenceBucket,
-    writable: !opts.dryRun,
-    log: env.log,
-    progress: env.progress,
-    now: env.now,
-  });
-  // Before anything is planned: a second run of this incident now would race the first.
-  const releaseIncident = opts.dryRun
-    ? () => {}
-    : acquireIncidentLock(session.evidenceDir, session.incidentId);
+  const incidentId = checkIncidentId(env.incidentId ?? newIncidentId(startedAt));
+  const evidenceDir = opts.evidenceDir ?? defaultEvidenceDir(incidentId);
+  // Before any AWS call: a second run of this incident now would race the first.
+  const releaseIncident = opts.dryRun ? () => {} : acquireIncidentLock(evidenceDir, incidentId);
   try {
+    const session = await openSession(loaded, opts.params, {
+      aws: { ...env.aws, concurrency: opts.concurrency },
+      ...(await identityOptions(env, opts.operator)),
+      incidentId,
+      exemptPrincipals: opts.exemptPrincipals,
+      concurrency: opts.concurrency,
+      evidenceDir,
+      evidenceBucket: opts.evidenceBucket,
+      evidenceRegion: opts.evidenceRegion,
+      writable: !opts.dryRun,
+      log: env.log,
+      progress: env.progress,
+      now: env.now,
+    });
     return await planAndApply(loaded, session, signer, opts, env, startedAt);
   } finally {
     releaseIncident();
@@ -140,6 +157,8 @@ async function planAndApply(
     region: session.region,
     callerArn: session.caller.arn,
     dryRun: opts.dryRun,
+    identities: headerIdentities(session),
+    notes: session.identityNotes,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
   const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
@@ -176,7 +195,7 @@ async function planAndApply(
     signer,
     incidentId: session.incidentId,
     evidenceBucket: session.evidenceBucket,
-    aws: { ...env.aws, region: session.region, concurrency: opts.concurrency },
+    aws: { ...session.settingsOf('evidence'), concurrency: opts.concurrency },
     log: env.log,
   });
   return withAnchor(summary, anchor, journal.path);
@@ -220,6 +239,7 @@ export function result(
       accountId: session.caller.accountId,
       region: session.region,
       caller: session.caller,
+      identities: recordIdentities(session.identities, session.used),
       dryRun: opts.dryRun,
       outcome: report.outcome,
       journal: journalPath,

@@ -1,11 +1,20 @@
 import { isUserError } from '../errors.js';
 import { loadRunbook } from '../runbook/load.js';
+import { isConfigFileName, loadConfigFile, rolesIn } from './config-file.js';
 import type { CommandResult } from './env.js';
+
+/** A config file (drp.config.yaml, config.yaml) is checked as one: its roles, not steps. */
+function validateConfig(ref: string) {
+  const config = loadConfigFile(ref);
+  const roles = rolesIn(config);
+  return { ref, path: ref, valid: true, kind: 'config', roles, problems: [] as string[] };
+}
 
 /** `drp validate <runbook...>`: every problem of every file, before anything runs. */
 export function validateRunbooks(refs: string[]): CommandResult {
   const results = refs.map((ref) => {
     try {
+      if (isConfigFileName(ref)) return validateConfig(ref);
       const { runbook, path } = loadRunbook(ref);
       return {
         ref,
@@ -26,9 +35,11 @@ export function validateRunbooks(refs: string[]): CommandResult {
   });
   const text = results
     .map((r) =>
-      r.valid
-        ? `ok  ${r.path} (${r.name}, ${r.steps} step${r.steps === 1 ? '' : 's'})`
-        : r.problems.map((p, i) => (i ? `    ${p}` : `ERR ${p}`)).join('\n'),
+      r.valid && 'roles' in r
+        ? `ok  ${r.path} (drp config, ${r.roles} role${r.roles === 1 ? '' : 's'})`
+        : r.valid && 'steps' in r
+          ? `ok  ${r.path} (${r.name}, ${r.steps} step${r.steps === 1 ? '' : 's'})`
+          : r.problems.map((p, i) => (i ? `    ${p}` : `ERR ${p}`)).join('\n'),
     )
     .join('\n');
   return {

@@ -33,6 +33,12 @@ function stepSection(step: AnyStep, hasDetails: boolean): string {
       ? `Params (${code('with:')}):\n\n${params.map((p) => bullet(paramLine(p))).join('\n')}`
       : `Params: none.`,
     paragraph(`Permissions: ${actions(step.permissions)}.`),
+    paragraph(
+      `Acts as: ${code(step.identity ?? 'target')} ([multi-account.md](multi-account.md#the-four-identities)).` +
+        Object.entries(step.alsoActsAs ?? {})
+          .map(([identity, list]) => ` Also as ${code(identity)}: ${actions(list)}.`)
+          .join(''),
+    ),
     restore,
     `Example:\n\n${fence('yaml', exampleYaml(step))}`,
     hasDetails && `More: [details](#${detailsAnchor(step.type)}).`,

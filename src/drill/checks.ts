@@ -1,3 +1,4 @@
+import { DRILL_PARTITION } from '../aws/drill.js';
 import { isDeepStrictEqual } from 'node:util';
 import { isPublicStatement } from '../steps/lib/public-policy.js';
 import pLimit from 'p-limit';
@@ -120,7 +121,7 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
   ];
   const kept = others.filter((o) => statements.some((s) => isDeepStrictEqual(s, o)));
   const stillPublic = statements.filter(isPublicStatement);
-  const arn = `arn:aws:s3:::${scenario.bucket}`;
+  const arn = `arn:${DRILL_PARTITION}:s3:::${scenario.bucket}`;
   const denies = statements.filter(
     (s) =>
       s.Effect === 'Deny' &&
@@ -153,7 +154,7 @@ export const scpAttached: Check = async ({ organizations }, { scenario, seeded, 
   if (!scp) return verdict(false, `no SCP named ${name}`);
   const content = JSON.parse(await organizations.getPolicyContent(scp.id)) as { Statement?: unknown };
   const bucketDenied = (list(content.Statement) as Statement[]).some(
-    (s) => s.Effect === 'Deny' && list(s.Resource).includes(`arn:aws:s3:::${scenario.bucket}`),
+    (s) => s.Effect === 'Deny' && list(s.Resource).includes(`arn:${DRILL_PARTITION}:s3:::${scenario.bucket}`),
   );
   const targets = await organizations.listPolicyTargets(scp.id);
   if (!targets.includes(seeded.account))

@@ -16,6 +16,8 @@ export interface DrpRuns {
   signal: AbortSignal;
   /** More contain flags for what the seeds added (--function, --api). */
   containArgs?: string[];
+  /** --target-role-arn and friends, when the drill runs across accounts. */
+  roleFlags?: string[];
 }
 
 /** Paths shown relative to where the operator stands, when that is shorter. */
@@ -44,7 +46,8 @@ export async function runContain(r: DrpRuns): Promise<CliRun> {
   const detectedAt = new Date(Date.now() - r.scenario.detectedMinutesAgo * 60_000).toISOString();
   const s = r.scenario;
   const args = [
-    ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, 'contain', '--bucket', s.bucket],
+    ...['--endpoint-url', r.endpoint, '--incident', r.incidentId, ...(r.roleFlags ?? [])],
+    ...['contain', '--bucket', s.bucket],
     ...['--user', s.user, '--role', s.role, ...(r.containArgs ?? [])],
     ...['--yes', '--detected-at', detectedAt],
     ...['--key', p.key, '--evidence-dir', p.evidenceDir],

@@ -1,3 +1,4 @@
+import { DRILL_PARTITION } from '../aws/drill.js';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
@@ -52,7 +53,7 @@ export function putObjectEvent(at: Date, account: string, user: string, bucket: 
     eventVersion: '1.09',
     userIdentity: {
       type: 'IAMUser',
-      arn: `arn:aws:iam::${account}:user/${user}`,
+      arn: `arn:${DRILL_PARTITION}:iam::${account}:user/${user}`,
       accountId: account,
       userName: user,
     },

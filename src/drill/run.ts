@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { resolveCaller } from '../runbook/caller.js';
 import { checkIncidentId } from '../runbook/session.js';
+import { organizeAccounts, roleFlags, type AccountMode } from './accounts.js';
 import { journalPath, runContain, runVerify, shown, writeReports, type DrpRuns } from './drp-runs.js';
 import { checkEmulator, onInterrupt, openEmulator, type DrillEmulator } from './emulator.js';
 import { checkControls, journalVerified } from './evidence-checks.js';
@@ -18,6 +19,8 @@ import { describeEdge, seedEdge } from './seed-edge.js';
 
 export interface DrillOptions {
   scenario?: string;
+  /** single: one account (the emulator's); multi: an organization of four accounts, a role in each. */
+  accounts?: AccountMode;
   endpointUrl?: string;
   keep?: boolean;
   /** Default ./drill/<incident>/. */
@@ -79,7 +82,7 @@ export async function runDrill(opts: DrillOptions, io: DrillIo): Promise<Scoreca
       `drp drill: scenario ${scenario.name}, incident ${incidentId}, emulator ${emulator.url}${emulator.pid ? ` (moto_server, pid ${emulator.pid})` : ''}`,
     );
     return await exercise(
-      { scenario, incidentId, dir, emulator, keep: Boolean(opts.keep) },
+      { scenario, incidentId, dir, emulator, keep: Boolean(opts.keep), accounts: opts.accounts ?? 'single' },
       io,
       interrupted.signal,
     );
@@ -102,21 +105,30 @@ interface Exercise {
   dir: string;
   emulator: DrillEmulator;
   keep: boolean;
+  accounts: AccountMode;
 }
 
 async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<Scorecard> {
   const { scenario: s, incidentId, dir, emulator } = x;
-  const ports = createDrillReadPorts(emulator.url);
-  const identity = await ports.callerIdentity();
-  const responder = await resolveCaller(identity, async () => ports.iam, createLogger('silent'));
+  const caller = createDrillReadPorts(emulator.url);
+  const identity = await caller.callerIdentity();
+  const responder = await resolveCaller(identity, async () => caller.iam, createLogger('silent'));
 
-  io.say(`\nSeeding the incident in account ${identity.account} (${DRILL_REGION})...`);
-  const seeded = await seedIncident(createDrillSeedPort(emulator.url), s, {
-    account: identity.account,
+  const multi =
+    x.accounts === 'multi' ? await organizeAccounts(emulator.url, s, identity.account) : undefined;
+  const workload = multi?.workload ?? identity.account;
+  io.say(
+    multi
+      ? `\nSeeding the incident across accounts (${DRILL_REGION}): workload ${multi.workload}, log archive ${multi.logArchive}, forensics ${multi.forensics}, management ${identity.account}...`
+      : `\nSeeding the incident in account ${identity.account} (${DRILL_REGION})...`,
+  );
+  const seeded = await seedIncident(multi?.ports.workload ?? createDrillSeedPort(emulator.url), s, {
+    account: workload,
     region: DRILL_REGION,
+    ...(multi ? { logArchive: multi.ports.logArchive, management: multi.ports.management } : {}),
   });
-  const edge = await seedEdge(createDrillSeedEdgePort(emulator.url), s, {
-    account: identity.account,
+  const edge = await seedEdge(createDrillSeedEdgePort(emulator.url, multi?.workloadCredentials), s, {
+    account: workload,
     region: DRILL_REGION,
   });
   io.say(describeSeed(s, seeded.versions, seeded.deleteMarkers, seeded.ms));
@@ -130,19 +142,16 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
     say: io.say,
     signal,
     containArgs: edge.containArgs,
+    roleFlags: multi ? roleFlags(multi) : [],
   };
   const contain = await runContain(runs);
-  const evidenceBucket = `drp-evidence-${identity.account}-${DRILL_REGION}`;
+  const evidenceBucket = `drp-evidence-${multi?.forensics ?? identity.account}-${DRILL_REGION}`;
   const verify = await runVerify(runs, evidenceBucket);
   io.say('\nChecking every control from the outside...');
-  const target = {
-    scenario: s,
-    seeded,
-    incidentId,
-    evidenceBucket,
-    responderArn: responder.principalArn,
-    edge,
-  };
+  // Across accounts, the users and the edge are the workload's: they are read there.
+  const ports = multi ? createDrillReadPorts(emulator.url, multi.workloadCredentials) : caller;
+  const responderArn = multi?.roles.target ?? responder.principalArn;
+  const target = { scenario: s, seeded, incidentId, evidenceBucket, responderArn, edge };
   const controls = [...(await checkControls(ports, target)), journalVerified(verify)];
 
   const reports = await writeReports(runs);

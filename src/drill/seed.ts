@@ -1,3 +1,4 @@
+import { DRILL_PARTITION } from '../aws/drill.js';
 import pLimit from 'p-limit';
 import type { DrillSeedPort } from '../aws/drill-seed.js';
 import { accessLogFile, cloudTrailFiles, putObjectEvent, type LogFile } from './log-files.js';
@@ -30,6 +31,12 @@ export interface SeedOptions {
   now?: Date;
   /** Parallel PUTs: moto serves ~100-190 requests a second, more in flight only queue there. */
   concurrency?: number;
+  /**
+   * Across accounts (drp drill --accounts multi): the trail's bucket and its log files in the log
+   * archive account, the organization in the management account. Default: `seed`'s account.
+   */
+  logArchive?: DrillSeedPort;
+  management?: DrillSeedPort;
 }
 
 const CATEGORIES = ['footwear', 'handbags', 'watches', 'outerwear', 'eyewear', 'jewellery'];
@@ -43,7 +50,7 @@ const jpeg = (text: string) =>
     Buffer.from([0xff, 0xd9]),
   ]);
 
-const arnOf = (bucket: string) => `arn:aws:s3:::${bucket}`;
+const arnOf = (bucket: string) => `arn:${DRILL_PARTITION}:s3:::${bucket}`;
 
 function mediaPolicy(s: Scenario, account: string): Statement[] {
   return [
@@ -57,7 +64,7 @@ function mediaPolicy(s: Scenario, account: string): Statement[] {
     {
       Sid: 'MediaPipelineWrite',
       Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${account}:role${s.rolePath}${s.role}` },
+      Principal: { AWS: `arn:${DRILL_PARTITION}:iam::${account}:role${s.rolePath}${s.role}` },
       Action: 's3:PutObject',
       Resource: `${arnOf(s.bucket)}/*`,
     },
@@ -89,7 +96,7 @@ function trailBucketPolicy(s: Scenario, account: string): string {
 
 const hoursBefore = (now: Date, hours: number) => new Date(now.getTime() - hours * 3_600_000);
 
-function trailLogs(s: Scenario, o: Required<SeedOptions>) {
+function trailLogs(s: Scenario, o: Required<Pick<SeedOptions, 'account' | 'region' | 'now'>>) {
   const where = { account: o.account, region: o.region, trail: s.trail };
   const files = (hours: number[]) =>
     hours.flatMap((h) => {
@@ -121,20 +128,23 @@ export async function seedIncident(
 ): Promise<SeededIncident> {
   const started = Date.now();
   const o = { now: new Date(), concurrency: 8, ...options };
+  const archive = options.logArchive ?? seed;
+  const management = options.management ?? seed;
   const limit = pLimit(o.concurrency);
   const all = <T>(items: T[], put: (item: T) => Promise<unknown>) =>
     Promise.all(items.map((item) => limit(() => put(item))));
-  const putFiles = (bucket: string, files: LogFile[]) =>
-    all(files, (f) => seed.putObject(bucket, f.key, f.body, f.contentType));
+  const putFiles = (port: DrillSeedPort, bucket: string, files: LogFile[]) =>
+    all(files, (f) => port.putObject(bucket, f.key, f.body, f.contentType));
 
-  await all([s.bucket, s.logBucket, s.trailBucket], (b) => seed.createBucket(b));
+  await all([s.bucket, s.logBucket], (b) => seed.createBucket(b));
+  await archive.createBucket(s.trailBucket);
   const statements = mediaPolicy(s, o.account);
   const [rootId] = await Promise.all([
-    seed.organizationWithScps(),
+    management.organizationWithScps(),
     seed.enableVersioning(s.bucket),
     seed.putBucketPolicy(s.bucket, policy(statements)),
     seed.allowLogDelivery(s.logBucket).then(() => seed.putBucketLogging(s.bucket, s.logBucket, 'access/')),
-    seed.putBucketPolicy(s.trailBucket, trailBucketPolicy(s, o.account)),
+    archive.putBucketPolicy(s.trailBucket, trailBucketPolicy(s, o.account)),
     seed.createUser(s.user),
     seed.createRole(
       s.role,
@@ -176,8 +186,8 @@ export async function seedIncident(
 
   const trail = trailLogs(s, o);
   const access = accessLogs(s, o.now);
-  await putFiles(s.trailBucket, [...trail.inWindow, ...trail.outOfWindow]);
-  await putFiles(s.logBucket, [...access.inWindow, ...access.outOfWindow]);
+  await putFiles(archive, s.trailBucket, [...trail.inWindow, ...trail.outOfWindow]);
+  await putFiles(seed, s.logBucket, [...access.inWindow, ...access.outOfWindow]);
   const keys = (files: LogFile[]) => files.map((f) => f.key);
   return {
     account: o.account,

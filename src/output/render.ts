@@ -11,6 +11,17 @@ export interface RunHeader {
   region: string;
   callerArn: string;
   dryRun: boolean;
+  /** The other identities the run acts through, when one is not the target's (another account or region). */
+  identities?: HeaderIdentity[];
+  /** About them: a role that refused the SourceIdentity, ... */
+  notes?: string[];
+}
+
+export interface HeaderIdentity {
+  identity: string;
+  accountId: string;
+  region: string;
+  arn: string;
 }
 
 // Targets, details, notes and AWS messages can carry object keys, which may hold any character:
@@ -19,7 +30,15 @@ const changeLine = (c: Change) => visible(`${c.action} ${c.target}${c.detail ? `
 
 export function renderHeader(h: RunHeader): string {
   const mode = h.dryRun ? 'DRY-RUN (nothing will change)' : 'LIVE';
-  return `drp ${h.runbook}  incident ${h.incidentId}  ${mode}\naccount ${h.accountId}  region ${h.region}  as ${h.callerArn}`;
+  const lines = [
+    `drp ${h.runbook}  incident ${h.incidentId}  ${mode}`,
+    `account ${h.accountId}  region ${h.region}  as ${h.callerArn}`,
+    ...(h.identities ?? []).map(
+      (i) => `  ${i.identity.padEnd(8)}  account ${i.accountId}  region ${i.region}  as ${i.arn}`,
+    ),
+    ...(h.notes ?? []).map((n) => `  ! ${visible(n)}`),
+  ];
+  return lines.join('\n');
 }
 
 /** The plan an operator reads before confirming: per step, what would change. */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { currentOsUser } from '../os-user.js';
 import type { Signer } from '../journal/signer.js';
+import { recordIdentities } from '../runbook/journal-identities.js';
 import type { RestoreOptions } from '../steps/define.js';
 import { VERSION } from '../version.js';
 import type { RecordedRun } from './recorded.js';
@@ -61,6 +62,7 @@ export function restoreGenesis(
       accountId: session.caller.accountId,
       principalArn: session.caller.principalArn,
     },
+    identities: recordIdentities(session.identities, session.used),
     exemptPrincipals: run.genesis.exemptPrincipals,
     region: session.region,
     host: hostname(),

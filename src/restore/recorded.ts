@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Entry } from '../journal/entry.js';
 import { JournalInvalid, verifyJournal } from '../journal/verify.js';
+import type { RecordedIdentities } from '../runbook/journal-identities.js';
 import type { Plan, Recorded, RecordedResult } from '../steps/define.js';
 
 /** What restore needs from the run's genesis. */
@@ -13,6 +14,8 @@ export interface RunGenesis {
   dryRun: boolean;
   region: string;
   caller: { accountId: string };
+  /** Each identity the run acted through (absent in journals from before drp acted as several). */
+  identities?: RecordedIdentities;
   exemptPrincipals: string[];
   evidenceBucket?: string;
 }

@@ -41,9 +41,9 @@ export function resolveRunbookPath(ref: string): string {
   );
 }
 
-function decode(bytes: Buffer, path: string): string {
+export function decode(bytes: Buffer, path: string, what = 'runbook'): string {
   if (bytes.length > MAX_BYTES)
-    throw new UserError(`${path}: ${bytes.length} bytes; a runbook is at most ${MAX_BYTES} bytes`);
+    throw new UserError(`${path}: ${bytes.length} bytes; a ${what} is at most ${MAX_BYTES} bytes`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -73,9 +73,17 @@ function locator(doc: Document, lines: LineCounter, file: string) {
   };
 }
 
-const TOO_DEEP = 'nested too deeply: a runbook is a few levels deep';
+const TOO_DEEP = (what = 'runbook') => `nested too deeply: a ${what} is a few levels deep`;
 
-export function parseRunbook(text: string, file: string): LoadedRunbook {
+/**
+ * A YAML document as plain data, with a locator of each path's "file:line:col": what runbooks and
+ * the config file share. Syntax errors, an alias bomb and a document too deep are exit 2.
+ */
+export function readYaml(
+  text: string,
+  file: string,
+  what = 'runbook',
+): { data: unknown; locate(path: Path): string } {
   const lines = new LineCounter();
   // logLevel error: the parser's warnings (a map key that is a list, ...) would go to stderr as
   // Node warnings; what matters is reported below, with its line.
@@ -88,7 +96,7 @@ export function parseRunbook(text: string, file: string): LoadedRunbook {
   if (doc.errors.length) {
     const details = doc.errors.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      const message = /Maximum call stack/.test(e.message) ? TOO_DEEP : e.message.split('\n')[0];
+      const message = /Maximum call stack/.test(e.message) ? TOO_DEEP(what) : e.message.split('\n')[0];
       return `${file}:${line}:${col}: YAML syntax error: ${message}`;
     });
     throw new UserError(`${file}: invalid YAML`, capped(details));
@@ -97,16 +105,20 @@ export function parseRunbook(text: string, file: string): LoadedRunbook {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP}`);
+    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP(what)}`);
     throw new UserError(`${file}: ${(err as Error).message} (YAML aliases are limited to ${MAX_ALIASES})`);
   }
-  const locate = locator(doc, lines, file);
+  return { data, locate: locator(doc, lines, file) };
+}
+
+export function parseRunbook(text: string, file: string): LoadedRunbook {
+  const { data, locate } = readYaml(text, file);
   let checked: ReturnType<typeof validateDocument>;
   try {
     checked = validateDocument(data, registry);
   } catch (err) {
     // A document the parser could read can still be too deep for the checks that walk it.
-    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP}`);
+    if (err instanceof RangeError) throw new UserError(`${file}: ${TOO_DEEP()}`);
     throw err;
   }
   if (!checked.runbook) throw invalid(file, checked.problems, locate);
@@ -126,10 +138,15 @@ function capped<T>(items: T[], show: (item: T) => string = String): string[] {
   return items.length > MAX_PROBLEMS ? [...shown, `... and ${items.length - MAX_PROBLEMS} more`] : shown;
 }
 
-export function invalid(file: string, problems: Problem[], locate: (path: Path) => string): UserError {
+export function invalid(
+  file: string,
+  problems: Problem[],
+  locate: (path: Path) => string,
+  what = 'runbook',
+): UserError {
   const n = problems.length;
   return new UserError(
-    `${file}: invalid runbook (${n} problem${n === 1 ? '' : 's'})`,
+    `${file}: invalid ${what} (${n} problem${n === 1 ? '' : 's'})`,
     capped(problems, (p) => `${locate(p.path)}: ${formatPath(p.path)}: ${p.message}`),
   );
 }

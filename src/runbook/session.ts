@@ -4,13 +4,16 @@ import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/writer.js';
 
 import type { AwsSettings } from '../aws/config.js';
-import { loadPorts, servicesOf, type AwsPorts } from '../aws/ports.js';
 import { UserError } from '../errors.js';
+import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
+import { currentOsUser } from '../os-user.js';
 import type { Progress } from '../output/progress.js';
-import { resolveCaller } from './caller.js';
-import type { Caller, StepContext } from '../steps/define.js';
+import type { ActingIdentity, Caller, StepContext } from '../steps/define.js';
+import { Acting, identitiesUsed } from './acting.js';
+import { resolveIdentities, type AccountOptions } from './identities.js';
+import { bucketsOf, targetRegion } from './regions.js';
 import type { PreparedStep } from './execute.js';
 import { invalid, type LoadedRunbook } from './load.js';
 import { resolveParams, type GivenParam } from './params.js';
@@ -23,12 +26,20 @@ import { resolveStepParams, type Problem } from './validate.js';
 
 export interface SessionOptions {
   aws: AwsSettings;
+  /** The roles to assume (flags and config file); absent: every identity is the caller's own credentials. */
+  accounts?: AccountOptions;
+  /** Who runs it: the SourceIdentity of the role sessions. */
+  operator?: string;
+  /** Asks for an MFA code on the terminal (--mfa-serial); absent without a terminal. */
+  askMfaCode?: (serial: string) => Promise<string>;
   incidentId?: string;
   exemptPrincipals: string[];
   concurrency: number;
   evidenceDir?: string;
-  /** --evidence-bucket; default drp-evidence-<account>-<region>. */
+  /** --evidence-bucket; default drp-evidence-<evidence account>-<evidence region>. */
   evidenceBucket?: string;
+  /** --evidence-region; default the leaked bucket's region (data residency). */
+  evidenceRegion?: string;
   /** false for dry-runs and `drp plan`: then no client that could write is ever created. */
   writable: boolean;
   log: Logger;
@@ -36,16 +47,28 @@ export interface SessionOptions {
   now?: () => Date;
 }
 
-/** Everything a run needs once the runbook, the params and the caller are known. */
+/** Everything a run needs once the runbook, the params and the identities are known. */
 export interface Session {
   incidentId: string;
+  /** The target's region: the leaked bucket's (where the run acts), else --region. */
   region: string;
+  /** The target identity (the workload account): what the plan header and the journal call the caller. */
   caller: Caller;
+  /** Every identity the run acts through (an unused one is the caller's own credentials). */
+  identities: Record<Identity, ActingIdentity>;
+  /** Who the credentials drp was started with belong to (before any role is assumed). */
+  source: Caller;
+  /** What the operator should know about the identities (a role that refused the SourceIdentity, ...). */
+  identityNotes: string[];
+  /** The identities the steps act through. */
+  used: ReadonlySet<Identity>;
   exemptPrincipals: string[];
   params: Record<string, ParamValue>;
   steps: PreparedStep[];
   evidenceDir: string;
   evidenceBucket: string;
+  /** AWS settings of an identity (its credentials and region): the anchor writes as 'evidence'. */
+  settingsOf(identity: Identity): AwsSettings;
   contextFor(step: PreparedStep, phase: 'plan' | 'apply', artefacts?: ArtefactStore): StepContext;
 }
 
@@ -107,7 +130,8 @@ function prepare(
 }
 
 /**
- * Resolves params (no AWS call yet: a bad value is exit 2 at once), asks STS who the caller is,
+ * Resolves params (no AWS call yet: a bad value is exit 2 at once), assumes the roles of the
+ * identities the steps act through and asks STS who each is, finds the leaked bucket's region,
  * resolves the context-dependent step params, and loads the AWS ports the steps declare.
  */
 export async function openSession(
@@ -123,21 +147,33 @@ export async function openSession(
 
   const early = prepare(loaded, { params, context: {} }, (raw) => !usesContext(raw));
   if (early.problems.length) throw invalid(loaded.path, early.problems, loaded.locate);
+  const all = loaded.runbook.steps.map((s) => ({ definition: registry.find((d) => d.type === s.type)! }));
+  const used = identitiesUsed(all);
 
   const { createStsPort } = await import('../aws/sts.js');
-  const sts = createStsPort(options.aws);
-  const region = options.aws.region ?? (await sts.region());
-  if (!region) throw new UserError('--region: no AWS region is configured; pass --region or set AWS_REGION');
-  const aws = { ...options.aws, region };
-  const identity = await sts.getCallerIdentity();
-  const iam = async () => {
-    const m = await import('../aws/iam.js');
-    return m.createIamPort(m.createIamClient(aws, true));
-  };
-  const caller = await resolveCaller(identity, iam, options.log);
+  const runRegion = options.aws.region ?? (await createStsPort(options.aws).region());
+  if (!runRegion)
+    throw new UserError('--region: no AWS region is configured; pass --region or set AWS_REGION');
+  const aws = { ...options.aws, region: runRegion };
+  const accounts = options.accounts ?? { roles: {} };
+  const resolved = await resolveIdentities(aws, {
+    accounts,
+    operator: options.operator ?? currentOsUser(),
+    incidentId,
+    used,
+    ...(options.askMfaCode ? { askMfaCode: options.askMfaCode } : {}),
+    log: options.log,
+  });
+  const acting = new Acting(aws, resolved.identities, all);
+  const region = await targetRegion(acting, bucketsOf(early.steps), runRegion, options.log);
+  const evidenceRegion = options.evidenceRegion ?? accounts.evidenceRegion ?? region;
+  const identities = acting.placeIn({ target: region, logs: region, evidence: evidenceRegion });
+  const caller = identities.target;
 
   const evidenceBucket = checkEvidenceBucket(
-    options.evidenceBucket ?? `drp-evidence-${caller.accountId}-${region}`,
+    options.evidenceBucket ??
+      accounts.evidenceBucket ??
+      `drp-evidence-${identities.evidence.accountId}-${evidenceRegion}`,
   );
   const context = {
     evidenceBucket,
@@ -152,17 +188,14 @@ export async function openSession(
   const order = new Map(loaded.runbook.steps.map((s, i) => [s.id, i]));
   const steps = [...early.steps, ...late.steps].sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 
-  const services = servicesOf(steps.flatMap((s) => s.definition.permissions));
-  const planPorts = await loadPorts(services, aws, true);
-  const applyPorts: AwsPorts | undefined = options.writable
-    ? await loadPorts(services, aws, false)
-    : undefined;
-  // Every principal drp acts through: the caller, --exempt-principal, and the roles AWS services
-  // assume for a step (S3 Batch Operations' role would otherwise be denied by drp's own deny).
+  const planPorts = await acting.preload(true);
+  const applyPorts = options.writable ? await acting.preload(false) : undefined;
+  const actingAs = [...used].map((u) => identities[u]);
+  // Every principal drp acts through: each identity's, --exempt-principal, and the roles AWS
+  // services assume for a step (S3 Batch Operations' role would otherwise be denied by drp's own deny).
   const exemptPrincipals = [
     ...new Set([
-      caller.principalArn,
-      ...(caller.alsoExempt ?? []),
+      ...actingAs.flatMap((c) => [c.principalArn, ...(c.alsoExempt ?? [])]),
       ...options.exemptPrincipals,
       ...steps.flatMap((s) => serviceRoleArns(s.definition, s.params)),
     ]),
@@ -174,21 +207,24 @@ export async function openSession(
     incidentId,
     region,
     caller,
+    identities,
+    source: resolved.source,
+    identityNotes: resolved.notes,
+    used,
     exemptPrincipals,
     params,
     steps,
     evidenceDir,
     evidenceBucket,
+    settingsOf: (identity) => acting.settingsOf(identity),
     contextFor(step, phase, artefacts) {
       const ports = phase === 'apply' ? applyPorts : planPorts;
       if (!ports) throw new Error('no writable AWS clients in a read-only session');
       return {
         stepId: step.id,
         incidentId,
-        region,
-        caller,
+        ...acting.contextOf(step.definition, ports, phase === 'plan'),
         exemptPrincipals,
-        aws: ports,
         artefacts: phase === 'apply' && artefacts ? artefacts : refuseArtefacts,
         settings: { concurrency: options.concurrency, evidenceDir, evidenceBucket },
         log: options.log.child({ step: step.id }),

@@ -25,7 +25,7 @@ function valueAt(data: unknown, path: Path): unknown {
   );
 }
 
-function zodProblems(issues: Issue[], data: unknown, base: Path = []): Problem[] {
+export function zodProblems(issues: Issue[], data: unknown, base: Path = []): Problem[] {
   return issues.map((issue) => {
     const path = [...base, ...(issue.path as Path)];
     if (issue.code === 'invalid_union' && 'discriminator' in issue) {

@@ -3,7 +3,7 @@ import type { Trail, TrailStatus } from '../aws/cloudtrail.js';
 import { formatError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { s3DataEvents, trailsCovering, type DataEventCoverage } from './lib/preservation/trails.js';
-import { BucketName } from '../names.js';
+import { BucketName, partitionOf } from '../names.js';
 
 export interface TrailReport extends Trail {
   status?: TrailStatus;
@@ -26,7 +26,11 @@ async function inspect(ctx: StepContext, trail: Trail, bucket: string): Promise<
       ctx.aws.cloudtrail.getTrailStatus(trail.arn),
       ctx.aws.cloudtrail.getEventSelectors(trail.arn),
     ]);
-    return { ...trail, status, s3DataEvents: s3DataEvents(selectors, bucket) };
+    return {
+      ...trail,
+      status,
+      s3DataEvents: s3DataEvents(selectors, bucket, partitionOf(trail.arn || ctx.caller.arn)),
+    };
   } catch (err) {
     return { ...trail, error: formatError(err) };
   }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { AwsPorts } from '../aws/ports.js';
+import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
@@ -20,6 +21,18 @@ export interface Caller {
   alsoExempt?: string[];
 }
 
+/** One identity drp acts through in this run: who AWS sees, where, and the role drp assumed for it. */
+export interface ActingIdentity extends Caller {
+  /** The region its AWS clients use (the leaked bucket's for the target, the evidence region, ...). */
+  region: string;
+  /** The role drp assumed (--target-role-arn, ...); absent: the caller's own credentials. */
+  roleArn?: string;
+  /** The SourceIdentity (the operator) its role session carries, when the role allowed one. */
+  sourceIdentity?: string;
+}
+
+export type { Identity } from '../identities.js';
+
 /** Run-wide settings from the command line that steps may read. */
 export interface RunSettings {
   /** Bounded parallelism for per-object work (legal holds, copies). */
@@ -34,11 +47,24 @@ export interface RunSettings {
 export interface StepContext {
   readonly stepId: string;
   readonly incidentId: string;
+  /** The region of the step's identity (for the target: the leaked bucket's region). */
   readonly region: string;
+  /** Who the step acts as: its identity's caller (the workload account's role for most steps). */
   readonly caller: Caller;
-  /** The caller's principal, every --exempt-principal and the steps' service roles: no deny may apply to them. */
+  /** Every identity of the run, by name: the SCP's default target is `identities.target.accountId`. */
+  readonly identities: Readonly<Record<Identity, ActingIdentity>>;
+  /**
+   * Every principal drp acts through (each identity's), every --exempt-principal and the steps'
+   * service roles: no deny may apply to them.
+   */
   readonly exemptPrincipals: readonly string[];
+  /** The AWS ports of the step's identity, in its region: read-only in plan. */
   readonly aws: AwsPorts;
+  /**
+   * The ports of another identity the step declares in `alsoActsAs` (or its own, in another
+   * region: IAM and STS events are looked up in us-east-1). Read-only in plan, as `aws` is.
+   */
+  awsAs(identity: Identity, options?: { region?: string }): Promise<AwsPorts>;
   readonly artefacts: Pick<ArtefactStore, 'write' | 'stream' | 'list'>;
   readonly settings: RunSettings;
   readonly log: Logger;
@@ -137,10 +163,20 @@ export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed =
   summary: string;
   /** The `with:` block. Use .strict() objects so unknown fields are reported. */
   params: Params;
-  /** IAM actions the step may call; `drp permissions` is their union; also selects the AWS ports. */
+  /**
+   * Which identity the step acts through: `ctx.aws` and `ctx.caller` are that identity's. Default
+   * 'target', the workload account (the leaked bucket's), which is what almost every step wants.
+   */
+  identity?: Identity;
+  /** IAM actions the step may call as its identity; `drp permissions` adds them up; they select the AWS ports. */
   permissions: readonly string[];
   /** Roles AWS services assume to act for this step: exempt from every deny, listed by `drp permissions`. */
   serviceRoles?: readonly ServiceRole[];
+  /**
+   * Further identities the step acts through with `ctx.awsAs(identity)`, with the IAM actions it
+   * calls as each (a log copy reads as 'logs' and writes as 'evidence').
+   */
+  alsoActsAs?: Partial<Record<Identity, readonly string[]>>;
   /** A valid `with:` block, checked by the registry test and shown in docs. */
   example: z.input<Params>;
   /** Read-only: observe and return the changes to make. Gets read-only AWS ports. */
@@ -243,4 +279,17 @@ export class StepFailure<Partial = Applied> extends Error {
   ) {
     super(options.cause instanceof Error ? options.cause.message : String(options.cause), options);
   }
+}
+
+/** The identity a step acts through: 'target' unless it says otherwise. */
+export const identityOf = (step: Pick<AnyStep, 'identity'>): Identity => step.identity ?? 'target';
+
+/** The IAM actions a step calls, by the identity it calls them as (its own, and alsoActsAs). */
+export function actionsByIdentity(
+  step: Pick<AnyStep, 'identity' | 'permissions' | 'alsoActsAs'>,
+): Map<Identity, readonly string[]> {
+  const byIdentity = new Map<Identity, readonly string[]>([[identityOf(step), step.permissions]]);
+  for (const [identity, actions] of Object.entries(step.alsoActsAs ?? {}) as [Identity, string[]][])
+    byIdentity.set(identity, [...(byIdentity.get(identity) ?? []), ...actions]);
+  return byIdentity;
 }

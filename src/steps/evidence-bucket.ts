@@ -75,6 +75,8 @@ export default defineStep({
         ),
     })
     .strict(),
+  // The evidence bucket belongs to the forensics account: --evidence-role-arn.
+  identity: 'evidence',
   // CreateBucket with Object Lock also needs PutBucketObjectLockConfiguration and PutBucketVersioning.
   permissions: [
     's3:ListBucket',

@@ -4,13 +4,16 @@ import { NotImplementedByEndpoint } from '../aws/unavailable.js';
 import { describeError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
-import { BucketName, IamName } from '../names.js';
+import { globalEventRegion } from '../identities.js';
+import { BucketName, IamName, partitionOf } from '../names.js';
 
 interface Lookup {
   attribute: LookupAttribute;
   value: string;
   /** What the lookup is about, for the artefact name: bucket, user, role. */
   subject: 'bucket' | 'user' | 'role';
+  /** Where the event history is read: the run's region, or the partition's global-event region. */
+  region: string;
 }
 
 export interface Observed {
@@ -27,10 +30,12 @@ async function exportOne(
   window: Window,
   maxEvents: number,
 ): Promise<{ change: Change; truncated: boolean }> {
-  const ct = ctx.aws.cloudtrail;
+  const ct =
+    lookup.region === ctx.region ? ctx.aws.cloudtrail : (await ctx.awsAs('target', lookup)).cloudtrail;
   // The first page comes before the artefact is opened: an endpoint without LookupEvents leaves none.
   let page = await ct.lookupEvents(lookup.attribute, lookup.value, window);
-  const name = `cloudtrail-events-${lookup.subject}-${lookup.value}.json`;
+  const where = lookup.region === ctx.region ? '' : `-${lookup.region}`;
+  const name = `cloudtrail-events-${lookup.subject}-${lookup.value}${where}.json`;
   const out = ctx.artefacts.stream(name);
   let count = 0;
   let truncated = false;
@@ -56,7 +61,7 @@ async function exportOne(
   return {
     change: {
       action: 'export-events',
-      target: `${lookup.attribute}=${lookup.value}`,
+      target: lookupTarget(ctx, lookup),
       detail: `${count} event(s) to artefact ${ref.path}`,
       count,
     },
@@ -64,10 +69,45 @@ async function exportOne(
   };
 }
 
+const lookupTarget = (ctx: StepContext, l: Lookup) =>
+  `${l.attribute}=${l.value}${l.region === ctx.region ? '' : ` in ${l.region}`}`;
+
+/**
+ * The lookups of the window. Events by a user carry its name as Username; a role's sessions do
+ * not, so its lookup is the events naming the role as a resource (AssumeRole, changes to the
+ * role). A user's or role's IAM, STS and console sign-in events are global-service events, which
+ * CloudTrail's event history keeps in one region of the partition only (us-east-1 in aws; since
+ * November 2021 LookupEvents elsewhere no longer shows them): those subjects are looked up there
+ * too. The bucket's S3 events stay in its own region.
+ */
+function lookupsOf(ctx: StepContext, p: { bucket: string; users: string[]; roles: string[] }): Lookup[] {
+  const global = globalEventRegion(partitionOf(ctx.caller.arn));
+  const regions = global === ctx.region ? [ctx.region] : [ctx.region, global];
+  return [
+    { attribute: 'ResourceName', value: p.bucket, subject: 'bucket', region: ctx.region },
+    ...p.users.flatMap((u) =>
+      regions.map((region) => ({
+        attribute: 'Username' as const,
+        value: u,
+        subject: 'user' as const,
+        region,
+      })),
+    ),
+    ...p.roles.flatMap((r) =>
+      regions.map((region) => ({
+        attribute: 'ResourceName' as const,
+        value: r,
+        subject: 'role' as const,
+        region,
+      })),
+    ),
+  ];
+}
+
 export default defineStep({
   type: 'export-cloudtrail-events',
   summary:
-    "Export CloudTrail's event history (LookupEvents) of the window for the bucket and for each contained user and role, as JSON artefacts, paced under the API's 2 calls a second",
+    "Export CloudTrail's event history (LookupEvents) of the window for the bucket and for each contained user and role (also in us-east-1, where IAM, STS and sign-in events are kept), as JSON artefacts, paced under the API's 2 calls a second",
   params: z
     .object({
       bucket: BucketName.describe('The bucket whose events are exported (LookupEvents by ResourceName)'),
@@ -105,13 +145,7 @@ export default defineStep({
       );
       window.start = oldest;
     }
-    // Events by a user carry its name as Username; a role's sessions do not, so its lookup is the
-    // events naming the role as a resource (AssumeRole, changes to the role).
-    const lookups: Lookup[] = [
-      { attribute: 'ResourceName', value: p.bucket, subject: 'bucket' },
-      ...p.users.map((u) => ({ attribute: 'Username' as const, value: u, subject: 'user' as const })),
-      ...p.roles.map((r) => ({ attribute: 'ResourceName' as const, value: r, subject: 'role' as const })),
-    ];
+    const lookups = lookupsOf(ctx, p);
     const observed: Observed = {
       window: { start: window.start.toISOString(), end: window.end.toISOString() },
       lookups,
@@ -120,7 +154,7 @@ export default defineStep({
       observed,
       changes: lookups.map((l) => ({
         action: 'export-events',
-        target: `${l.attribute}=${l.value}`,
+        target: lookupTarget(ctx, l),
         detail: describeWindow(window),
       })),
       ...(notes.length ? { notes } : {}),

@@ -38,14 +38,16 @@ const Params = z
       .union([OrgTargetId, z.literal('')])
       .optional()
       .describe(
-        "Account id, OU id (ou-...) or root id (r-...) the SCP is attached to; absent or empty: the caller's account",
+        'Account id, OU id (ou-...) or root id (r-...) the SCP is attached to; absent or empty: the workload account (the bucket owner)',
       ),
   })
   .strict();
 type Params = z.output<typeof Params>;
 
 export { scpName } from './lib/scp-document.js';
-const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.caller.accountId;
+// The workload account by default: the one the leaked bucket is in, not the organization's own
+// account drp reaches Organizations through (which SCPs never restrict anyway).
+const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.identities.target.accountId;
 
 function desiredContent(ctx: StepContext, p: Params): string {
   return JSON.stringify(
@@ -71,6 +73,8 @@ export default defineStep({
   summary:
     'Create or update the service control policy drp-<incident> denying the leaked bucket, functions and APIs to all but the exempt principals, and attach it to the target',
   params: Params,
+  // Organizations answers only the management account or a delegated administrator: --org-role-arn.
+  identity: 'org',
   permissions: [
     'organizations:DescribeOrganization',
     'organizations:ListRoots',

@@ -6,6 +6,7 @@ import {
   copyChange,
   copyLogs,
   countPending,
+  logCopyIo,
   type LogSource,
   type PendingCount,
 } from './lib/preservation/log-copy.js';
@@ -47,17 +48,21 @@ export default defineStep({
       ),
     })
     .strict(),
-  permissions: [
-    's3:GetBucketLogging',
-    's3:ListBucket',
-    's3:GetObject',
-    's3:GetObjectVersion',
-    's3:PutObject',
-    's3:PutObjectLegalHold',
-    's3:GetObjectLegalHold',
-    // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be copied.
-    'kms:Decrypt',
-  ],
+  // S3 delivers a bucket's server access logs to a bucket of the same account and region: they are
+  // read as the workload account ('target'); the copies are written as the forensics account.
+  permissions: ['s3:GetBucketLogging', 's3:ListBucket', 's3:GetObject', 'kms:Decrypt'],
+  alsoActsAs: {
+    evidence: [
+      's3:ListBucket',
+      // A server-side copy reads the source as the evidence identity (and decrypts it).
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'kms:Decrypt',
+      's3:PutObject',
+      's3:PutObjectLegalHold',
+      's3:GetObjectLegalHold',
+    ],
+  },
   example: { bucket: 'product-media-prod', since: '7d' },
 
   async plan(ctx, p) {
@@ -78,8 +83,9 @@ export default defineStep({
         ],
       };
     const source = sourceOf(ctx, p.bucket, logging, window);
-    const evidenceExists = await ctx.aws.s3.bucketExists(ctx.settings.evidenceBucket);
-    const pending = await countPending(ctx, source, {
+    const io = await logCopyIo(ctx, 'target');
+    const evidenceExists = await io.evidence.bucketExists(ctx.settings.evidenceBucket);
+    const pending = await countPending(ctx, io, source, {
       kind: 'access-logs',
       start: window.start,
       fileTime: accessLogFileTime,
@@ -102,7 +108,7 @@ export default defineStep({
   async apply(ctx, p, plan) {
     const window = { start: new Date(plan.observed.window.start), end: ctx.now() };
     const source = sourceOf(ctx, p.bucket, plan.observed.logging!, window);
-    return copyLogs(ctx, 'access-logs', [source], {
+    return copyLogs(ctx, await logCopyIo(ctx, 'target'), 'access-logs', [source], {
       start: window.start,
       fileTime: accessLogFileTime,
       total: plan.observed.source?.pending.files ?? 0,

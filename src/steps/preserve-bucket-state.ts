@@ -25,6 +25,8 @@ export default defineStep({
   summary:
     "Upload the artefacts this run has written so far (the bucket's configuration snapshot, its versions manifest) to the evidence bucket, each with a SHA-256 checksum and a legal hold",
   params: z.object({}).strict(),
+  // It writes to the evidence bucket only: as the forensics account (--evidence-role-arn).
+  identity: 'evidence',
   permissions: ['s3:PutObject', 's3:PutObjectLegalHold'],
   example: {},
 

@@ -6,10 +6,14 @@ import {
   copyChange,
   copyLogs,
   countPending,
+  logCopyIo,
+  type LogCopyIo,
   type LogSource,
   type PendingCount,
 } from './lib/preservation/log-copy.js';
 import { trailsCovering } from './lib/preservation/trails.js';
+import { globalEventRegion } from '../identities.js';
+import { partitionOf } from '../names.js';
 import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
 
 export interface Observed {
@@ -23,10 +27,16 @@ const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 /**
  * The account folders a trail writes to: `<prefix>/AWSLogs/<account>/`, and for an organization
  * trail `<prefix>/AWSLogs/<org-id>/<account>/`. One listing with a delimiter finds which exist.
+ * The account is the workload's; the listing is the log identity's (the log archive account's).
  */
-async function accountRoots(ctx: StepContext, bucket: string, base: string): Promise<string[]> {
-  const account = ctx.caller.accountId;
-  const found = await ctx.aws.s3.listPrefixesUnder(bucket, base);
+async function accountRoots(
+  ctx: StepContext,
+  io: LogCopyIo,
+  bucket: string,
+  base: string,
+): Promise<string[]> {
+  const account = ctx.identities.target.accountId;
+  const found = await io.reader.listPrefixesUnder(bucket, base);
   return found.flatMap((p) => {
     const name = p.slice(base.length).replace(/\/$/, '');
     if (name === account) return [p];
@@ -36,10 +46,17 @@ async function accountRoots(ctx: StepContext, bucket: string, base: string): Pro
 }
 
 /**
- * The day prefixes of the window, for this region's logs and digests, and for us-east-1 too when
- * the trail records global services (IAM, STS: what a leaked key's owner did is logged there).
+ * The day prefixes of the window, for this region's logs and digests, and for the partition's
+ * global-event region too (us-east-1 in aws) when the trail records global services (IAM, STS:
+ * what a leaked key's owner did is logged there).
  */
-async function sourcesOf(ctx: StepContext, trails: Trail[], window: Window): Promise<LogSource[]> {
+async function sourcesOf(
+  ctx: StepContext,
+  io: LogCopyIo,
+  trails: Trail[],
+  window: Window,
+): Promise<LogSource[]> {
+  const global = globalEventRegion(partitionOf(ctx.caller.arn));
   const byLocation = new Map<string, LogSource>();
   for (const trail of trails) {
     if (!trail.s3Bucket) continue;
@@ -52,8 +69,8 @@ async function sourcesOf(ctx: StepContext, trails: Trail[], window: Window): Pro
       continue;
     }
     const regions = [ctx.region];
-    if (trail.includeGlobalServiceEvents && ctx.region !== 'us-east-1') regions.push('us-east-1');
-    const prefixes = (await accountRoots(ctx, trail.s3Bucket, root)).flatMap((account) =>
+    if (trail.includeGlobalServiceEvents && ctx.region !== global) regions.push(global);
+    const prefixes = (await accountRoots(ctx, io, trail.s3Bucket, root)).flatMap((account) =>
       KINDS.flatMap((kind) =>
         regions.flatMap((region) =>
           daysOf(window).map(([y, m, d]) => `${account}${kind}/${region}/${y}/${m}/${d}/`),
@@ -68,7 +85,7 @@ async function sourcesOf(ctx: StepContext, trails: Trail[], window: Window): Pro
 export default defineStep({
   type: 'preserve-cloudtrail-logs',
   summary:
-    "Copy the CloudTrail log and digest files of the window (since) from each trail's bucket into the evidence bucket, server-side, verifying each copy, with a manifest of every file's key, version, size and SHA-256",
+    "Copy the CloudTrail log and digest files of the window (since) from each trail's bucket into the evidence bucket, server-side (or read as the log archive and uploaded, when the evidence account cannot read it), verifying each copy, with a manifest of every file's key, version, size, SHA-256 and how it was copied",
   params: z
     .object({
       since: Since.default('7d').describe(
@@ -76,24 +93,35 @@ export default defineStep({
       ),
     })
     .strict(),
-  permissions: [
-    'cloudtrail:DescribeTrails',
-    's3:ListBucket',
-    's3:GetObject',
-    's3:GetObjectVersion',
-    's3:PutObject',
-    's3:PutObjectLegalHold',
-    's3:GetObjectLegalHold',
-    // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be copied.
-    'kms:Decrypt',
-  ],
+  // The workload account's trails; their log files, read as the log archive ('logs'); the copies,
+  // written as the forensics account ('evidence'), server-side when it may read the log bucket.
+  permissions: ['cloudtrail:DescribeTrails'],
+  alsoActsAs: {
+    logs: [
+      's3:ListBucket',
+      's3:GetObject',
+      // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be read.
+      'kms:Decrypt',
+    ],
+    evidence: [
+      's3:ListBucket',
+      // A server-side copy reads the source as the evidence identity (and decrypts it).
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'kms:Decrypt',
+      's3:PutObject',
+      's3:PutObjectLegalHold',
+      's3:GetObjectLegalHold',
+    ],
+  },
   example: { since: '7d' },
 
   async plan(ctx, p) {
     const window = windowOf(p.since, ctx.now());
     const trails = trailsCovering(await ctx.aws.cloudtrail.describeTrails(), ctx.region);
-    const evidenceExists = await ctx.aws.s3.bucketExists(ctx.settings.evidenceBucket);
-    const sources = await sourcesOf(ctx, trails, window);
+    const io = await logCopyIo(ctx, 'logs');
+    const evidenceExists = await io.evidence.bucketExists(ctx.settings.evidenceBucket);
+    const sources = await sourcesOf(ctx, io, trails, window);
     const scan = {
       kind: 'cloudtrail' as const,
       start: window.start,
@@ -101,7 +129,7 @@ export default defineStep({
       evidenceExists,
     };
     const counted = await Promise.all(
-      sources.map(async (s) => ({ ...s, pending: await countPending(ctx, s, scan) })),
+      sources.map(async (s) => ({ ...s, pending: await countPending(ctx, io, s, scan) })),
     );
     const notes: string[] = [];
     if (trails.length === 0)
@@ -109,7 +137,7 @@ export default defineStep({
     for (const s of counted)
       if (s.prefixes.length === 0)
         notes.push(
-          `evidence is missing: trail ${s.writers.join(', ')} has no log files of account ${ctx.caller.accountId} in s3://${s.bucket}/${s.root}`,
+          `evidence is missing: trail ${s.writers.join(', ')} has no log files of account ${ctx.identities.target.accountId} in s3://${s.bucket}/${s.root}`,
         );
     if (counted.some((s) => s.prefixes.length) && counted.every((s) => s.pending.files === 0))
       notes.push('no CloudTrail log file to copy in the window (none delivered, or all preserved already)');
@@ -130,8 +158,9 @@ export default defineStep({
     // The window's start is the plan's; it ends now, so files delivered since the plan are kept too.
     const window = { start: new Date(plan.observed.window.start), end: ctx.now() };
     const trails = trailsCovering(await ctx.aws.cloudtrail.describeTrails(), ctx.region);
-    const sources = await sourcesOf(ctx, trails, window);
-    return copyLogs(ctx, 'cloudtrail', sources, {
+    const io = await logCopyIo(ctx, 'logs');
+    const sources = await sourcesOf(ctx, io, trails, window);
+    return copyLogs(ctx, io, 'cloudtrail', sources, {
       start: window.start,
       fileTime: cloudTrailFileTime,
       total: plan.observed.sources.reduce((n, s) => n + s.pending.files, 0),

@@ -11,6 +11,7 @@ import {
   copyChange,
   copyLogs,
   countPending,
+  logCopyIo,
   type LogSource,
   type PendingCount,
 } from './lib/preservation/log-copy.js';
@@ -83,17 +84,34 @@ export default defineStep({
     's3:PutBucketPolicy',
     'kms:Decrypt',
   ],
+  // Across accounts the evidence bucket is the forensics account's: its copies, holds and policy
+  // are written as the evidence identity (one account: the same credentials).
+  alsoActsAs: {
+    evidence: [
+      's3:ListBucket',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'kms:Decrypt',
+      's3:PutObject',
+      's3:PutObjectLegalHold',
+      's3:GetObjectLegalHold',
+      's3:GetBucketPolicy',
+      's3:PutBucketPolicy',
+    ],
+  },
   example: { vpcs: ['vpc-0a1b2c3d4e5f67890'], functions: [], since: '7d', exportWaitMinutes: 60 },
 
   async plan(ctx, p) {
     const window = windowOf(p.since, ctx.now());
     const seen = await observe(ctx, p, window);
     const evidence = ctx.settings.evidenceBucket;
-    const evidenceExists = await ctx.aws.s3.bucketExists(evidence);
+    // Flow log files are read as the workload ('target'); the evidence bucket is the evidence identity's.
+    const io = await logCopyIo(ctx, 'target');
+    const evidenceExists = await io.evidence.bucketExists(evidence);
     const s3 = await Promise.all(
       seen.s3.map(async (s) => ({
         ...s,
-        pending: await countPending(ctx, s, {
+        pending: await countPending(ctx, io, s, {
           kind: 'flow-logs',
           start: window.start,
           fileTime: flowLogFileTime,
@@ -103,7 +121,7 @@ export default defineStep({
     );
     let exportPolicy: Observed['exportPolicy'];
     if (seen.exports.length) {
-      const policy = evidenceExists ? ((await ctx.aws.s3.getBucketPolicy(evidence)) ?? null) : null;
+      const policy = evidenceExists ? ((await io.evidence.getBucketPolicy(evidence)) ?? null) : null;
       const merged = withExportStatements(
         evidence,
         policy,
@@ -157,8 +175,8 @@ export default defineStep({
     // Files published to S3: the window re-listed up to now, so files delivered since the plan count too.
     const sources = flowLogSources(plan.observed.flowLogs, window, ctx.caller.accountId, ctx.region);
     if (sources.length)
-      await attempt(() =>
-        copyLogs(ctx, 'flow-logs', sources, {
+      await attempt(async () =>
+        copyLogs(ctx, await logCopyIo(ctx, 'target'), 'flow-logs', sources, {
           start: window.start,
           fileTime: flowLogFileTime,
           total: plan.observed.s3.reduce((n, s) => n + s.pending.files, 0),

@@ -103,3 +103,30 @@ describe('drp drill', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 });
+
+describe.skipIf(Boolean(external))('drp drill --accounts multi', () => {
+  it('contains the leak across an organization of four accounts, a role in each, every control verified', async () => {
+    const cwd = scratch('drp-drill-multi-');
+    const out = await runDrp(['--output', 'json', 'drill', '--accounts', 'multi'], {
+      cwd,
+      timeoutMs: 170_000,
+    });
+    expect(out.code, out.stderr).toBe(0);
+    const card = JSON.parse(out.stdout) as Scorecard & { failed: string[] };
+    expect(card.failed).toEqual([]);
+    // The bucket's controls, the edge's three (seeded in the workload account) and the evidence.
+    expect(card.controls).toHaveLength(15);
+    // The SCP is on the workload account, from the management account (the drill's own, 123456789012).
+    const scp = card.controls.find((c) => c.control === 'SCP deny attached')!.detail;
+    const workload = /attached to (\d{12})/.exec(scp)![1];
+    expect(workload).not.toBe('123456789012');
+    // The evidence bucket is the forensics account's, and the deny exempts the workload's role.
+    const evidence = card.controls.find((c) => c.control === 'Evidence bucket Object-Locked')!.detail;
+    expect(evidence).toMatch(/^drp-evidence-(\d{12})-us-east-1/);
+    expect(evidence).not.toMatch(new RegExp(`drp-evidence-(123456789012|${workload})-`));
+    expect(card.controls.find((c) => c.control === 'Bucket policy deny')!.detail).toMatch(
+      new RegExp(`exempts arn:aws:iam::${workload}:role/ir/drp-target-`),
+    );
+    expect(out.stderr).toMatch(/Seeding the incident across accounts/);
+  }, 180_000);
+});

@@ -27,6 +27,13 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    distribution would ever be found in front of the leaked bucket. Here the summary takes them
    from the distribution's configuration, as CloudFront does.
 
+6. A copy's source is read as the requester, across accounts too. moto copies from any account's
+   bucket; S3 reads the source with the requester's own permissions, and a principal of another
+   account may read it only when the source bucket's policy allows that account (or principal).
+   Without it, a copy into the forensics account's evidence bucket from the log archive's bucket
+   would succeed on the emulator and fail on AWS. An unconditional Allow naming the requester's
+   account (its root, an ARN in it, or its id) or "*" is what lets it through here.
+
 Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
 log object into the target bucket for every request to a logging bucket, at once and named in
 local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
@@ -44,7 +51,7 @@ from urllib.parse import quote
 from moto.cloudfront import models as cloudfront_models
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
-from moto.s3.exceptions import InvalidBucketState, LockNotEnabled
+from moto.s3.exceptions import AccessDeniedByLock, InvalidBucketState, LockNotEnabled
 
 
 def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
@@ -89,9 +96,39 @@ def list_object_versions(self):
     return status, headers, text
 
 
+def _policy_allows_account(bucket, account):
+    if bucket.policy is None:
+        return False
+    statements = json.loads(bucket.policy.decode()).get("Statement", [])
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Effect") != "Allow" or "Condition" in statement:
+            continue
+        principal = statement.get("Principal")
+        names = principal.get("AWS", []) if isinstance(principal, dict) else principal
+        for name in names if isinstance(names, list) else [names]:
+            if name == "*" or name == account or f":{account}:" in str(name):
+                return True
+    return False
+
+
+def refuse_cross_account_copy(response):
+    source = response.headers.get("x-amz-copy-source")
+    if isinstance(source, bytes):
+        source = source.decode("utf-8")
+    from urllib.parse import unquote, urlparse
+
+    bucket_name = unquote(urlparse(source).path).lstrip("/").split("/", 1)[0]
+    bucket = response.backend.get_bucket(bucket_name)
+    account = response.current_account
+    if bucket.account_id != account and not _policy_allows_account(bucket, account):
+        raise AccessDeniedByLock
+
+
 def copy_without_body_checksum(original):
     def _key_response_put(self, query, key_name):
         is_copy = "x-amz-copy-source" in self.headers and not query.get("uploadId")
+        if is_copy and not any(q in query for q in ("retention", "legal-hold", "acl", "tagging")):
+            refuse_cross_account_copy(self)
         if not is_copy or any(q in query for q in ("retention", "legal-hold", "acl", "tagging")):
             return original(self, query, key_name)
         self._set_action("KEY", "PUT", query)

@@ -93,18 +93,25 @@ export function testContext(overrides: Partial<StepContext> = {}) {
     artefacts.push(ref);
     return ref;
   };
+  const caller = overrides.caller ?? {
+    arn: 'arn:aws:sts::123456789012:assumed-role/Responder/alice',
+    accountId: '123456789012',
+    principalArn: 'arn:aws:iam::123456789012:role/Responder',
+    roleName: 'Responder',
+  };
+  const acting = { ...caller, region: overrides.region ?? 'us-east-1' };
+  const aws = overrides.aws ?? testPorts();
   const ctx: StepContext = {
     stepId: 'step',
     incidentId: 'INC-TEST-1',
     region: 'us-east-1',
-    caller: {
-      arn: 'arn:aws:sts::123456789012:assumed-role/Responder/alice',
-      accountId: '123456789012',
-      principalArn: 'arn:aws:iam::123456789012:role/Responder',
-      roleName: 'Responder',
-    },
+    caller,
+    // One account unless a test says otherwise: every identity is the caller.
+    identities: { target: acting, org: acting, logs: acting, evidence: acting },
     exemptPrincipals: ['arn:aws:iam::123456789012:role/Responder'],
-    aws: testPorts(),
+    aws,
+    // The same mocked clients: aws-sdk-client-mock intercepts every client of a service.
+    awsAs: async () => aws,
     artefacts: {
       write,
       stream: (name: string) => {

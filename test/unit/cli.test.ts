@@ -90,11 +90,10 @@ describe('drp CLI (no AWS)', () => {
   });
 
   it('permissions prints a valid least-privilege policy', async () => {
-    const out = await runDrp(['permissions', 'deepfake-s3-leak']);
+    const out = await runDrp(['--output', 'json', 'permissions', 'deepfake-s3-leak']);
     expect(out.code).toBe(0);
-    const policy = JSON.parse(out.stdout) as {
-      Version: string;
-      Statement: { Effect: string; Action: string[] }[];
+    const { policy } = JSON.parse(out.stdout) as {
+      policy: { Version: string; Statement: { Effect: string; Action: string[] }[] };
     };
     expect(policy.Version).toBe('2012-10-17');
     const actions = policy.Statement.flatMap((s) => s.Action);
@@ -137,8 +136,10 @@ describe('drp CLI (no AWS)', () => {
   });
 
   it('permissions lists what only drp restore needs in statements of its own', async () => {
-    const out = await runDrp(['permissions', 'deepfake-s3-leak']);
-    const policy = JSON.parse(out.stdout) as { Statement: { Sid: string; Action: string[] }[] };
+    const out = await runDrp(['--output', 'json', 'permissions', 'deepfake-s3-leak']);
+    const { policy } = JSON.parse(out.stdout) as {
+      policy: { Statement: { Sid: string; Action: string[] }[] };
+    };
     const restoreOnly = policy.Statement.filter((s) => s.Sid.startsWith('DrpRestore'));
     const run = policy.Statement.filter((s) => !s.Sid.startsWith('DrpRestore')).flatMap((s) => s.Action);
     expect(restoreOnly.flatMap((s) => s.Action).sort()).toEqual([

@@ -50,7 +50,9 @@ describe('generated docs', () => {
     expect(out.startsWith('hand-written, kept\n<!-- begin generated: permissions deepfake-s3-leak')).toBe(
       true,
     );
-    expect(out).toContain('$ drp permissions deepfake-s3-leak\n{\n  "Version": "2012-10-17"');
+    expect(out).toContain(
+      '$ drp permissions deepfake-s3-leak\n# One account (no role flags): the identity policy of whoever runs drp\n{\n  "Version": "2012-10-17"',
+    );
     expect(out).not.toContain('stale');
     expect(out.endsWith('<!-- end generated: permissions deepfake-s3-leak -->\nalso kept')).toBe(true);
     expect(() =>

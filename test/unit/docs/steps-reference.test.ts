@@ -61,6 +61,9 @@ describe('the step reference', () => {
     expect(section).toContain('- `days`: integer (1 to 36500), default `30`. How long.');
     expect(section).toContain("- `target`: string or `''` (none), optional. An account.");
     expect(section).toContain('Permissions: `s3:GetBucketPolicy`, `s3:PutBucketPolicy`.');
+    expect(section).toContain(
+      'Acts as: `target` ([multi-account.md](multi-account.md#the-four-identities)).',
+    );
     const oneLine = section.replace(/\n(?!\n)/g, ' ');
     expect(oneLine).toContain('Restore (`drp restore`, see [restore-and-resume.md](restore-and-resume.md)):');
     expect(oneLine).toContain('`s3:DeleteBucketPolicy`. Put back before `other-step`.');

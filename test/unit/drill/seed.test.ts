@@ -45,11 +45,41 @@ function recordingPort() {
     },
     createTrail: record('createTrail'),
     startLogging: record('startLogging'),
+    createAccount: async (name) => (calls.push(['createAccount', name]), '111111111111'),
+    inAccount: async () => {
+      throw new Error('not in this test');
+    },
   };
   return { port, calls, objects };
 }
 
 describe('seedIncident', () => {
+  it('across accounts: the trail bucket and its log files in the log archive, the organization in the management account, the rest in the workload', async () => {
+    const workload = recordingPort();
+    const archive = recordingPort();
+    const management = recordingPort();
+    await seedIncident(workload.port, scenario, {
+      account: '111111111111',
+      region: 'us-east-1',
+      now: NOW,
+      logArchive: archive.port,
+      management: management.port,
+    });
+    expect(archive.calls.filter((c) => c[0] === 'createBucket')).toEqual([
+      ['createBucket', scenario.trailBucket],
+    ]);
+    expect(
+      archive.calls.some((c) => c[0] === 'putObject' && String(c[2]).includes('/111111111111/CloudTrail/')),
+    ).toBe(true);
+    expect(management.calls.map((c) => c[0])).toEqual(['organizationWithScps']);
+    expect(workload.calls.filter((c) => c[0] === 'createBucket').map((c) => c[1])).toEqual([
+      scenario.bucket,
+      scenario.logBucket,
+    ]);
+    expect(workload.calls).toContainEqual(['createTrail', scenario.trail, scenario.trailBucket]);
+    expect(workload.calls.some((c) => c[0] === 'organizationWithScps')).toBe(false);
+  });
+
   it('seeds the leaked bucket: versions, synthetic overwrites, delete markers, a public policy, access logging', async () => {
     const { port, calls } = recordingPort();
     const seeded = await seedIncident(port, scenario, { account: ACCOUNT, region: 'us-east-1', now: NOW });

@@ -24,7 +24,7 @@ function memoryBucket() {
       ? Buffer.from(body)
       : Buffer.isBuffer(body)
         ? body
-        : Buffer.concat(await body().toArray());
+        : Buffer.concat(await (await body()).toArray());
   return {
     objects,
     order,

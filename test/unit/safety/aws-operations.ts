@@ -45,6 +45,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
       "preserve-flow-logs: a flow log group's window exported into the evidence bucket's incident prefix",
     DescribeExportTasks: 'preserve-flow-logs: exports done, queued or running (one active per account)',
   },
+  'credentials.ts': {
+    AssumeRole:
+      '--target/org/logs/evidence-role-arn: the role of each identity, through fromTemporaryCredentials (which also refreshes it)',
+    GetSessionToken: "--mfa-serial: one MFA session of the caller's IAM user, for every role of the run",
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -66,6 +71,9 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     EnablePolicyType: 'drp drill seed: SCPs enabled on the root',
     CreateTrail: 'drp drill seed: the trail whose status is recorded',
     StartLogging: 'drp drill seed: that trail logging',
+    CreateAccount: 'drp drill --accounts multi: the workload, log archive and forensics accounts',
+    AssumeRole:
+      'drp drill --accounts multi: seeding and reading inside those accounts (moto keys accounts by role)',
   },
   'drill-seed-edge.ts': {
     CreateFunction: 'drp drill seed: the function that generated the fake reviews, on the emulator',
@@ -188,6 +196,10 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetObject:
       'provenance-scan: bounded byte ranges of one image version (header, and the whole image within the cap when it has Content Credentials)',
   },
+  's3-stream.ts': {
+    GetObject:
+      'preserve-*-logs: a log file read by the identity that can read it, uploaded by the evidence identity (If-Match pins the listed version)',
+  },
   's3-versions.ts': {
     ListObjectVersions: 's3-legal-holds: one page in the plan, then every version, streamed',
     GetObjectLegalHold: 's3-legal-holds: skip versions already held on a re-run',
@@ -196,7 +208,8 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     PutObject: 's3-legal-holds batch path: the manifest CSV into the evidence bucket',
   },
   's3.ts': {
-    HeadBucket: 'plan: the bucket exists (user error otherwise)',
+    HeadBucket:
+      'plan: the bucket exists (user error otherwise); its region (x-amz-bucket-region), where the run acts',
     GetPublicAccessBlock: 's3-block-public-access: before-state',
     PutPublicAccessBlock: 's3-block-public-access: all four settings on',
     DeletePublicAccessBlock: 'restore of s3-block-public-access: the bucket had none before the run',
@@ -221,6 +234,15 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
+};
+
+/**
+ * The SDK's credential providers a port may import, and the operations each sends: they are
+ * values that are not Command classes, so the import reader learns their calls from here.
+ */
+export const CREDENTIAL_PROVIDERS: Record<string, string[]> = {
+  fromTemporaryCredentials: ['AssumeRole'],
+  fromNodeProviderChain: [],
 };
 
 /**

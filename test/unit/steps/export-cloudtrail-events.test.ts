@@ -124,6 +124,74 @@ describe('export-cloudtrail-events', () => {
     expect(applied.notes).toEqual(['ResourceName=media: stopped at maxEvents 2; more events exist']);
   });
 
+  describe("IAM, STS and sign-in events: the partition's global-event region", () => {
+    // LookupEvents answers from the region of the client; CloudTrail keeps a user's IAM, STS and
+    // console sign-in events in one region of the partition only. awsAs records the regions asked.
+    const inRegion = (region: string, arn: string) => {
+      const asked: (string | undefined)[] = [];
+      const { ctx, artefacts } = testContext({
+        now,
+        region,
+        caller: { arn, accountId: '123456789012', principalArn: arn },
+      });
+      const multi = {
+        ...ctx,
+        awsAs: async (_identity: string, options: { region?: string } = {}) => {
+          asked.push(options.region);
+          return ctx.aws;
+        },
+      };
+      return { ctx: multi, artefacts, asked };
+    };
+
+    it('looks the users and roles up in us-east-1 too when the run is elsewhere; the bucket only where it is', async () => {
+      const { ctx, artefacts, asked } = inRegion('eu-west-1', 'arn:aws:iam::123456789012:user/alice');
+      const plan = await step.plan(ctx, params());
+      expect(plan.changes.map((c) => c.target)).toEqual([
+        'ResourceName=media',
+        'Username=alice',
+        'Username=alice in us-east-1',
+        'ResourceName=Pipeline',
+        'ResourceName=Pipeline in us-east-1',
+      ]);
+      await step.apply(ctx, params(), plan);
+      expect(asked).toEqual(['us-east-1', 'us-east-1']);
+      expect(ct).toHaveReceivedCommandTimes(LookupEventsCommand, 5);
+      expect(artefacts.map((a) => a.name)).toEqual([
+        'cloudtrail-events-bucket-media.json',
+        'cloudtrail-events-user-alice.json',
+        'cloudtrail-events-user-alice-us-east-1.json',
+        'cloudtrail-events-role-Pipeline.json',
+        'cloudtrail-events-role-Pipeline-us-east-1.json',
+      ]);
+    });
+
+    it.each([
+      ['aws-cn', 'cn-northwest-1', 'cn-north-1'],
+      ['aws-us-gov', 'us-gov-east-1', 'us-gov-west-1'],
+    ])(
+      'in %s looks them up in that partition (%s run: %s), never us-east-1',
+      async (partition, region, global) => {
+        const { ctx, asked } = inRegion(region, `arn:${partition}:iam::123456789012:user/alice`);
+        const plan = await step.plan(ctx, params({ roles: [] }));
+        expect(plan.changes.map((c) => c.target)).toEqual([
+          'ResourceName=media',
+          'Username=alice',
+          `Username=alice in ${global}`,
+        ]);
+        await step.apply(ctx, params({ roles: [] }), plan);
+        expect(asked).toEqual([global]);
+      },
+    );
+
+    it('looks up once when the run is in the global-event region already', async () => {
+      const { ctx, asked } = inRegion('us-east-1', 'arn:aws:iam::123456789012:user/alice');
+      const plan = await step.plan(ctx, params());
+      expect(plan.changes).toHaveLength(3);
+      expect(asked).toEqual([]);
+    });
+  });
+
   it("cuts a window older than the event history's 90 days, and says so", async () => {
     const { ctx } = testContext({ aws: testPorts(true), now });
     const plan = await step.plan(ctx, params({ since: '120d' }));

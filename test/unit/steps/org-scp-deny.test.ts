@@ -226,7 +226,31 @@ describe('org-scp-deny', () => {
     expect(org.calls()).toHaveLength(0);
   });
 
-  it('attaches to the scpTarget given; an empty scpTarget means the caller account', async () => {
+  it('acts as the org identity, and by default attaches to the workload account, not the one Organizations is reached from', async () => {
+    expect(step.identity).toBe('org');
+    const orgRole = {
+      arn: `arn:aws:sts::${MGMT}:assumed-role/drp-org/drp-INC-TEST-1`,
+      accountId: MGMT,
+      principalArn: `arn:aws:iam::${MGMT}:role/drp-org`,
+      region: 'us-east-1',
+    };
+    const workload = {
+      ...orgRole,
+      accountId: '111111111111',
+      arn: 'arn:aws:sts::111111111111:assumed-role/t/s',
+    };
+    const { ctx } = testContext({ aws: testPorts(true), caller: orgRole });
+    const multi = { ...ctx, identities: { ...ctx.identities, org: orgRole, target: workload } };
+    org
+      .on(DescribeAccountCommand, { AccountId: '111111111111' })
+      .resolves({ Account: { Id: '111111111111' } });
+    const plan = await step.plan(multi, { ...base, bucket: 'media', scpTarget: '' });
+    expect(plan.observed).toMatchObject({ target: '111111111111' });
+    expect(plan.changes.at(-1)).toMatchObject({ action: 'attach-scp', target: 'account 111111111111' });
+    expect(org).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '111111111111' });
+  });
+
+  it('attaches to the scpTarget given; an empty scpTarget means the workload account', async () => {
     org.on(DescribeOrganizationalUnitCommand).resolves({ OrganizationalUnit: { Id: 'ou-ab12-34cd56ef' } });
     const plan = await step.plan(planCtx(), { ...base, bucket: 'media', scpTarget: 'ou-ab12-34cd56ef' });
     expect(plan.changes.at(-1)).toEqual({

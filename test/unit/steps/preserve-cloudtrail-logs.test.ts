@@ -1,5 +1,12 @@
 import { CloudTrailClient, DescribeTrailsCommand, type Trail } from '@aws-sdk/client-cloudtrail';
-import { CopyObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StepFailure } from '../../../src/steps/define.js';
@@ -93,9 +100,83 @@ describe('preserve-cloudtrail-logs', () => {
       evidence: `s3://${EVIDENCE}/incidents/INC-TEST-1/cloudtrail/trail-logs/${inside[0]}`,
       evidenceVersionId: expect.stringMatching(/^v\d+$/),
       etag: expect.any(String),
+      via: 'server-side-copy',
     });
     expect(applied.changes).toEqual([expect.objectContaining({ action: 'copy-log-files', count: 3 })]);
     expect(applied.data).toMatchObject({ copied: 3, manifest: 'artefacts/cloudtrail-logs-manifest.jsonl' });
+  });
+
+  describe('across accounts: the log archive reads, the forensics account writes', () => {
+    const LOGS = 'arn:aws:iam::333333333333:role/drp-logs';
+    const FORENSICS = 'arn:aws:iam::444444444444:role/drp-evidence';
+    const multiAccount = (readOnly = false) => {
+      const { ctx, artefacts } = testContext({ aws: testPorts(readOnly), now });
+      const as = (principalArn: string) => ({ ...ctx.identities.target, principalArn, arn: principalArn });
+      const asked: string[] = [];
+      const identities = { ...ctx.identities, logs: as(LOGS), evidence: as(FORENSICS) };
+      const awsAs = async (identity: string) => (asked.push(identity), ctx.aws);
+      return { ctx: { ...ctx, identities, awsAs }, artefacts, asked };
+    };
+
+    it('reads as logs and writes as evidence; when the evidence identity may not read the log bucket (AccessDenied), each file is read and uploaded, checksummed, and the manifest says which way it went', async () => {
+      const files = [log('2026/11/30', '20261130T1215Z'), log('2026/12/01', '20261201T0100Z')];
+      const fake = fakeS3(
+        s3,
+        { 'trail-logs': files.map((key) => ({ key, body: `body of ${key}` })), [EVIDENCE]: [] },
+        1000,
+        { refuseCopyFrom: ['trail-logs'] },
+      );
+      const planned = multiAccount(true);
+      const plan = await step.plan(planned.ctx, { since: '3d' });
+      expect(new Set(planned.asked)).toEqual(new Set(['logs', 'evidence']));
+      const { ctx, artefacts } = multiAccount();
+      const applied = await step.apply(ctx, { since: '3d' }, plan);
+
+      expect(s3).toHaveReceivedCommandTimes(CopyObjectCommand, 1);
+      expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+        Bucket: 'trail-logs',
+        Key: files[0],
+        IfMatch: expect.stringMatching(/^"[0-9a-f]{32}"$/),
+      });
+      expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+        Bucket: EVIDENCE,
+        Key: `incidents/INC-TEST-1/cloudtrail/trail-logs/${files[0]}`,
+        ContentLength: `body of ${files[0]}`.length,
+        ChecksumAlgorithm: 'SHA256',
+        ObjectLockLegalHoldStatus: 'ON',
+      });
+      expect(fake.keys(EVIDENCE)).toEqual(
+        files.map((k) => `incidents/INC-TEST-1/cloudtrail/trail-logs/${k}`).sort(),
+      );
+      const lines = artefacts
+        .find((a) => a.name === 'cloudtrail-logs-manifest.jsonl')!
+        .content.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l.via)).toEqual(['read-and-upload', 'read-and-upload']);
+      expect(lines.find((l) => l.source === `s3://trail-logs/${files[0]}`)).toMatchObject({
+        sha256: fake.sha256Hex(`body of ${files[0]}`),
+        size: `body of ${files[0]}`.length,
+      });
+      expect(applied.data).toMatchObject({ copied: 2, uploaded: 2 });
+      expect(applied.changes[0]!.detail).toMatch(
+        /2 read as logs and uploaded: the evidence identity may not read trail-logs/,
+      );
+    });
+
+    it('does not try another way when one principal reads and writes: its AccessDenied fails the step', async () => {
+      const files = [log('2026/12/01', '20261201T0100Z')];
+      fakeS3(s3, { 'trail-logs': files.map((key) => ({ key, body: 'x' })), [EVIDENCE]: [] }, 1000, {
+        refuseCopyFrom: ['trail-logs'],
+      });
+      const { ctx } = testContext({ now });
+      const plan = await step.plan(testContext({ aws: testPorts(true), now }).ctx, { since: '3d' });
+      await expect(step.apply(ctx, { since: '3d' }, plan)).rejects.toMatchObject({
+        name: 'StepFailure',
+        message: 'Access Denied',
+      });
+      expect(s3).toHaveReceivedCommandTimes(GetObjectCommand, 0);
+    });
   });
 
   it('finds the organization-trail layout, and lists us-east-1 too for global service events', async () => {

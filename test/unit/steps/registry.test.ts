@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { IDENTITIES } from '../../../src/identities.js';
 import { bundledRunbooks, loadRunbook } from '../../../src/runbook/load.js';
-import type { AnyStep } from '../../../src/steps/define.js';
+import { actionsByIdentity, type AnyStep } from '../../../src/steps/define.js';
 import { registry } from '../../../src/steps/index.js';
 
 const stepsDir = resolve(import.meta.dirname, '../../../src/steps');
@@ -49,14 +50,21 @@ describe('step registry', () => {
 
   for (const step of registry) {
     describe(step.type, () => {
-      it('has a summary and well-formed, non-empty IAM permissions', () => {
+      it('has a summary and well-formed, non-empty IAM permissions, for each identity it acts through', () => {
         expect(step.summary.length).toBeGreaterThan(20);
         expect(step.permissions.length).toBeGreaterThan(0);
         for (const p of step.permissions) expect(p).toMatch(IAM_ACTION);
+        expect(IDENTITIES).toContain(step.identity ?? 'target');
+        for (const [identity, actions] of Object.entries(step.alsoActsAs ?? {})) {
+          expect(IDENTITIES).toContain(identity);
+          expect(actions.length, identity).toBeGreaterThan(0);
+          for (const p of actions) expect(p).toMatch(IAM_ACTION);
+        }
       });
 
       it('runs without any delete: deletes are restore permissions only, and well-formed', () => {
-        expect(step.permissions.filter((p) => /:Delete/.test(p))).toEqual([]);
+        const actions = [...actionsByIdentity(step).values()].flat();
+        expect(actions.filter((p) => /:Delete/.test(p))).toEqual([]);
         for (const p of step.restore?.permissions ?? []) expect(p).toMatch(IAM_ACTION);
         if (step.restore) expect(step.restore.permissions.length).toBeGreaterThan(0);
       });

@@ -1,6 +1,6 @@
 import { type Applied, type Change, type StepContext, StepFailure } from '../../define.js';
 import { s3Uri } from '../preservation/layout.js';
-import { copyLogs } from '../preservation/log-copy.js';
+import { copyLogs, logCopyIo } from '../preservation/log-copy.js';
 import { exportCopySource, exportRoot, runExport, type GroupExport } from './export.js';
 import { exportStatements, withExportStatements } from './export-policy.js';
 
@@ -23,15 +23,17 @@ export async function exportGroups(
   const changes: Change[] = [];
   const requestIds: string[] = [];
   const exports: { logGroup: string; taskId: string; from: number; to: number }[] = [];
+  // The exports land in the evidence bucket: their files are read and held there as the evidence identity.
+  const io = await logCopyIo(ctx, 'evidence');
   try {
     if (observed.exportPolicy === 'to-add') {
       const merged = withExportStatements(
         evidence,
-        (await ctx.aws.s3.getBucketPolicy(evidence)) ?? null,
+        (await io.evidence.getBucketPolicy(evidence)) ?? null,
         exportStatements(ctx, evidence, exportRoot(ctx.incidentId)),
       );
       if (!merged.unchanged) {
-        const call = await ctx.aws.s3.putBucketPolicy(evidence, merged.text);
+        const call = await io.evidence.putBucketPolicy(evidence, merged.text);
         if (call.requestId) requestIds.push(call.requestId);
         changes.push({
           action: 'put-bucket-policy',
@@ -58,6 +60,7 @@ export async function exportGroups(
   }
   const copied = await copyLogs(
     ctx,
+    io,
     'flow-logs',
     observed.exports.map((g) => exportCopySource(ctx, g)),
     {

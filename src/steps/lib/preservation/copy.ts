@@ -1,9 +1,18 @@
+import type { S3Port } from '../../../aws/s3.js';
 import type { CopiedObject, ListedObject, ObjectHead } from '../../../aws/s3-evidence.js';
 import type { ArtefactStream } from '../../../journal/artefacts.js';
 import type { StepContext } from '../../define.js';
 import { s3Uri } from './layout.js';
+import { readAndUpload } from './read-and-upload.js';
 
-/** One line of a copy manifest (JSON Lines): what was copied, from where, and its SHA-256. */
+/**
+ * How a file reached the evidence bucket: a server-side CopyObject by the evidence identity, or,
+ * when that identity cannot read the log bucket (another account's), read by the identity that
+ * can and uploaded by the evidence identity, streamed and checksummed.
+ */
+export type CopyWay = 'server-side-copy' | 'read-and-upload';
+
+/** One line of a copy manifest (JSON Lines): what was copied, from where, how, and its SHA-256. */
 export interface PreservedFile {
   source: string;
   sourceVersionId?: string;
@@ -13,6 +22,7 @@ export interface PreservedFile {
   evidence: string;
   evidenceVersionId?: string;
   etag?: string;
+  via: CopyWay;
 }
 
 export class CopyVerificationError extends Error {
@@ -22,6 +32,8 @@ export class CopyVerificationError extends Error {
 export interface CopyOutcome {
   copied: number;
   bytes: number;
+  /** Of those, read and uploaded rather than copied server-side. */
+  uploaded: number;
   /**
    * The first failure: copying stopped there (copies already in flight were finished and
    * recorded). No key: the listing failed.
@@ -55,12 +67,23 @@ export function copyProblem(source: ListedObject, copy: CopiedObject, head: Obje
 export interface CopyJob {
   sourceBucket: string;
   evidenceBucket: string;
+  /** The ports of the identity that reads the source (the log archive's, or the workload's). */
+  reader: S3Port;
+  /** The ports of the evidence identity, which writes every copy. */
+  evidence: S3Port;
+  /** Reader and evidence are different principals: a refused server-side copy can be read and uploaded. */
+  canUpload: boolean;
   /** The evidence key of a source key. */
   destination(key: string): string;
   manifest: ArtefactStream;
   label: string;
   total?: number;
 }
+
+const isAccessDenied = (err: unknown) =>
+  err instanceof Error &&
+  (/^(AccessDenied|Forbidden)$/.test(err.name) ||
+    (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403);
 
 /**
  * Copies every listed object into the evidence bucket, verifying each, with at most
@@ -73,17 +96,56 @@ export async function copyVerified(
   files: AsyncIterable<ListedObject>,
   job: CopyJob,
 ): Promise<CopyOutcome> {
-  const s3 = ctx.aws.s3;
+  const s3 = job.evidence;
   const bar = ctx.progress.start(job.label, job.total);
-  const outcome: CopyOutcome = { copied: 0, bytes: 0 };
+  const outcome: CopyOutcome = { copied: 0, bytes: 0, uploaded: 0 };
   const inflight = new Set<Promise<void>>();
+  // Server-side first: the one that needs no bytes through drp. The first AccessDenied (the
+  // evidence identity cannot read another account's log bucket) turns the rest of the job to
+  // read-and-upload, and that file is uploaded too.
+  let way: CopyWay = 'server-side-copy';
+
+  const transfer = async (
+    file: ListedObject,
+    key: string,
+  ): Promise<{ copy: CopiedObject; via: CopyWay; sha256?: string }> => {
+    const source = { bucket: job.sourceBucket, key: file.key, ...(file.etag ? { etag: file.etag } : {}) };
+    if (way === 'server-side-copy') {
+      try {
+        return {
+          copy: await s3.copyEvidenceObject(source, job.evidenceBucket, key),
+          via: 'server-side-copy',
+        };
+      } catch (err) {
+        if (!job.canUpload || !isAccessDenied(err)) throw err;
+        if (way === 'server-side-copy')
+          ctx.log.warn(
+            { source: s3Uri(job.sourceBucket), err: (err as Error).message },
+            'the evidence identity may not read the log bucket: reading as the identity that can, and uploading instead',
+          );
+        way = 'read-and-upload';
+      }
+    }
+    const { copy, sha256 } = await readAndUpload(
+      job.reader,
+      s3,
+      file,
+      job.sourceBucket,
+      job.evidenceBucket,
+      key,
+    );
+    return { copy, via: 'read-and-upload', sha256 };
+  };
 
   const copyOne = async (file: ListedObject) => {
     const key = job.destination(file.key);
-    const source = { bucket: job.sourceBucket, key: file.key, ...(file.etag ? { etag: file.etag } : {}) };
-    const copy = await s3.copyEvidenceObject(source, job.evidenceBucket, key);
+    const { copy, via, sha256 } = await transfer(file, key);
     const head = await s3.headEvidenceObject(job.evidenceBucket, key, copy.versionId);
-    const problem = copyProblem(file, copy, head);
+    const problem =
+      copyProblem(file, copy, head) ??
+      (sha256 && hexOfBase64(head!.checksumSHA256!) !== sha256
+        ? 'the SHA-256 of the bytes read differs from the one S3 stored'
+        : undefined);
     if (problem)
       throw new CopyVerificationError(
         `copy of ${s3Uri(job.sourceBucket, file.key)} to ${s3Uri(job.evidenceBucket, key)} failed verification: ${problem}`,
@@ -96,8 +158,10 @@ export async function copyVerified(
       evidence: s3Uri(job.evidenceBucket, key),
       ...(copy.versionId ? { evidenceVersionId: copy.versionId } : {}),
       ...(file.etag ? { etag: file.etag } : {}),
+      via,
     };
     await job.manifest.write(`${JSON.stringify(line)}\n`);
+    if (via === 'read-and-upload') outcome.uploaded += 1;
     outcome.copied += 1;
     outcome.bytes += file.size;
     bar.tick();

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
+import type { S3Port } from '../../../aws/s3.js';
 import type { ListedObject } from '../../../aws/s3-evidence.js';
-import { type Applied, type Change, type StepContext, StepFailure } from '../../define.js';
+import { type Applied, type Change, type Identity, type StepContext, StepFailure } from '../../define.js';
 import { copyVerified } from './copy.js';
 import { copyKey, inWindow, keysUnder, objectsUnder, s3Uri } from './layout.js';
 
@@ -32,6 +33,27 @@ export function destinationKey(incidentId: string, kind: LogKind, source: LogSou
 
 const wanted = (source: LogSource, key: string) => !source.only || source.only.some((s) => key.includes(s));
 
+/** Who reads the log files and who writes the evidence: two identities, maybe two accounts. */
+export interface LogCopyIo {
+  /** Which identity reads the logs (logs: the log archive; target: the workload), for messages. */
+  readerIdentity: Identity;
+  reader: S3Port;
+  evidence: S3Port;
+  /** Different principals: when the evidence identity may not read the logs, the reader's bytes are uploaded. */
+  canUpload: boolean;
+}
+
+/** The ports of a log copy: the log files read as `reader`, the evidence written as 'evidence'. */
+export async function logCopyIo(ctx: StepContext, reader: Identity): Promise<LogCopyIo> {
+  const [read, write] = await Promise.all([ctx.awsAs(reader), ctx.awsAs('evidence')]);
+  return {
+    readerIdentity: reader,
+    reader: read.s3,
+    evidence: write.s3,
+    canUpload: ctx.identities[reader].principalArn !== ctx.identities.evidence.principalArn,
+  };
+}
+
 export interface PendingCount {
   files: number;
   bytes: number;
@@ -46,16 +68,20 @@ interface Scan {
 }
 
 /** The files of the window not yet in the evidence bucket, prefix by prefix, listing page by page. */
-async function* pending(ctx: StepContext, source: LogSource, scan: Scan): AsyncGenerator<ListedObject> {
-  const s3 = ctx.aws.s3;
+async function* pending(
+  ctx: StepContext,
+  io: LogCopyIo,
+  source: LogSource,
+  scan: Scan,
+): AsyncGenerator<ListedObject> {
   const evidence = ctx.settings.evidenceBucket;
   const destination = (key: string) => destinationKey(ctx.incidentId, scan.kind, source, key);
   for (const prefix of source.prefixes) {
     const preserved = scan.evidenceExists
-      ? await keysUnder(s3, evidence, destination(prefix))
+      ? await keysUnder(io.evidence, evidence, destination(prefix))
       : new Set<string>();
     yield* objectsUnder(
-      s3,
+      io.reader,
       source.bucket,
       [prefix],
       (o) =>
@@ -70,13 +96,18 @@ async function* pending(ctx: StepContext, source: LogSource, scan: Scan): AsyncG
 const PLAN_LISTINGS = 8;
 
 /** What the plan shows: the files of the window still to copy, every prefix counted. */
-export async function countPending(ctx: StepContext, source: LogSource, scan: Scan): Promise<PendingCount> {
+export async function countPending(
+  ctx: StepContext,
+  io: LogCopyIo,
+  source: LogSource,
+  scan: Scan,
+): Promise<PendingCount> {
   const limit = pLimit(PLAN_LISTINGS);
   const counts = await Promise.all(
     source.prefixes.map((prefix) =>
       limit(async () => {
         const count = { files: 0, bytes: 0 };
-        for await (const o of pending(ctx, { ...source, prefixes: [prefix] }, scan)) {
+        for await (const o of pending(ctx, io, { ...source, prefixes: [prefix] }, scan)) {
           count.files += 1;
           count.bytes += o.size;
         }
@@ -115,6 +146,7 @@ export function copyChange(
  */
 export async function copyLogs(
   ctx: StepContext,
+  io: LogCopyIo,
   kind: LogKind,
   sources: LogSource[],
   scan: Omit<Scan, 'kind' | 'evidenceExists'> & { total: number; label: string; manifest: string },
@@ -123,8 +155,11 @@ export async function copyLogs(
   const changes: Change[] = [];
   let copied = 0;
   let bytes = 0;
+  let uploaded = 0;
   for (const source of sources) {
-    const outcome = await copyVerified(ctx, pending(ctx, source, { ...scan, kind, evidenceExists: true }), {
+    const files = pending(ctx, io, source, { ...scan, kind, evidenceExists: true });
+    const outcome = await copyVerified(ctx, files, {
+      ...io,
       sourceBucket: source.bucket,
       evidenceBucket: ctx.settings.evidenceBucket,
       destination: (key) => destinationKey(ctx.incidentId, kind, source, key),
@@ -134,11 +169,15 @@ export async function copyLogs(
     });
     copied += outcome.copied;
     bytes += outcome.bytes;
+    uploaded += outcome.uploaded;
+    const how = outcome.uploaded
+      ? ` (${outcome.uploaded} read as ${io.readerIdentity} and uploaded: the evidence identity may not read ${source.bucket})`
+      : '';
     if (outcome.copied)
       changes.push({
         action: 'copy-log-files',
         target: s3Uri(source.bucket, source.root),
-        detail: `${outcome.copied} file(s), ${formatBytes(outcome.bytes)}, copied and verified, under legal hold`,
+        detail: `${outcome.copied} file(s), ${formatBytes(outcome.bytes)}, copied and verified, under legal hold${how}`,
         count: outcome.copied,
       });
     if (outcome.failure) {
@@ -149,6 +188,7 @@ export async function copyLogs(
           requestIds: [],
           data: {
             copied,
+            uploaded,
             planned: scan.total,
             bytes,
             manifest: ref.path,
@@ -165,7 +205,7 @@ export async function copyLogs(
   return {
     changes,
     requestIds: [],
-    data: { copied, bytes, manifest: ref.path },
+    data: { copied, uploaded, bytes, manifest: ref.path },
     ...(copied === 0 ? { notes: ['no new log file in the window since the plan: nothing copied'] } : {}),
   };
 }

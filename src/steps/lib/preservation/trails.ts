@@ -15,16 +15,22 @@ export interface DataEventCoverage {
   detail: string;
 }
 
-const objectArn = (bucket: string) => `arn:aws:s3:::${bucket}/`;
+/** A bucket's objects, in the partition the trail is in (aws, aws-cn, aws-us-gov). */
+const objectArn = (partition: string, bucket: string) => `arn:${partition}:s3:::${bucket}/`;
 
-function basic(selectors: TrailSelectors['eventSelectors'], bucket: string): DataEventCoverage[] {
-  const mine = objectArn(bucket);
+function basic(
+  selectors: TrailSelectors['eventSelectors'],
+  bucket: string,
+  partition: string,
+): DataEventCoverage[] {
+  const mine = objectArn(partition, bucket);
+  const everyBucket = [`arn:${partition}:s3`, `arn:${partition}:s3:::`];
   return selectors.flatMap((s) =>
     (s.DataResources ?? [])
       .filter((r) => r.Type === 'AWS::S3::Object')
       .flatMap((r) => {
         const values = r.Values ?? [];
-        const whole = values.some((v) => v === 'arn:aws:s3' || v === 'arn:aws:s3:::' || v === mine);
+        const whole = values.some((v) => everyBucket.includes(v) || v === mine);
         const part = values.some((v) => v.startsWith(mine) && v !== mine);
         if (!whole && !part) return [];
         const rw = s.ReadWriteType ?? 'All';
@@ -38,8 +44,12 @@ function basic(selectors: TrailSelectors['eventSelectors'], bucket: string): Dat
   );
 }
 
-function advanced(selectors: TrailSelectors['advancedEventSelectors'], bucket: string): DataEventCoverage[] {
-  const mine = objectArn(bucket);
+function advanced(
+  selectors: TrailSelectors['advancedEventSelectors'],
+  bucket: string,
+  partition: string,
+): DataEventCoverage[] {
+  const mine = objectArn(partition, bucket);
   return selectors.flatMap((s) => {
     const field = (name: string) => s.FieldSelectors?.find((f) => f.Field === name);
     if (!field('eventCategory')?.Equals?.includes('Data')) return [];
@@ -70,10 +80,14 @@ function advanced(selectors: TrailSelectors['advancedEventSelectors'], bucket: s
   });
 }
 
-export function s3DataEvents(selectors: TrailSelectors, bucket: string): DataEventCoverage {
+export function s3DataEvents(
+  selectors: TrailSelectors,
+  bucket: string,
+  partition: string,
+): DataEventCoverage {
   const found = [
-    ...basic(selectors.eventSelectors, bucket),
-    ...advanced(selectors.advancedEventSelectors, bucket),
+    ...basic(selectors.eventSelectors, bucket, partition),
+    ...advanced(selectors.advancedEventSelectors, bucket, partition),
   ];
   if (found.length === 0)
     return { coverage: 'none', detail: 'no selector records S3 data events for this bucket' };

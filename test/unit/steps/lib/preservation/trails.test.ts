@@ -38,7 +38,7 @@ describe('trails covering a region', () => {
 
 describe('S3 data events of a bucket', () => {
   it('is none without selectors', () => {
-    expect(s3DataEvents(none, 'media').coverage).toBe('none');
+    expect(s3DataEvents(none, 'media', 'aws').coverage).toBe('none');
   });
 
   it('is all for a basic selector on every bucket, or on this bucket, read and write', () => {
@@ -49,7 +49,7 @@ describe('S3 data events of a bucket', () => {
         ],
         advancedEventSelectors: [],
       };
-      expect(s3DataEvents(sel, 'media').coverage).toBe('all');
+      expect(s3DataEvents(sel, 'media', 'aws').coverage).toBe('all');
     }
   });
 
@@ -69,8 +69,8 @@ describe('S3 data events of a bucket', () => {
       ],
       advancedEventSelectors: [],
     };
-    expect(s3DataEvents(prefix, 'media').coverage).toBe('some');
-    expect(s3DataEvents(writeOnly, 'media').coverage).toBe('some');
+    expect(s3DataEvents(prefix, 'media', 'aws').coverage).toBe('some');
+    expect(s3DataEvents(writeOnly, 'media', 'aws').coverage).toBe('some');
   });
 
   it('is none for a basic selector on another bucket whose name starts the same', () => {
@@ -80,41 +80,63 @@ describe('S3 data events of a bucket', () => {
       ],
       advancedEventSelectors: [],
     };
-    expect(s3DataEvents(other, 'media').coverage).toBe('none');
+    expect(s3DataEvents(other, 'media', 'aws').coverage).toBe('none');
   });
 
   it('reads advanced selectors: all objects, this bucket, a prefix, an exclusion, reads only', () => {
-    expect(s3DataEvents(advanced(data), 'media').coverage).toBe('all');
+    expect(s3DataEvents(advanced(data), 'media', 'aws').coverage).toBe('all');
     expect(
-      s3DataEvents(advanced({ ...data, 'resources.ARN': { StartsWith: ['arn:aws:s3:::media/'] } }), 'media')
-        .coverage,
+      s3DataEvents(
+        advanced({ ...data, 'resources.ARN': { StartsWith: ['arn:aws:s3:::media/'] } }),
+        'media',
+        'aws',
+      ).coverage,
     ).toBe('all');
     expect(
       s3DataEvents(
         advanced({ ...data, 'resources.ARN': { StartsWith: ['arn:aws:s3:::media/in/'] } }),
         'media',
+        'aws',
       ).coverage,
     ).toBe('some');
     expect(
       s3DataEvents(
         advanced({ ...data, 'resources.ARN': { NotStartsWith: ['arn:aws:s3:::media/'] } }),
         'media',
+        'aws',
       ).coverage,
     ).toBe('none');
     expect(
-      s3DataEvents(advanced({ ...data, 'resources.ARN': { NotStartsWith: ['arn:aws:s3:::logs/'] } }), 'media')
-        .coverage,
+      s3DataEvents(
+        advanced({ ...data, 'resources.ARN': { NotStartsWith: ['arn:aws:s3:::logs/'] } }),
+        'media',
+        'aws',
+      ).coverage,
     ).toBe('all');
-    expect(s3DataEvents(advanced({ ...data, readOnly: { Equals: ['true'] } }), 'media')).toMatchObject({
-      coverage: 'some',
-      detail: expect.stringContaining('reads only'),
+    expect(s3DataEvents(advanced({ ...data, readOnly: { Equals: ['true'] } }), 'media', 'aws')).toMatchObject(
+      {
+        coverage: 'some',
+        detail: expect.stringContaining('reads only'),
+      },
+    );
+  });
+
+  it("matches the bucket's ARN in the trail's partition: aws-cn's arn:aws-cn:s3, not arn:aws:s3", () => {
+    const on = (value: string) => ({
+      eventSelectors: [
+        { ReadWriteType: 'All' as const, DataResources: [{ Type: 'AWS::S3::Object', Values: [value] }] },
+      ],
+      advancedEventSelectors: [],
     });
+    expect(s3DataEvents(on('arn:aws-cn:s3:::media/'), 'media', 'aws-cn').coverage).toBe('all');
+    expect(s3DataEvents(on('arn:aws-cn:s3'), 'media', 'aws-cn').coverage).toBe('all');
+    expect(s3DataEvents(on('arn:aws:s3:::media/'), 'media', 'aws-cn').coverage).toBe('none');
   });
 
   it('ignores advanced selectors of management events or other resource types', () => {
-    expect(s3DataEvents(advanced({ eventCategory: { Equals: ['Management'] } }), 'media').coverage).toBe(
-      'none',
-    );
+    expect(
+      s3DataEvents(advanced({ eventCategory: { Equals: ['Management'] } }), 'media', 'aws').coverage,
+    ).toBe('none');
     expect(
       s3DataEvents(
         advanced({
@@ -122,6 +144,7 @@ describe('S3 data events of a bucket', () => {
           'resources.type': { Equals: ['AWS::Lambda::Function'] },
         }),
         'media',
+        'aws',
       ).coverage,
     ).toBe('none');
   });
