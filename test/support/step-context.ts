@@ -10,6 +10,17 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbPort } from '../../src/aws/dynamodb.js';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoPort } from '../../src/aws/cognito.js';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createNetworkPort } from '../../src/aws/network.js';
+import { DetectiveClient } from '@aws-sdk/client-detective';
+import { createDetectivePort } from '../../src/aws/detective.js';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { createPersonalizePort } from '../../src/aws/personalize.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -34,6 +45,14 @@ export function testPorts(readOnly = false): AwsPorts {
     cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
       lookupIntervalMs: 0,
     }),
+    dynamodb: createDynamoDbPort(instrument(new DynamoDBClient(clientConfig), readOnly)),
+    cognito: createCognitoPort(instrument(new CognitoIdentityProviderClient(clientConfig), readOnly)),
+    network: createNetworkPort({
+      ec2: instrument(new EC2Client(clientConfig), readOnly),
+      lambda: instrument(new LambdaClient(clientConfig), readOnly),
+    }),
+    detective: createDetectivePort(instrument(new DetectiveClient(clientConfig), readOnly)),
+    personalize: createPersonalizePort(instrument(new PersonalizeClient(clientConfig), readOnly)),
   };
 }
 

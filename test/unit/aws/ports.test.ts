@@ -10,3 +10,27 @@ describe('servicesOf', () => {
     expect([...servicesOf(['s3:CreateJob', 's3:DescribeJob', 's3:ListJobs'])]).toEqual(['s3control']);
   });
 });
+
+describe('the ports of the other surfaces (issue 24)', () => {
+  it('maps dynamodb, cognito-idp, detective and personalize actions to their ports', () => {
+    expect(
+      [
+        ...servicesOf([
+          'dynamodb:PutResourcePolicy',
+          'cognito-idp:AdminDisableUser',
+          'detective:StartInvestigation',
+          'personalize:ListDatasetImportJobs',
+        ]),
+      ].sort(),
+    ).toEqual(['cognito', 'detective', 'dynamodb', 'personalize']);
+  });
+
+  it("loads the network port for network-isolate's Lambda and EC2 actions, and never instead of another lambda or ec2 port", () => {
+    expect([...servicesOf(['lambda:UpdateFunctionConfiguration'])]).toEqual(['network']);
+    expect([...servicesOf(['ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress'])]).toEqual([
+      'network',
+    ]);
+    // An ec2 action network-isolate does not send selects no network port.
+    expect([...servicesOf(['ec2:DescribeSubnets'])]).toEqual([]);
+  });
+});
