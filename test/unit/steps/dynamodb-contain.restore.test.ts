@@ -34,7 +34,7 @@ const ORIGINAL = `{ "Version": "2012-10-17",\n  "Statement": [${JSON.stringify(R
 const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
 
 const recorded = (policy: string | null) =>
-  recordedOf<unknown, Observed>(
+  recordedOf<{ tables: string[] }, Observed>(
     { tables: ['customer-profiles'] },
     {
       tables: [

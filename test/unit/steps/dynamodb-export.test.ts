@@ -92,17 +92,16 @@ describe('dynamodb-export', () => {
       },
     });
     ddb.on(UpdateContinuousBackupsCommand).resolves({ $metadata: { requestId: 'R-PITR' } });
-    ddb
-      .on(ExportTableToPointInTimeCommand)
-      .resolves({
-        ExportDescription: { ExportArn: EXPORT, ExportStatus: 'IN_PROGRESS' },
-        $metadata: { requestId: 'R-EXP' },
-      });
+    ddb.on(ExportTableToPointInTimeCommand).resolves({
+      ExportDescription: { ExportArn: EXPORT, ExportStatus: 'IN_PROGRESS' },
+      $metadata: { requestId: 'R-EXP' },
+    });
     ddb.on(CreateBackupCommand).resolves({
       BackupDetails: {
         BackupArn: `${ARN}/backup/01764032400000-beef`,
         BackupName: 'b',
         BackupStatus: 'CREATING',
+        BackupType: 'USER',
         BackupCreationDateTime: new Date(),
       },
       $metadata: { requestId: 'R-BAK' },
@@ -117,12 +116,9 @@ describe('dynamodb-export', () => {
       tables: [{ table: TABLE, arn: ARN, pointInTimeRecovery: 'DISABLED', prefix: PREFIX }],
     });
     expect(plan.changes.map((c) => c.action)).toEqual(['enable-point-in-time-recovery', 'export-table']);
-    for (const command of [
-      UpdateContinuousBackupsCommand,
-      ExportTableToPointInTimeCommand,
-      CreateBackupCommand,
-    ])
-      expect(ddb).toHaveReceivedCommandTimes(command, 0);
+    expect(ddb).toHaveReceivedCommandTimes(UpdateContinuousBackupsCommand, 0);
+    expect(ddb).toHaveReceivedCommandTimes(ExportTableToPointInTimeCommand, 0);
+    expect(ddb).toHaveReceivedCommandTimes(CreateBackupCommand, 0);
   });
 
   it("turns PITR on, exports into the caller's own evidence bucket, waits, holds every file and hashes the manifests", async () => {
@@ -200,14 +196,12 @@ describe('dynamodb-export', () => {
   });
 
   it('falls back to a backup when DynamoDB refuses the export itself (ExportConflictException)', async () => {
-    ddb
-      .on(ExportTableToPointInTimeCommand)
-      .rejects(
-        new ExportConflictException({
-          message: 'There was a conflict when writing to the specified S3 bucket.',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    ddb.on(ExportTableToPointInTimeCommand).rejects(
+      new ExportConflictException({
+        message: 'There was a conflict when writing to the specified S3 bucket.',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { outcome } = await run();
     expect(ddb).toHaveReceivedCommandTimes(CreateBackupCommand, 1);
     expect(outcome).toMatchObject({
@@ -217,13 +211,11 @@ describe('dynamodb-export', () => {
 
   it('fails the step, with what it did, when neither the export nor the backup can be made', async () => {
     describeExport('FAILED');
-    ddb
-      .on(CreateBackupCommand)
-      .rejects(
-        Object.assign(new Error('Backups are being enabled for the table'), {
-          name: 'ContinuousBackupsUnavailableException',
-        }),
-      );
+    ddb.on(CreateBackupCommand).rejects(
+      Object.assign(new Error('Backups are being enabled for the table'), {
+        name: 'ContinuousBackupsUnavailableException',
+      }),
+    );
     const { outcome } = await run();
     expect(outcome).toBeInstanceOf(StepFailure);
     const { partial } = outcome as StepFailure;

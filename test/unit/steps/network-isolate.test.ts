@@ -42,7 +42,7 @@ function fn(overrides: object = {}, extra: { status?: string[] } = {}) {
   };
   let chain = lambda.on(GetFunctionConfigurationCommand, { FunctionName: FN });
   for (const status of extra.status ?? [])
-    chain = chain.resolvesOnce({ ...config, LastUpdateStatus: status as never });
+    chain = chain.resolvesOnce({ ...config, LastUpdateStatus: status } as never);
   chain.resolves(config as never);
 }
 
@@ -94,8 +94,8 @@ describe('network-isolate', () => {
       `create-isolation-group ec2:${VPC}`,
       `set-security-groups ${FN}`,
     ]);
-    for (const c of [CreateSecurityGroupCommand, RevokeSecurityGroupEgressCommand])
-      expect(ec2).toHaveReceivedCommandTimes(c, 0);
+    expect(ec2).toHaveReceivedCommandTimes(CreateSecurityGroupCommand, 0);
+    expect(ec2).toHaveReceivedCommandTimes(RevokeSecurityGroupEgressCommand, 0);
     expect(lambda).toHaveReceivedCommandTimes(UpdateFunctionConfigurationCommand, 0);
   });
 
