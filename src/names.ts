@@ -78,6 +78,9 @@ export const LambdaFunctionArn = Arn.refine(
   'expected a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME',
 );
 
+/** A function ARN without its version or alias: arn:aws:lambda:REGION:ACCOUNT:function:NAME. */
+export const unqualifiedFunctionArn = (arn: string) => arn.split(':').slice(0, 7).join(':');
+
 /** An API Gateway execute-api ARN: arn:aws:execute-api:REGION:ACCOUNT:API-ID[/STAGE/METHOD/PATH]. */
 export const ExecuteApiArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9*]+(\/.*)?$/.test(s),

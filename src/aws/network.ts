@@ -13,6 +13,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
+import { unqualifiedFunctionArn } from '../names.js';
 import { callOf, isNotFound, present, type Call } from './call.js';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
 
@@ -90,14 +91,11 @@ export function createNetworkClients(settings: AwsSettings, readOnly: boolean) {
   };
 }
 
-/** A function ARN without its version or alias: arn:aws:lambda:REGION:ACCOUNT:function:NAME. */
-export const unqualified = (arn: string) => arn.split(':').slice(0, 7).join(':');
-
 function networkOf(c: FunctionConfiguration, fallbackName: string): FunctionNetwork {
   const vpc = c.VpcConfig;
   return {
     name: c.FunctionName ?? fallbackName,
-    arn: unqualified(c.FunctionArn ?? fallbackName),
+    arn: unqualifiedFunctionArn(c.FunctionArn ?? fallbackName),
     subnetIds: vpc?.SubnetIds ?? [],
     securityGroupIds: vpc?.SecurityGroupIds ?? [],
     ...present({

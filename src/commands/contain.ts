@@ -1,4 +1,5 @@
 import { loadRunbook } from '../runbook/load.js';
+import { checkContainFlags } from './contain-flags.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { paramsFromFlags, type FlagInput } from './flag-params.js';
 import { runRunbook, type RunOptions } from './run.js';
@@ -14,6 +15,7 @@ export async function contain(
   run: Omit<RunOptions, 'runbook' | 'params' | 'command'>,
   env: CommandEnv,
 ): Promise<CommandResult> {
+  checkContainFlags(input.flags);
   const loaded = loadRunbook(input.runbook ?? DEFAULT_CONTAIN_RUNBOOK);
   const now = env.now?.() ?? new Date();
   const params = paramsFromFlags(input.flags, loaded.runbook.params, loaded.runbook.name, now);

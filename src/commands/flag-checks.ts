@@ -1,6 +1,8 @@
 import type * as z from 'zod';
 import {
   BucketName,
+  CognitoUsername,
+  DynamoTableName,
   ExecuteApiArn,
   IamName,
   LambdaFunctionArn,
@@ -8,6 +10,7 @@ import {
   OrgTargetId,
   RekognitionModelVersionArn,
   RoleArn,
+  UserPoolId,
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
@@ -55,6 +58,9 @@ export const FLAG_CHECKS = {
   orgTargetId: named(OrgTargetId),
   roleArn: named(RoleArn),
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
+  dynamoTableNames: eachItem(DynamoTableName),
+  userPoolId: named(UserPoolId),
+  cognitoUsername: named(CognitoUsername),
   // A prefix may be 1,024 bytes long: the message does not repeat it.
   objectKeyPrefix: (given, flag) => {
     const issue = firstIssue(ObjectKeyPrefix, given);

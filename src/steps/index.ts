@@ -15,6 +15,12 @@ import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
+import dynamodbContain from './dynamodb-contain.js';
+import cognitoContain from './cognito-contain.js';
+import networkIsolate from './network-isolate.js';
+import dynamodbExport from './dynamodb-export.js';
+import detectiveInvestigate from './detective-investigate.js';
+import personalizeImports from './personalize-imports.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -25,6 +31,13 @@ export const registry: readonly AnyStep[] = [
   s3ObjectLock,
   s3DenyPolicy,
   orgScpDeny,
+  // The dossier's other surfaces (issue 24): containment, then evidence and findings.
+  dynamodbContain,
+  cognitoContain,
+  networkIsolate,
+  dynamodbExport,
+  detectiveInvestigate,
+  personalizeImports,
   // Evidence preservation (issue 5), in the order the runbooks run them.
   evidenceBucket,
   preserveBucketState,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { unqualified, type IsolationGroup } from '../aws/network.js';
+import type { IsolationGroup } from '../aws/network.js';
 import { UserError } from '../errors.js';
-import { LambdaFunctionArn } from '../names.js';
+import { LambdaFunctionArn, unqualifiedFunctionArn } from '../names.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import { sameSet, updateFunctionVpc } from './lib/function-update.js';
 import { planVpcs, prepareGroups, type VpcObserved } from './lib/isolation-group.js';
@@ -74,7 +74,7 @@ async function observeFunctions(ctx: StepContext, functions: readonly string[], 
       notes.push(why);
       continue;
     }
-    const fn = await ctx.aws.network.getFunctionNetwork(unqualified(given));
+    const fn = await ctx.aws.network.getFunctionNetwork(unqualifiedFunctionArn(given));
     if (!fn) {
       missing.push(given);
       continue;

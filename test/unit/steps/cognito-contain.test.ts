@@ -130,14 +130,12 @@ describe('cognito-contain', () => {
   it('a refused call part-way (AWS: NotAuthorizedException) fails the step with the users it did contain', async () => {
     user('a', 'a', true);
     user('b', 'b', true);
-    idp
-      .on(AdminDisableUserCommand, { Username: 'b' })
-      .rejects(
-        new NotAuthorizedException({
-          message: 'User is not authorized to perform: cognito-idp:AdminDisableUser',
-          ...meta,
-        }),
-      );
+    idp.on(AdminDisableUserCommand, { Username: 'b' }).rejects(
+      new NotAuthorizedException({
+        message: 'User is not authorized to perform: cognito-idp:AdminDisableUser',
+        ...meta,
+      }),
+    );
     const p = { userPool: POOL, users: ['a', 'b'] };
     const { ctx } = testContext();
     const failure = await step.apply(ctx, p, await step.plan(ctx, p)).catch((e: unknown) => e);
