@@ -86,6 +86,9 @@ export const LambdaFunctionArn = Arn.refine(
   'expected a Lambda function ARN: arn:aws:lambda:REGION:ACCOUNT:function:NAME',
 );
 
+/** A function ARN without its version or alias: arn:aws:lambda:REGION:ACCOUNT:function:NAME. */
+export const unqualifiedFunctionArn = (arn: string) => arn.split(':').slice(0, 7).join(':');
+
 /** An API Gateway execute-api ARN: arn:aws:execute-api:REGION:ACCOUNT:API-ID[/STAGE/METHOD/PATH]. */
 export const ExecuteApiArn = Arn.refine(
   (s) => /^arn:aws[a-zA-Z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9*]+(\/.*)?$/.test(s),
@@ -182,4 +185,27 @@ export const MfaSerial = z
   .regex(
     /^[\w+=/:,.@-]+$/,
     'expected an MFA device: arn:aws:iam::ACCOUNT:mfa/NAME, or the serial of a hardware device',
+  );
+
+/** A DynamoDB table name: 3 to 255 characters of letters, digits, _ - and . (DynamoDB's naming rules). */
+export const DynamoTableName = z
+  .string()
+  .min(3, 'a DynamoDB table name has 3 to 255 characters')
+  .max(255, 'a DynamoDB table name has 3 to 255 characters')
+  .regex(/^[a-zA-Z0-9_.-]+$/, 'a DynamoDB table name uses letters, digits, _ - and . only');
+
+/** A Cognito user pool id: REGION_ID, e.g. us-east-1_AbC123xyZ. */
+export const UserPoolId = z
+  .string()
+  .max(55)
+  .regex(/^[\w-]+_[0-9a-zA-Z]+$/, 'a Cognito user pool id is REGION_ID, e.g. us-east-1_AbC123xyZ');
+
+/** A Cognito username (or an alias of it: an email, a phone number): 1 to 128 printable characters. */
+export const CognitoUsername = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(
+    /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u,
+    'a Cognito username has 1 to 128 letters, digits, symbols or punctuation',
   );

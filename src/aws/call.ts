@@ -69,3 +69,9 @@ export async function sendWithFreshStream<T>(
     }
   }
 }
+
+/** The fields of `o` that have a value: AWS leaves optional fields out, and so does the journal. */
+export const present = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as {
+    [K in keyof T]?: Exclude<T[K], undefined | null>;
+  };

@@ -24,8 +24,12 @@ export interface AwsSettings {
   logger?: Logger;
 }
 
-/** Operations a read-only client may send: the plan phase and every dry-run use only these. */
-export const READ_ONLY_OPERATION = /^(Get|List|Describe|Head|Lookup)[A-Z]/;
+/**
+ * Operations a read-only client may send: the plan phase and every dry-run use only these. Cognito
+ * names its administrator reads AdminGet* and AdminList* (AdminGetUser); its writes are AdminSet*,
+ * AdminUpdate*, AdminDisable* and the like, which stay refused.
+ */
+export const READ_ONLY_OPERATION = /^(Admin)?(Get|List|Describe|Head|Lookup)[A-Z]/;
 
 export class ReadOnlyViolation extends Error {
   override readonly name = 'ReadOnlyViolation';

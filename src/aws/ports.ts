@@ -2,13 +2,18 @@ import type { ApiGatewayPort } from './api-gateway.js';
 import type { ApiGatewayV2Port } from './apigatewayv2.js';
 import type { CloudFrontPort } from './cloudfront.js';
 import type { CloudTrailPort } from './cloudtrail.js';
-import type { CloudWatchLogsPort } from './cloudwatch-logs.js';
 import type { AwsSettings } from './config.js';
+import type { CloudWatchLogsPort } from './cloudwatch-logs.js';
+import type { CognitoPort } from './cognito.js';
+import type { DetectivePort } from './detective.js';
+import type { DynamoDbPort } from './dynamodb.js';
 import type { Ec2Port } from './ec2.js';
 import type { GuardDutyPort } from './guardduty.js';
 import type { IamPort } from './iam.js';
 import type { LambdaPort } from './lambda.js';
+import type { NetworkPort } from './network.js';
 import type { OrganizationsPort } from './organizations.js';
+import type { PersonalizePort } from './personalize.js';
 import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
@@ -38,6 +43,12 @@ export interface AwsPorts {
   logs: CloudWatchLogsPort;
   guardduty: GuardDutyPort;
   securityhub: SecurityHubPort;
+  dynamodb: DynamoDbPort;
+  cognito: CognitoPort;
+  /** A function's VPC settings (Lambda) and drp's isolation security group (EC2): network-isolate. */
+  network: NetworkPort;
+  detective: DetectivePort;
+  personalize: PersonalizePort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -105,6 +116,26 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./securityhub.js');
     return m.createSecurityHubPort(m.createSecurityHubClient(settings, readOnly));
   },
+  dynamodb: async (settings, readOnly) => {
+    const m = await import('./dynamodb.js');
+    return m.createDynamoDbPort(m.createDynamoDbClient(settings, readOnly));
+  },
+  cognito: async (settings, readOnly) => {
+    const m = await import('./cognito.js');
+    return m.createCognitoPort(m.createCognitoClient(settings, readOnly));
+  },
+  network: async (settings, readOnly) => {
+    const m = await import('./network.js');
+    return m.createNetworkPort(m.createNetworkClients(settings, readOnly));
+  },
+  detective: async (settings, readOnly) => {
+    const m = await import('./detective.js');
+    return m.createDetectivePort(m.createDetectiveClient(settings, readOnly));
+  },
+  personalize: async (settings, readOnly) => {
+    const m = await import('./personalize.js');
+    return m.createPersonalizePort(m.createPersonalizeClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the ports that serve it. */
@@ -123,6 +154,10 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName | ServiceName[]> = {
   logs: 'logs',
   guardduty: 'guardduty',
   securityhub: 'securityhub',
+  dynamodb: 'dynamodb',
+  'cognito-idp': 'cognito',
+  detective: 'detective',
+  personalize: 'personalize',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */
@@ -132,11 +167,27 @@ const SERVICE_OF_ACTION: Record<string, ServiceName> = {
   's3:ListJobs': 's3control',
 };
 
+/**
+ * Actions that a port named by what it does serves too, besides the port of their prefix (if any):
+ * network-isolate's Lambda and EC2 calls go through the network port, and a step declaring
+ * lambda:* or ec2:* actions for a port of those services still gets that one.
+ */
+const ALSO_SERVED_BY: Record<string, ServiceName> = {
+  'lambda:GetFunctionConfiguration': 'network',
+  'lambda:ListVersionsByFunction': 'network',
+  'lambda:UpdateFunctionConfiguration': 'network',
+  'ec2:CreateSecurityGroup': 'network',
+  'ec2:DescribeSecurityGroups': 'network',
+  'ec2:RevokeSecurityGroupEgress': 'network',
+};
+
 export function servicesOf(permissions: Iterable<string>): Set<ServiceName> {
   const services = new Set<ServiceName>();
   for (const permission of permissions) {
     const service = SERVICE_OF_ACTION[permission] ?? SERVICE_OF_PREFIX[permission.split(':')[0] ?? ''];
     for (const s of [service ?? []].flat()) services.add(s);
+    const also = ALSO_SERVED_BY[permission];
+    if (also) services.add(also);
   }
   return services;
 }

@@ -31,7 +31,8 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--function <arn>',
     param: 'functions',
-    description: 'Lambda function ARN: throttled (reserved concurrency 0) and denied by the SCP (repeatable)',
+    description:
+      'Lambda function ARN: throttled (reserved concurrency 0) and denied by the SCP; one in a VPC also loses its network (repeatable)',
     list: true,
     check: 'lambdaFunctionArns',
   },
@@ -86,6 +87,29 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
     param: 'batchRoleArn',
     description: 'the role S3 Batch Operations assumes (needed above the threshold)',
     check: 'roleArn',
+  },
+  // The dossier's other surfaces (issue 24).
+  {
+    flags: '--table <name>',
+    param: 'tables',
+    description: 'DynamoDB table whose item writes are denied, then exported as evidence (repeatable)',
+    list: true,
+    check: 'dynamoTableNames',
+  },
+  {
+    flags: '--user-pool <id>',
+    param: 'userPool',
+    description: 'the Cognito user pool of the --cognito-user users',
+    check: 'userPoolId',
+  },
+  {
+    flags: '--cognito-user <name>',
+    param: 'cognitoUsers',
+    description: 'Cognito user (or its email alias) signed out everywhere and disabled (repeatable)',
+    list: true,
+    // A Cognito username may hold a comma: each value is one user.
+    whole: true,
+    check: 'cognitoUsername',
   },
 ];
 

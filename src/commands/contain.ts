@@ -1,4 +1,5 @@
 import { loadRunbook } from '../runbook/load.js';
+import { checkContainFlags } from './contain-flags.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { checkEdgeFlags } from './contain-edge-flags.js';
 import { paramsFromFlags, type FlagInput } from './flag-params.js';
@@ -16,6 +17,7 @@ export async function contain(
   env: CommandEnv,
 ): Promise<CommandResult> {
   checkEdgeFlags(input.flags);
+  checkContainFlags(input.flags);
   const loaded = loadRunbook(input.runbook ?? DEFAULT_CONTAIN_RUNBOOK);
   const now = env.now?.() ?? new Date();
   const params = paramsFromFlags(input.flags, loaded.runbook.params, loaded.runbook.name, now);

@@ -1,7 +1,9 @@
 import type * as z from 'zod';
 import {
   BucketName,
+  CognitoUsername,
   CountryCode,
+  DynamoTableName,
   WebAclArn,
   ExecuteApiArn,
   IamName,
@@ -10,6 +12,7 @@ import {
   OrgTargetId,
   RekognitionModelVersionArn,
   RoleArn,
+  UserPoolId,
   VpcId,
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
@@ -61,6 +64,9 @@ export const FLAG_CHECKS = {
   roleArn: named(RoleArn),
   vpcIds: eachItem(VpcId),
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
+  dynamoTableNames: eachItem(DynamoTableName),
+  userPoolId: named(UserPoolId),
+  cognitoUsername: named(CognitoUsername),
   // A prefix may be 1,024 bytes long: the message does not repeat it.
   objectKeyPrefix: (given, flag) => {
     const issue = firstIssue(ObjectKeyPrefix, given);

@@ -52,6 +52,10 @@ export const CONTAINMENT_STEPS = [
   'apigateway-isolate',
   'cloudfront-invalidate',
   'waf-protect',
+  // The dossier's other surfaces (issue 24).
+  'dynamodb-contain',
+  'cognito-contain',
+  'network-isolate',
   'object-lock',
   'legal-holds',
 ] as const;

@@ -23,6 +23,12 @@ import apigatewayIsolate from './apigateway-isolate.js';
 import cloudfrontInvalidate from './cloudfront-invalidate.js';
 import wafProtect from './waf-protect.js';
 import securityhubReport from './securityhub-report.js';
+import dynamodbContain from './dynamodb-contain.js';
+import cognitoContain from './cognito-contain.js';
+import networkIsolate from './network-isolate.js';
+import dynamodbExport from './dynamodb-export.js';
+import detectiveInvestigate from './detective-investigate.js';
+import personalizeImports from './personalize-imports.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -37,6 +43,10 @@ export const registry: readonly AnyStep[] = [
   apigatewayIsolate,
   cloudfrontInvalidate,
   wafProtect,
+  // The dossier's other surfaces (issue 24): their containment, before the locks.
+  dynamodbContain,
+  cognitoContain,
+  networkIsolate,
   s3ObjectLock,
   s3LegalHolds,
   // Evidence preservation (issue 5), in the order the runbooks run them.
@@ -49,6 +59,10 @@ export const registry: readonly AnyStep[] = [
   // The SOC's evidence (issue 18).
   preserveFlowLogs,
   exportGuarddutyFindings,
+  // The dossier's other surfaces (issue 24): evidence and findings.
+  dynamodbExport,
+  detectiveInvestigate,
+  personalizeImports,
   securityhubReport,
   rekognitionScan,
   provenanceScan,

@@ -130,10 +130,10 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       outcome: 'applied',
       data: { held: 36, deleteMarkers: 1, alreadyHeld: 0, vanished: 0 },
     });
-    // Isolate first, then lock: the deny, the SCP and the edge's isolation (nothing to isolate here)
+    // Isolate first, then lock: the deny, the SCP, the edge's and other surfaces' isolation (nothing here)
     // were applied before Object Lock and the holds.
     const results = entries.filter((e) => e.type === 'result').map((e) => e.stepId);
-    expect(results.slice(0, 12)).toEqual([
+    expect(results.slice(0, 15)).toEqual([
       'snapshot-config',
       'block-public-access',
       'disable-access-keys',
@@ -144,6 +144,9 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       'apigateway-isolate',
       'cloudfront-invalidate',
       'waf-protect',
+      'dynamodb-contain',
+      'cognito-contain',
+      'network-isolate',
       'object-lock',
       'legal-holds',
     ]);

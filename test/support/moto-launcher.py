@@ -1,4 +1,4 @@
-"""Start moto_server with five fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with eight fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -33,6 +33,16 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    Without it, a copy into the forensics account's evidence bucket from the log archive's bucket
    would succeed on the emulator and fail on AWS. An unconditional Allow naming the requester's
    account (its root, an ARN in it, or its id) or "*" is what lets it through here.
+
+7. A Lambda function's VpcId. moto answers GetFunctionConfiguration with VpcId "vpc-123abc" for
+   every function in a VPC; AWS gives the VPC of the function's subnets, where drp's isolation
+   security group must be created. Here it is looked up from the first subnet, as AWS does.
+
+8. The layout of a DynamoDB table export. moto writes one data file under a random id and no
+   manifest, with an export ARN that is not AWS's (table/<table ARN>/import/<id>). AWS writes
+   <prefix>/AWSDynamoDB/<export-id>/ with data/, manifest-summary.json, manifest-files.json (and
+   their .checksum files) and _started, names the export table/<name>/export/<export-id>, and
+   gives the summary's key as ExportManifest: drp holds and hashes exactly those files.
 
 Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
 log object into the target bucket for every request to a logging bucket, at once and named in
@@ -143,6 +153,96 @@ def copy_without_body_checksum(original):
     return _key_response_put
 
 
+def function_vpc_config(original):
+    def vpc_config(self):
+        config = original.fget(self)
+        if config and config.get("SubnetIds"):
+            from moto.ec2.models import ec2_backends
+
+            try:
+                subnet = ec2_backends[self.account_id][self.region].get_subnet(config["SubnetIds"][0])
+                config["VpcId"] = subnet.vpc_id
+            except Exception:  # a subnet the emulator does not have: keep moto's answer
+                pass
+        return config
+
+    return property(vpc_config)
+
+
+def export_with_aws_layout(table_export_class):
+    import hashlib
+    from uuid import uuid4
+
+    from moto.core.utils import gzip_compress
+    from moto.dynamodb.models.utilities import dynamo_json_dump
+
+    original_init = table_export_class.__init__
+    original_response = table_export_class.response
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.export_id = f"{int(__import__('time').time() * 1000):014d}-{uuid4().hex[:8]}"
+        self.arn = f"{self.table.table_arn}/export/{self.export_id}"
+        self.manifest = None
+
+    def _backup_to_s3_file(self, s3_backend):
+        lines = ""
+        for item in self.table.all_items():
+            json_item = item.to_json(root_attr_name="Item")
+            lines += dynamo_json_dump(json_item) + "\n"
+            self.processed_bytes += len(json_item)
+            self.item_count += 1
+        data = gzip_compress(lines.encode("utf-8"))
+        folder = f"{self.s3_prefix}/AWSDynamoDB/{self.export_id}/"
+        data_key = f"{folder}data/{uuid4().hex}.json.gz"
+        put = lambda key, body: s3_backend.put_object(bucket_name=self.s3_bucket, key_name=key, value=body)
+        put(f"{folder}_started", b"")
+        put(data_key, data)
+        files = json.dumps(
+            {
+                "itemCount": self.item_count,
+                "md5Checksum": hashlib.md5(data).hexdigest(),
+                "etag": hashlib.md5(data).hexdigest(),
+                "dataFileS3Key": data_key,
+            }
+        ) + "\n"
+        summary = json.dumps(
+            {
+                "version": "2020-06-30",
+                "exportArn": self.arn,
+                "tableArn": self.table.table_arn,
+                "s3Bucket": self.s3_bucket,
+                "s3Prefix": self.s3_prefix,
+                "s3SseAlgorithm": "AES256",
+                "manifestFilesS3Key": f"{folder}manifest-files.json",
+                "billedSizeBytes": self.processed_bytes,
+                "itemCount": self.item_count,
+                "outputFormat": "DYNAMODB_JSON",
+                "exportType": "FULL_EXPORT",
+            }
+        )
+        for name, body in (("manifest-files", files), ("manifest-summary", summary)):
+            put(f"{folder}{name}.json", body.encode())
+            put(f"{folder}{name}.checksum", hashlib.md5(body.encode()).hexdigest().encode())
+        self.manifest = f"{folder}manifest-summary.json"
+        self.status = "COMPLETED" if self.error_count == 0 else "FAILED"
+
+    def response(self):
+        out = original_response(self)
+        if self.manifest:
+            out["ExportManifest"] = self.manifest
+        return out
+
+    table_export_class.__init__ = __init__
+    table_export_class._backup_to_s3_file = _backup_to_s3_file
+    table_export_class.response = response
+
+
+from moto.awslambda import models as lambda_models
+from moto.dynamodb.models import table_export as dynamodb_exports
+
+lambda_models.LambdaFunction.vpc_config = function_vpc_config(lambda_models.LambdaFunction.vpc_config)
+export_with_aws_layout(dynamodb_exports.TableExport)
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
 s3_responses.S3Response.list_object_versions = list_object_versions
 s3_models.FakeBucket.get_permission = get_permission

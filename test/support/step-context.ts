@@ -28,6 +28,15 @@ import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { createGuardDutyPort } from '../../src/aws/guardduty.js';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { createSecurityHubPort } from '../../src/aws/securityhub.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbPort } from '../../src/aws/dynamodb.js';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createCognitoPort } from '../../src/aws/cognito.js';
+import { createNetworkPort } from '../../src/aws/network.js';
+import { DetectiveClient } from '@aws-sdk/client-detective';
+import { createDetectivePort } from '../../src/aws/detective.js';
+import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { createPersonalizePort } from '../../src/aws/personalize.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -70,6 +79,14 @@ export function testPorts(readOnly = false): AwsPorts {
     logs: createCloudWatchLogsPort(instrument(new CloudWatchLogsClient(clientConfig), readOnly)),
     guardduty: createGuardDutyPort(instrument(new GuardDutyClient(clientConfig), readOnly)),
     securityhub: createSecurityHubPort(instrument(new SecurityHubClient(clientConfig), readOnly)),
+    dynamodb: createDynamoDbPort(instrument(new DynamoDBClient(clientConfig), readOnly)),
+    cognito: createCognitoPort(instrument(new CognitoIdentityProviderClient(clientConfig), readOnly)),
+    network: createNetworkPort({
+      ec2: instrument(new EC2Client(clientConfig), readOnly),
+      lambda: instrument(new LambdaClient(clientConfig), readOnly),
+    }),
+    detective: createDetectivePort(instrument(new DetectiveClient(clientConfig), readOnly)),
+    personalize: createPersonalizePort(instrument(new PersonalizeClient(clientConfig), readOnly)),
   };
 }
 

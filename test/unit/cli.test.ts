@@ -143,6 +143,8 @@ describe('drp CLI (no AWS)', () => {
     const restoreOnly = policy.Statement.filter((s) => s.Sid.startsWith('DrpRestore'));
     const run = policy.Statement.filter((s) => !s.Sid.startsWith('DrpRestore')).flatMap((s) => s.Action);
     expect(restoreOnly.flatMap((s) => s.Action).sort()).toEqual([
+      'cognito-idp:AdminEnableUser',
+      'dynamodb:DeleteResourcePolicy',
       'iam:DeleteRolePolicy',
       'lambda:DeleteFunctionConcurrency',
       'organizations:DeletePolicy',

@@ -35,13 +35,15 @@ describe('read-only clients', () => {
     expect((err as Error).name).not.toBe('ReadOnlyViolation');
   });
 
-  it('treat exactly Get, List, Describe, Head and Lookup as reads', () => {
+  it("treat exactly Get, List, Describe, Head and Lookup as reads, and Cognito's AdminGet and AdminList", () => {
     for (const op of [
       'GetBucketPolicy',
       'ListObjectVersions',
       'DescribeTrails',
       'HeadObject',
       'LookupEvents',
+      'AdminGetUser',
+      'AdminListGroupsForUser',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(true);
     for (const op of [
@@ -51,6 +53,9 @@ describe('read-only clients', () => {
       'AttachPolicy',
       'UpdateAccessKey',
       'Getaway',
+      'AdminDisableUser',
+      'AdminUserGlobalSignOut',
+      'AdminSetUserPassword',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(false);
   });

@@ -27,3 +27,28 @@ describe('servicesOf, edge services', () => {
     ).toEqual(['cloudfront', 'lambda', 'wafv2']);
   });
 });
+
+describe('the ports of the other surfaces (issue 24)', () => {
+  it('maps dynamodb, cognito-idp, detective and personalize actions to their ports', () => {
+    expect(
+      [
+        ...servicesOf([
+          'dynamodb:PutResourcePolicy',
+          'cognito-idp:AdminDisableUser',
+          'detective:StartInvestigation',
+          'personalize:ListDatasetImportJobs',
+        ]),
+      ].sort(),
+    ).toEqual(['cognito', 'detective', 'dynamodb', 'personalize']);
+  });
+
+  it("loads the network port for network-isolate's Lambda and EC2 actions, beside the lambda and ec2 ports of their prefix", () => {
+    expect([...servicesOf(['lambda:UpdateFunctionConfiguration'])].sort()).toEqual(['lambda', 'network']);
+    expect([...servicesOf(['ec2:CreateSecurityGroup', 'ec2:RevokeSecurityGroupEgress'])].sort()).toEqual([
+      'ec2',
+      'network',
+    ]);
+    // An ec2 action network-isolate does not send selects no network port.
+    expect([...servicesOf(['ec2:DescribeSubnets'])]).toEqual(['ec2']);
+  });
+});

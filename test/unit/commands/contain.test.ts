@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { containParams } from '../../support/flag-params.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
 import { resolveParams } from '../../../src/runbook/params.js';
+import { CONTAIN_FLAGS, EVIDENCE_FLAGS } from '../../../src/cli/bucket-flags.js';
+import { flagValues } from '../../../src/cli/flag-table.js';
+import { checkContainFlags } from '../../../src/commands/contain-flags.js';
+import { UserError } from '../../../src/errors.js';
 
 const declared = { bucket: {}, users: {}, roles: {}, functions: {}, apis: {}, scpTarget: {} };
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:resizer';
@@ -123,5 +127,50 @@ describe('contain flags of a runbook that declares another type', () => {
     expect(() => resolveParams(specs, given, 'mine')).toThrow(
       '--retention-days: runbook mine declares param "retentionDays" as string, and --retention-days gives an integer',
     );
+  });
+});
+
+describe('contain --table, --user-pool and --cognito-user (issue 24)', () => {
+  const { runbook } = loadRunbook('deepfake-s3-leak');
+  const flags = (opts: Record<string, unknown>) => flagValues([...CONTAIN_FLAGS, ...EVIDENCE_FLAGS], opts);
+
+  it('feed the tables, userPool and cognitoUsers params; a username keeps its comma', () => {
+    const given = containParams(
+      {
+        bucket: 'media',
+        table: ['customer-profiles,reviews', 'orders'],
+        userPool: 'us-east-1_AbC123xyZ',
+        cognitoUser: ['mallory@example.com', 'odd,name'],
+      },
+      runbook.params,
+      runbook.name,
+    );
+    expect(resolveParams(runbook.params, given, runbook.name)).toMatchObject({
+      tables: ['customer-profiles', 'reviews', 'orders'],
+      userPool: 'us-east-1_AbC123xyZ',
+      cognitoUsers: ['mallory@example.com', 'odd,name'],
+    });
+  });
+
+  it.each([
+    [{ table: ['ab'] }, /^--table ab: a DynamoDB table name has 3 to 255 characters/],
+    [{ table: ['bad table'] }, /^--table bad table: a DynamoDB table name uses letters, digits/],
+    [{ userPool: 'pool', cognitoUser: ['u'] }, /^--user-pool pool: a Cognito user pool id is REGION_ID/],
+  ])('rejects a bad value naming the flag: %o', (opts: Record<string, unknown>, message) => {
+    expect(() => containParams({ bucket: 'media', ...opts }, runbook.params, runbook.name)).toThrow(message);
+  });
+
+  it('--cognito-user without --user-pool is exit 2 naming both, and so is --user-pool alone', () => {
+    const lone = () => checkContainFlags(flags({ bucket: 'media', cognitoUser: ['mallory'] }));
+    expect(lone).toThrow(UserError);
+    expect(lone).toThrow(/^--cognito-user needs --user-pool ID/);
+    expect(() => checkContainFlags(flags({ bucket: 'media', userPool: 'us-east-1_AbC123xyZ' }))).toThrow(
+      /^--user-pool needs at least one --cognito-user NAME/,
+    );
+    expect(() =>
+      checkContainFlags(
+        flags({ bucket: 'media', userPool: 'us-east-1_AbC123xyZ', cognitoUser: ['mallory'] }),
+      ),
+    ).not.toThrow();
   });
 });

@@ -50,6 +50,25 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
       '--target/org/logs/evidence-role-arn: the role of each identity, through fromTemporaryCredentials (which also refreshes it)',
     GetSessionToken: "--mfa-serial: one MFA session of the caller's IAM user, for every role of the run",
   },
+  'cognito.ts': {
+    DescribeUserPool: 'cognito-contain plan: --user-pool exists (user error otherwise)',
+    AdminGetUser: 'cognito-contain plan: a --cognito-user exists, its username and Enabled (before-state)',
+    ListUserPoolClients: "cognito-contain plan: the pool's app clients, for how long their tokens stay valid",
+    DescribeUserPoolClient:
+      "cognito-contain plan: an app client's access and ID token validity (its secret is never read)",
+    AdminUserGlobalSignOut:
+      "cognito-contain: revokes the user's refresh tokens (cannot be undone: the user signs in again)",
+    AdminDisableUser: 'cognito-contain: the user can no longer sign in; the user and its data are kept',
+    AdminEnableUser:
+      'restore of cognito-contain: only users drp disabled, and only when they were enabled before',
+  },
+  'detective.ts': {
+    ListGraphs: 'detective-investigate plan: a behavior graph this account administers in the region',
+    StartInvestigation:
+      'detective-investigate: an investigation of a compromised user or role (analysis, reads only)',
+    GetInvestigation: 'detective-investigate: its status and severity, kept as a hashed artefact',
+    ListIndicators: 'detective-investigate: its indicators of compromise, kept as a hashed artefact',
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -96,6 +115,21 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     ListFindings: 'export-guardduty-findings: findings naming the bucket, users or roles (reads only)',
     GetFindings: 'export-guardduty-findings: those findings, 50 at a time (reads only)',
   },
+  'dynamodb.ts': {
+    DescribeTable: 'dynamodb-* plan: a --table exists, its ARN, status and global-table replicas',
+    GetResourcePolicy: 'dynamodb-contain plan: the policy and revision to keep (before-state)',
+    PutResourcePolicy:
+      "dynamodb-contain: the table's policy with drp's write deny added (ExpectedRevisionId); restore puts the old one back",
+    DeleteResourcePolicy:
+      'restore of dynamodb-contain: the table had no policy before the run (ExpectedRevisionId)',
+    DescribeContinuousBackups: 'dynamodb-export plan: whether point-in-time recovery is on (before-state)',
+    UpdateContinuousBackups:
+      'dynamodb-export: point-in-time recovery ON (an export needs it); never turned off',
+    ExportTableToPointInTime:
+      "dynamodb-export: a full export into the evidence bucket's incident prefix (reads the table)",
+    DescribeExport: 'dynamodb-export: wait for the export, its manifest key',
+    CreateBackup: 'dynamodb-export: an on-demand backup where the export is impossible',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -127,6 +161,20 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetPublicKey: '--kms-key-id: the public key recorded in the genesis',
     Sign: '--kms-key-id: signs each journal entry',
   },
+  'network.ts': {
+    GetFunctionConfiguration:
+      "network-isolate plan: the function's VPC, subnets and security groups (before-state); its update state",
+    ListVersionsByFunction:
+      'network-isolate plan: published versions, whose VPC settings cannot change (a note)',
+    UpdateFunctionConfiguration:
+      "network-isolate: the function's security groups (VPC settings only, RevisionId); restore puts the old ones back",
+    DescribeSecurityGroups:
+      "network-isolate: drp's isolation group in the VPC (by tag), and its rules before and after",
+    CreateSecurityGroup:
+      'network-isolate: the isolation group, once per VPC, tagged at creation; never deleted',
+    RevokeSecurityGroupEgress:
+      "network-isolate: the default allow-all outbound rule of drp's isolation group (tag checked first); no other rule",
+  },
   'organizations.ts': {
     DescribeOrganization: 'plan: feature set and management account',
     ListRoots: 'plan: the root and whether SCPs are enabled',
@@ -147,6 +195,10 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DescribeProjectVersions: 'scan plan: the model version is RUNNING',
     DetectModerationLabels: 'rekognition-scan: labels of one image version (reads only)',
     DetectCustomLabels: 'rekognition-scan: the custom model on one image version (reads only)',
+  },
+  'personalize.ts': {
+    ListDatasetImportJobs: 'personalize-imports: the dataset import jobs of the account (reads only)',
+    DescribeDatasetImportJob: 'personalize-imports: where each job read its data (reads only)',
   },
   's3-bucket-config.ts': {
     GetBucketAcl: 's3-snapshot-config: before-state',
@@ -251,6 +303,7 @@ export const CREDENTIAL_PROVIDERS: Record<string, string[]> = {
  * may reach them (see restore-reachability.ts). Restore adds its operations here.
  */
 export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
+  'DeleteResourcePolicy',
   'DeleteBucketPolicy',
   'DeletePublicAccessBlock',
   'DeleteRolePolicy',
@@ -258,6 +311,15 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
   'DetachPolicy',
   'DeleteFunctionConcurrency',
 ]);
+
+/**
+ * Removals a run may send, each only on a thing drp itself created, checked by the port method
+ * that sends it (and by a unit test of that port): nothing of the customer's is reachable.
+ */
+export const ON_DRP_CREATED_ONLY: Record<string, string> = {
+  RevokeSecurityGroupEgress:
+    "network.ts closeIsolationGroup: only a group tagged drp:isolation, only AWS's default allow-all outbound rule",
+};
 
 /**
  * Ports that reach only an emulator: their clients are built with src/aws/drill.ts's

@@ -16,6 +16,13 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import {
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetResourcePolicyCommand,
+  PolicyNotFoundException,
+  PutResourcePolicyCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/log.js';
@@ -90,6 +97,7 @@ const RUNBOOK = parseRunbook(
     '  - { id: holds, type: s3-legal-holds, with: { bucket: "${{ params.bucket }}", batchRoleArn: "${{ params.batchRole }}" } }',
     '  - { id: scp, type: org-scp-deny, with: { bucket: "${{ params.bucket }}" } }',
     '  - { id: revoke, type: iam-revoke-role-sessions, with: { roles: "${{ params.roles }}" } }',
+    '  - { id: table, type: dynamodb-contain, with: { tables: [customer-profiles] } }',
     '',
   ].join('\n'),
   'denies.yaml',
@@ -99,6 +107,8 @@ const sts = mockClient(STSClient);
 const iam = mockClient(IAMClient);
 const s3 = mockClient(S3Client);
 const org = mockClient(OrganizationsClient);
+const ddb = mockClient(DynamoDBClient);
+const TABLE_ARN = 'arn:aws:dynamodb:us-east-1:123456789012:table/customer-profiles';
 
 const roleArn = (name: string, path: string) => `arn:aws:iam::${ACCOUNT}:role${path}${name}`;
 
@@ -152,6 +162,9 @@ function mockAccount(caller: CallerKind) {
   org.on(ListPoliciesCommand).resolves({ Policies: [] });
   org.on(CreatePolicyCommand).resolves({ Policy: { PolicySummary: { Id: 'p-drp' } } });
   org.on(AttachPolicyCommand).resolves({});
+  ddb.on(DescribeTableCommand).resolves({ Table: { TableName: 'customer-profiles', TableArn: TABLE_ARN } });
+  ddb.on(GetResourcePolicyCommand).rejects(new PolicyNotFoundException({ message: 'none', $metadata: {} }));
+  ddb.on(PutResourcePolicyCommand).resolves({ RevisionId: '1' });
 }
 
 async function session(roles: string[] = [], exemptPrincipals: string[] = [], batchRole?: string) {
@@ -184,22 +197,28 @@ async function run(s: Awaited<ReturnType<typeof session>>, id: string) {
 
 describe.each(Object.entries(CALLERS))('no lockout: the caller is %s', (_, caller) => {
   beforeEach(() => {
-    for (const client of [sts, iam, s3, org]) client.reset();
+    for (const client of [sts, iam, s3, org, ddb]) client.reset();
     mockAccount(caller);
   });
 
-  it('the bucket policy deny and the SCP exempt the principal AWS evaluates for it, and deny anyone else', async () => {
+  it('the bucket policy deny, the SCP and the table deny exempt the principal AWS evaluates for it, and deny anyone else', async () => {
     const s = await session();
     await run(s, 'deny');
     await run(s, 'scp');
+    await run(s, 'table');
     const policy = JSON.parse(s3.commandCalls(PutBucketPolicyCommand)[0]!.args[0].input.Policy!) as {
       Statement: Statement[];
     };
     const scp = JSON.parse(org.commandCalls(CreatePolicyCommand)[0]!.args[0].input.Content!) as {
       Statement: Statement[];
     };
-    const denials = [...policy.Statement, ...scp.Statement].filter((st) => st.Effect === 'Deny');
-    expect(denials.length).toBeGreaterThanOrEqual(2);
+    const table = JSON.parse(ddb.commandCalls(PutResourcePolicyCommand)[0]!.args[0].input.Policy!) as {
+      Statement: Statement[];
+    };
+    const denials = [...policy.Statement, ...scp.Statement, ...table.Statement].filter(
+      (st) => st.Effect === 'Deny',
+    );
+    expect(denials.length).toBeGreaterThanOrEqual(3);
     for (const statement of denials) {
       expect(denies(statement, caller.principalArn), JSON.stringify(statement)).toBe(false);
       expect(denies(statement, STRANGER)).toBe(true);
