@@ -1,10 +1,12 @@
 import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
 import type { IamPort } from './iam.js';
+import type { IdentityStorePort } from './identitystore.js';
 import type { OrganizationsPort } from './organizations.js';
 import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
+import type { SsoAdminPort } from './ssoadmin.js';
 
 /**
  * The ports a step can use. Each is created only when some step in the runbook declares a
@@ -19,6 +21,8 @@ export interface AwsPorts {
   rekognition: RekognitionPort;
   s3control: S3ControlPort;
   cloudtrail: CloudTrailPort;
+  ssoAdmin: SsoAdminPort;
+  identityStore: IdentityStorePort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -50,6 +54,14 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./cloudtrail.js');
     return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
   },
+  ssoAdmin: async (settings, readOnly) => {
+    const m = await import('./ssoadmin.js');
+    return m.createSsoAdminPort(m.createSsoAdminClient(settings, readOnly));
+  },
+  identityStore: async (settings, readOnly) => {
+    const m = await import('./identitystore.js');
+    return m.createIdentityStorePort(m.createIdentityStoreClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
@@ -59,6 +71,9 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   organizations: 'organizations',
   rekognition: 'rekognition',
   cloudtrail: 'cloudtrail',
+  // IAM Identity Center's administration API (sso-admin) is authorised under the sso: prefix.
+  sso: 'ssoAdmin',
+  identitystore: 'identityStore',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -10,6 +10,10 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { createS3ControlPort } from '../../src/aws/s3control.js';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { createSsoAdminPort } from '../../src/aws/ssoadmin.js';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { createIdentityStorePort } from '../../src/aws/identitystore.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -34,6 +38,8 @@ export function testPorts(readOnly = false): AwsPorts {
     cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
       lookupIntervalMs: 0,
     }),
+    ssoAdmin: createSsoAdminPort(instrument(new SSOAdminClient(clientConfig), readOnly)),
+    identityStore: createIdentityStorePort(instrument(new IdentitystoreClient(clientConfig), readOnly)),
   };
 }
 
