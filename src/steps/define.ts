@@ -109,6 +109,11 @@ export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed =
   summary: string;
   /** The `with:` block. Use .strict() objects so unknown fields are reported. */
   params: Params;
+  /**
+   * Which identity the step acts through (multi-account, issue 16): 'org' for the organization's
+   * management account or delegated administrator (IAM Identity Center). Default 'target'.
+   */
+  identity?: 'target' | 'org' | 'logs' | 'evidence';
   /** IAM actions the step may call; `drp permissions` is their union; also selects the AWS ports. */
   permissions: readonly string[];
   /** A valid `with:` block, checked by the registry test and shown in docs. */
@@ -143,6 +148,8 @@ export interface RecordedResult {
 export interface RestoreOptions {
   reactivateKeys: boolean;
   releaseHolds: boolean;
+  /** Put back the statements of a recorded policy that grant access outside the organization (or to anyone). */
+  keepExternalGrants: boolean;
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { AnyStep } from './define.js';
+import iamContainUser from './iam-contain-user.js';
+import idcContainUser from './idc-contain-user.js';
+import idcRevokePermissionSetSessions from './idc-revoke-permission-set-sessions.js';
 import iamDisableAccessKeys from './iam-disable-access-keys.js';
 import iamRevokeRoleSessions from './iam-revoke-role-sessions.js';
 import orgScpDeny from './org-scp-deny.js';
@@ -7,6 +10,7 @@ import provenanceScan from './provenance-scan.js';
 import cloudtrailStatus from './cloudtrail-status.js';
 import evidenceBucket from './evidence-bucket.js';
 import exportCloudtrailEvents from './export-cloudtrail-events.js';
+import persistenceFindings from './persistence-findings.js';
 import preserveAccessLogs from './preserve-access-logs.js';
 import preserveBucketState from './preserve-bucket-state.js';
 import preserveCloudtrailLogs from './preserve-cloudtrail-logs.js';
@@ -22,6 +26,9 @@ export const registry: readonly AnyStep[] = [
   s3BlockPublicAccess,
   iamDisableAccessKeys,
   iamRevokeRoleSessions,
+  iamContainUser,
+  idcRevokePermissionSetSessions,
+  idcContainUser,
   s3ObjectLock,
   s3DenyPolicy,
   orgScpDeny,
@@ -31,6 +38,7 @@ export const registry: readonly AnyStep[] = [
   cloudtrailStatus,
   preserveCloudtrailLogs,
   exportCloudtrailEvents,
+  persistenceFindings,
   preserveAccessLogs,
   rekognitionScan,
   provenanceScan,
