@@ -3,6 +3,7 @@ import {
   BucketName,
   ExecuteApiArn,
   IamName,
+  IdcUserName,
   LambdaFunctionArn,
   ObjectKeyPrefix,
   OrgTargetId,
@@ -50,6 +51,7 @@ const eachItem =
 export const FLAG_CHECKS = {
   bucketName: named(BucketName),
   iamNames: eachItem(IamName),
+  idcUserName: named(IdcUserName),
   lambdaFunctionArns: eachItem(LambdaFunctionArn),
   executeApiArns: eachItem(ExecuteApiArn),
   orgTargetId: named(OrgTargetId),
