@@ -144,7 +144,7 @@ export default defineStep({
 
   async apply(ctx, _params, plan) {
     const { instanceArn, accountId, users } = plan.observed;
-    const done: Done = { changes: [], requestIds: [], notes: [] };
+    const done: Done = { changes: [], requestIds: [], notes: [], before: {} };
     const changed: string[] = [];
     try {
       for (const ps of plan.observed.permissionSets) {
@@ -160,12 +160,20 @@ export default defineStep({
         changed.push(ps.arn);
       }
     } catch (err) {
-      throw new StepFailure({ ...done, data: { permissionSets: changed } }, { cause: err });
+      throw new StepFailure(
+        {
+          changes: done.changes,
+          requestIds: done.requestIds,
+          notes: done.notes,
+          data: { permissionSets: changed, before: done.before },
+        },
+        { cause: err },
+      );
     }
     return {
       changes: done.changes,
       requestIds: done.requestIds,
-      data: { permissionSets: changed },
+      data: { permissionSets: changed, before: done.before },
       ...(done.notes.length ? { notes: done.notes } : {}),
     };
   },

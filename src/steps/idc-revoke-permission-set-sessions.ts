@@ -125,7 +125,7 @@ export default defineStep({
 
   async apply(ctx, _params, plan) {
     const { instanceArn, accountId } = plan.observed;
-    const done: Done = { changes: [], requestIds: [], notes: [] };
+    const done: Done = { changes: [], requestIds: [], notes: [], before: {} };
     // AWS's time, not this machine's: the Date of a fresh sso-admin answer.
     await ctx.aws.ssoAdmin.listInstances();
     const clock = ctx.aws.ssoAdmin.serverClock();
@@ -149,14 +149,19 @@ export default defineStep({
       }
     } catch (err) {
       throw new StepFailure(
-        { ...done, data: { issuedBefore: before.toISOString(), permissionSets: revoked } },
+        {
+          changes: done.changes,
+          requestIds: done.requestIds,
+          notes: done.notes,
+          data: { issuedBefore: before.toISOString(), permissionSets: revoked, before: done.before },
+        },
         { cause: err },
       );
     }
     return {
       changes: done.changes,
       requestIds: done.requestIds,
-      data: { issuedBefore: before.toISOString(), permissionSets: revoked },
+      data: { issuedBefore: before.toISOString(), permissionSets: revoked, before: done.before },
       ...(done.notes.length ? { notes: done.notes } : {}),
     };
   },

@@ -21,6 +21,12 @@ export interface Done {
   changes: Change[];
   requestIds: string[];
   notes: string[];
+  /**
+   * Each inline policy as it was right before this step put its own (by permission set ARN): what
+   * its restore puts back. It differs from the plan's when an earlier step of the run changed the
+   * same permission set (the revoke and the user deny both go into an SSO role's permission set).
+   */
+  before: Record<string, string | null>;
 }
 
 export const where = (ps: PermissionSetObserved) => `permission set ${ps.name}`;
@@ -31,7 +37,11 @@ export const provisionChange = (t: IdcTarget, ps: PermissionSetObserved): Change
   detail: `${ps.name} to account ${t.accountId} (its AWSReservedSSO_${ps.name}_ role there gets the new inline policy)`,
 });
 
-/** Merges drp's statements into the permission set's inline policy, puts it, and provisions it to the account. */
+/**
+ * Merges drp's statements into the permission set's inline policy as it is now (read again: an
+ * earlier step of this run may have changed it since the plan), puts it, and provisions it to the
+ * account.
+ */
 export async function putAndProvision(
   ctx: StepContext,
   t: IdcTarget,
@@ -40,7 +50,9 @@ export async function putAndProvision(
   change: Change,
   done: Done,
 ): Promise<void> {
-  const merged = withStatements(where(ps), ps.before, statements);
+  const live = (await ctx.aws.ssoAdmin.getInlinePolicy(t.instanceArn, ps.arn)) ?? null;
+  done.before[ps.arn] = live;
+  const merged = withStatements(where(ps), live, statements);
   const put = await ctx.aws.ssoAdmin.putInlinePolicy(t.instanceArn, ps.arn, merged.text);
   if (put.requestId) done.requestIds.push(put.requestId);
   done.changes.push(change);

@@ -92,22 +92,31 @@ export function hasStatements(live: string | null, add: Statement[]): boolean {
   }
 }
 
+/** Whether a Sid is one of drp's in this incident (the user denies and the revoke). */
+export const isDrpSid = (incidentId: string) => (sid: unknown) =>
+  typeof sid === 'string' &&
+  (sid.startsWith(`DrpContain${alnum(incidentId)}User`) || sid === `DrpRevoke${alnum(incidentId)}`);
+
 /**
- * The live inline policy without drp's statements (by Sid): the text to put back, or null when no
+ * The live inline policy without drp's statements `sids`: the text to put back, or null when no
  * statement remains (the inline policy is then removed). When what remains means the same as the
- * recorded before-state, that exact text is put back.
+ * recorded before-state, that exact text is put back. `drifted` says whether anything but drp's
+ * own statements of this incident (`ours`) changed since: another drp step's statement in the same
+ * permission set is not drift, it is taken out by that step's own restore.
  */
 export function withoutStatements(
   where: string,
   live: string | null,
   before: string | null,
   sids: readonly string[],
-): { text: string | null; sameAsBefore: boolean } {
+  ours: (sid: unknown) => boolean,
+): { text: string | null; drifted: boolean } {
   const doc = parse(where, live);
   const remaining = statementsOf(doc).filter((s) => !sids.includes(String(s.Sid)));
   const beforeStatements = statementsOf(parse(where, before));
-  const sameAsBefore = sameMeaning(remaining, beforeStatements);
-  if (sameAsBefore) return { text: before, sameAsBefore };
-  if (remaining.length === 0) return { text: null, sameAsBefore };
-  return { text: JSON.stringify({ ...doc, Statement: remaining }), sameAsBefore };
+  const others = (list: Statement[]) => list.filter((s) => !ours(s.Sid));
+  const drifted = !sameMeaning(others(remaining), others(beforeStatements));
+  if (sameMeaning(remaining, beforeStatements)) return { text: before, drifted };
+  if (remaining.length === 0) return { text: null, drifted };
+  return { text: JSON.stringify({ ...doc, Statement: remaining }), drifted };
 }

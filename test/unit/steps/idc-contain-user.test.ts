@@ -301,9 +301,36 @@ describe('idc-contain-user', () => {
         "permission set MediaAdmin: its inline policy changed since drp's run; only drp's statement is taken out, the rest is left as it is now",
         "permission set MediaEditors: its inline policy changed since drp's run; only drp's statement is taken out, the rest is left as it is now",
       ]);
-      expect((undo.observed as { permissionSets: { putBack: string }[] }).permissionSets[0]!.putBack).toBe(
-        JSON.stringify({ Version: '2012-10-17', Statement: [later] }),
-      );
+      await step.restore!.apply(testContext().ctx, recordedOf(params, ours), undo);
+      expect(sso).toHaveReceivedCommandWith(PutInlinePolicyToPermissionSetCommand, {
+        PermissionSetArn: PS('admin'),
+        InlinePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [later] }),
+      });
+    });
+
+    it('is no drift that another drp step of the run shares the permission set: each restore takes out its own', async () => {
+      const before = JSON.stringify({ Version: '2012-10-17', Statement: [READ_S3] });
+      directory({ [PS('editors')]: before });
+      const plan = await planOf();
+      const deny = 'DrpContainINCTEST1User906753c2f11a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d';
+      const revoke = { Sid: 'DrpRevokeINCTEST1', Effect: 'Deny', Action: '*', Resource: '*' };
+      const mine = { Sid: deny, Effect: 'Deny', Action: '*', Resource: '*' };
+      // The revoke went in first (its step runs earlier), then this step's deny.
+      const atApply = JSON.stringify({ Version: '2012-10-17', Statement: [READ_S3, revoke] });
+      sso.on(GetInlinePolicyForPermissionSetCommand, { PermissionSetArn: PS('editors') }).resolves({
+        InlinePolicy: JSON.stringify({ Version: '2012-10-17', Statement: [READ_S3, revoke, mine] }),
+      });
+      const recorded = recordedOf(params, plan.observed, {
+        data: { permissionSets: [PS('editors')], before: { [PS('editors')]: atApply } },
+      });
+      const undo = await step.restore!.plan(testContext({ aws: testPorts(true) }).ctx, recorded, DEFAULTS);
+      expect(undo.drift).toEqual([]);
+      await step.restore!.apply(testContext().ctx, recorded, undo);
+      // The revoke stays for its own restore, which runs after this one (reverse order).
+      expect(sso).toHaveReceivedCommandWith(PutInlinePolicyToPermissionSetCommand, {
+        PermissionSetArn: PS('editors'),
+        InlinePolicy: atApply,
+      });
     });
   });
 });

@@ -102,7 +102,11 @@ describe('idc-revoke-permission-set-sessions', () => {
       },
     ]);
     expect(sso).toHaveReceivedCommandTimes(ProvisionPermissionSetCommand, 2);
-    expect(applied.data).toEqual({ issuedBefore: AWS_NOW, permissionSets: [EDITORS] });
+    expect(applied.data).toEqual({
+      issuedBefore: AWS_NOW,
+      permissionSets: [EDITORS],
+      before: { [EDITORS]: null },
+    });
     expect(applied.notes).toEqual([
       "this machine's clock is 250 s behind AWS's (the Date of IAM Identity Center's response): drp used AWS's time; set this machine's clock right (NTP) before comparing its logs with CloudTrail's",
     ]);
