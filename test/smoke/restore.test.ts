@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListAccessKeysCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { ListAccessKeysCommand, ListRolePoliciesCommand, ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { ListPoliciesCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
@@ -45,7 +45,7 @@ const PARTIAL_BPA = {
 
 /** Everything the containment changes and a restore must put back (or deliberately keep). */
 async function state() {
-  const [policy, bpa, keys, rolePolicies, attached, scps, versions] = await Promise.all([
+  const [policy, bpa, keys, rolePolicies, attached, scps, versions, userPolicies] = await Promise.all([
     s3.send(new GetBucketPolicyCommand({ Bucket: bucket })).then((o) => o.Policy),
     s3
       .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
@@ -59,6 +59,7 @@ async function state() {
       .send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))
       .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
     s3.send(new ListObjectVersionsCommand({ Bucket: bucket })).then((o) => o.Versions ?? []),
+    iam.send(new ListUserPoliciesCommand({ UserName: user })).then((o) => o.PolicyNames ?? []),
   ]);
   const holds = await Promise.all(
     versions.map((v) =>
@@ -68,7 +69,7 @@ async function state() {
       ),
     ),
   );
-  return { policy, bpa, keys: keys.map((k) => k.Status), rolePolicies, attached, scps, holds };
+  return { policy, bpa, keys: keys.map((k) => k.Status), rolePolicies, userPolicies, attached, scps, holds };
 }
 
 const restoreDirs = (dir: string) => readdirSync(dir).filter((d) => d.startsWith('restore-'));
@@ -111,6 +112,7 @@ describe('drp restore: contain, then put everything back', () => {
       RestrictPublicBuckets: true,
     });
     expect(contained.rolePolicies).toEqual([`drp-revoke-${incident}`]);
+    expect(contained.userPolicies).toEqual([`drp-contain-${incident}`]);
     expect(contained.attached).toContain(`drp-${incident}`);
     expect(contained.keys).toEqual(['Inactive', 'Inactive']);
     expect(contained.holds.every((h) => h === 'ON')).toBe(true);
@@ -126,7 +128,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('--yes puts back the policy, Block Public Access, SCP and role policies; keys stay Inactive, holds stay ON', async () => {
+  it('--yes puts back the policy, Block Public Access, SCP, role and user policies; keys stay Inactive, holds stay ON', async () => {
     const out = await runDrp(['restore', journal, '--yes', '--evidence-dir', join(evidence, 'restore-1')], {
       endpoint,
     });
@@ -135,6 +137,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(restored.policy).toBe(seeded.policy);
     expect(restored.bpa).toEqual(PARTIAL_BPA);
     expect(restored.rolePolicies).toEqual([]);
+    expect(restored.userPolicies).toEqual([]);
     expect(restored.attached).toEqual(seeded.attached);
     expect(restored.scps).toEqual(seeded.scps);
     expect(restored.keys).toEqual(['Inactive', 'Inactive']);
@@ -151,9 +154,9 @@ describe('drp restore: contain, then put everything back', () => {
     const report = await runDrp(['report', restoreJournal]);
     // Reverse order, but Block Public Access goes back before the bucket policy.
     expect(report.stdout).toMatch(
-      /\| 2 \| `block-public-access` \| `s3-block-public-access` \| \*\*applied\*\* \|/,
+      /\| 3 \| `block-public-access` \| `s3-block-public-access` \| \*\*applied\*\* \|/,
     );
-    expect(report.stdout).toMatch(/\| 3 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
+    expect(report.stdout).toMatch(/\| 4 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
     const verified = await runDrp(['verify', restoreJournal]);
     expect(verified.code, verified.stdout).toBe(0);
     const entries = verifyJournal(readFileSync(restoreJournal)).entries;
@@ -164,14 +167,20 @@ describe('drp restore: contain, then put everything back', () => {
     });
     expect(
       entries.filter((e) => e.type === 'restore' && e.outcome === 'applied').map((e) => e.stepId),
-    ).toEqual(['scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
+    ).toEqual(['contain-users', 'scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
   });
 
   it('a second restore finds nothing to put back, in a restore dir of its own beside the run', async () => {
     const before = restoreDirs(evidence);
     const out = await runDrp(['restore', journal, '--yes'], { endpoint });
     expect(out.code, out.stdout + out.stderr).toBe(0);
-    for (const step of ['scp-deny', 'deny-policy', 'revoke-role-sessions', 'block-public-access'])
+    for (const step of [
+      'contain-users',
+      'scp-deny',
+      'deny-policy',
+      'revoke-role-sessions',
+      'block-public-access',
+    ])
       expect(out.stdout).toMatch(new RegExp(`${step}\\s+nothing-to-do`));
     const added = restoreDirs(evidence).filter((d) => !before.includes(d));
     expect(added).toEqual([expect.stringMatching(/^restore-\d{8}T\d{6}Z$/)]);
