@@ -209,3 +209,13 @@ export const CognitoUsername = z
     /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u,
     'a Cognito username has 1 to 128 letters, digits, symbols or punctuation',
   );
+
+/** An IAM Identity Center user name, as the user signs in (identitystore UserName: 1 to 128, no whitespace). */
+export const IdcUserName = z
+  .string()
+  .min(1, 'an Identity Center user name has 1 to 128 characters')
+  .max(128, 'an Identity Center user name has 1 to 128 characters')
+  .regex(
+    /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u,
+    'an Identity Center user name has letters, digits, symbols and punctuation, and no spaces',
+  );

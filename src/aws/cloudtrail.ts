@@ -36,7 +36,7 @@ export interface TrailSelectors {
   advancedEventSelectors: AdvancedEventSelector[];
 }
 
-export type LookupAttribute = 'ResourceName' | 'Username';
+export type LookupAttribute = 'ResourceName' | 'Username' | 'AccessKeyId';
 
 export interface LookupPage {
   /** Each event as CloudTrail returns it, with CloudTrailEvent parsed. */

@@ -12,8 +12,10 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { Secret } from '../secret.js';
-import { callOf, isNotFound, type Call } from './call.js';
+import { callOf, type Call } from './call.js';
+import { trackServerClock, type ServerClock } from './clock.js';
 import { clientOptions, instrument, type AwsSettings } from './config.js';
+import { createIamUserPort, decodePolicy, orUndefined, type IamUserPort } from './iam-users.js';
 
 export interface IamRole {
   arn: string;
@@ -24,6 +26,8 @@ export interface IamRole {
 export interface IamUser {
   arn: string;
   name: string;
+  /** ISO time the console password was last used, when IAM has one: evidence of console use. */
+  passwordLastUsed?: string;
 }
 
 export type AccessKeyStatus = 'Active' | 'Inactive';
@@ -42,7 +46,9 @@ export interface NewAccessKey extends Call {
   createDate: string;
 }
 
-export interface IamPort {
+export interface IamPort extends IamUserPort {
+  /** AWS's clock as the latest IAM response gave it (its Date header); undefined before any. */
+  serverClock(): ServerClock | undefined;
   /** undefined when the role does not exist. */
   getRole(roleName: string): Promise<IamRole | undefined>;
   /** undefined when the user does not exist. */
@@ -64,25 +70,16 @@ export function createIamClient(settings: AwsSettings, readOnly: boolean): IAMCl
   return instrument(new IAMClient(clientOptions(settings)), readOnly);
 }
 
-const NO_SUCH_ENTITY = ['NoSuchEntity', 'NoSuchEntityException'];
-
-async function orUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (err) {
-    if (isNotFound(err, ...NO_SUCH_ENTITY)) return undefined;
-    throw err;
-  }
-}
-
-// IAM returns policy documents URL-encoded (RFC 3986); emulators often return them plain.
-function decodePolicy(document: string): string {
-  if (document.trimStart().startsWith('{')) return document;
-  return decodeURIComponent(document);
-}
+/** IAM's tag patterns (API Reference, Tag): AWS answers anything else with a ValidationError. */
+const IAM_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const IAM_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 export function createIamPort(client: IAMClient): IamPort {
+  const serverClock = trackServerClock(client);
   return {
+    ...createIamUserPort(client),
+    serverClock,
+
     async getRole(roleName) {
       const out = await orUndefined(() => client.send(new GetRoleCommand({ RoleName: roleName })));
       const role = out?.Role;
@@ -94,7 +91,12 @@ export function createIamPort(client: IAMClient): IamPort {
     async getUser(userName) {
       const out = await orUndefined(() => client.send(new GetUserCommand({ UserName: userName })));
       const user = out?.User;
-      return user ? { arn: user.Arn ?? '', name: user.UserName ?? userName } : undefined;
+      if (!user) return undefined;
+      return {
+        arn: user.Arn ?? '',
+        name: user.UserName ?? userName,
+        ...(user.PasswordLastUsed ? { passwordLastUsed: user.PasswordLastUsed.toISOString() } : {}),
+      };
     },
 
     async listAccessKeys(userName) {
@@ -140,6 +142,11 @@ export function createIamPort(client: IAMClient): IamPort {
     },
 
     async tagUser(userName, tags) {
+      for (const [key, value] of Object.entries(tags))
+        if (!IAM_TAG_KEY.test(key) || !IAM_TAG_VALUE.test(value))
+          throw new Error(
+            `IAM tag ${JSON.stringify(key)}=${JSON.stringify(value)} of user ${userName} would be refused: IAM tags allow only letters, digits, spaces and _.:/=+-@ (keys 1-128, values 0-256 characters)`,
+          );
       return callOf(
         await client.send(
           new TagUserCommand({

@@ -10,6 +10,7 @@ import type { DynamoDbPort } from './dynamodb.js';
 import type { Ec2Port } from './ec2.js';
 import type { GuardDutyPort } from './guardduty.js';
 import type { IamPort } from './iam.js';
+import type { IdentityStorePort } from './identitystore.js';
 import type { LambdaPort } from './lambda.js';
 import type { NetworkPort } from './network.js';
 import type { OrganizationsPort } from './organizations.js';
@@ -17,8 +18,9 @@ import type { PersonalizePort } from './personalize.js';
 import type { RekognitionPort } from './rekognition.js';
 import type { S3Port } from './s3.js';
 import type { S3ControlPort } from './s3control.js';
-import type { WafV2Port } from './wafv2.js';
 import type { SecurityHubPort } from './securityhub.js';
+import type { SsoAdminPort } from './ssoadmin.js';
+import type { WafV2Port } from './wafv2.js';
 
 /**
  * The ports a step can use. Each is created only when some step in the runbook declares a
@@ -49,6 +51,8 @@ export interface AwsPorts {
   network: NetworkPort;
   detective: DetectivePort;
   personalize: PersonalizePort;
+  ssoAdmin: SsoAdminPort;
+  identityStore: IdentityStorePort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -136,6 +140,14 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./personalize.js');
     return m.createPersonalizePort(m.createPersonalizeClient(settings, readOnly));
   },
+  ssoAdmin: async (settings, readOnly) => {
+    const m = await import('./ssoadmin.js');
+    return m.createSsoAdminPort(m.createSsoAdminClient(settings, readOnly));
+  },
+  identityStore: async (settings, readOnly) => {
+    const m = await import('./identitystore.js');
+    return m.createIdentityStorePort(m.createIdentityStoreClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the ports that serve it. */
@@ -158,6 +170,9 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName | ServiceName[]> = {
   'cognito-idp': 'cognito',
   detective: 'detective',
   personalize: 'personalize',
+  // IAM Identity Center's administration API (sso-admin) is authorised under the sso: prefix.
+  sso: 'ssoAdmin',
+  identitystore: 'identityStore',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

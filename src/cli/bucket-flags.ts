@@ -17,14 +17,32 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--user <name>',
     param: 'users',
-    description: 'IAM user whose access keys are deactivated (repeatable)',
+    description:
+      'IAM user to contain: access keys and other credentials Inactive, console password locked, a deny-all (repeatable)',
     list: true,
     check: 'iamNames',
   },
   {
+    flags: '--keep-console',
+    param: 'keepConsole',
+    description:
+      "leave the --user's console password as it is (the deny-all still refuses a console session)",
+  },
+  {
+    flags: '--idc-user <name>',
+    param: 'idcUsers',
+    description:
+      'IAM Identity Center user (its sign-in user name) denied everything in the account, colleagues untouched (repeatable)',
+    list: true,
+    // A user name may hold a comma: each value is one user.
+    whole: true,
+    check: 'idcUserName',
+  },
+  {
     flags: '--role <name>',
     param: 'roles',
-    description: 'IAM role whose active sessions are revoked (repeatable)',
+    description:
+      'IAM role whose active sessions are revoked; an Identity Center role through its permission set (repeatable)',
     list: true,
     check: 'iamNames',
   },

@@ -17,6 +17,7 @@ interface RestoreFlags extends SigningFlags {
   only?: string[];
   reactivateKeys?: boolean;
   releaseHolds?: boolean;
+  keepExternalGrants?: boolean;
   overwriteDrift?: boolean;
   evidenceDir?: string;
   concurrency: number;
@@ -44,9 +45,13 @@ export function registerRestore(program: Command, action: Action): void {
     .option('--only <step-id>', 'restore only this step of the run (repeatable)', collect)
     .option(
       '--reactivate-keys',
-      'set the access keys drp deactivated Active again (default: they stay Inactive)',
+      'set the access keys and other user credentials drp deactivated Active again (default: they stay Inactive)',
     )
     .option('--release-holds', 'set OFF exactly the legal holds drp placed (default: they stay, as evidence)')
+    .option(
+      '--keep-external-grants',
+      'also put back policy statements granting access outside the organization or to anyone (default: left out, named)',
+    )
     .option(
       '--overwrite-drift',
       'also apply actions whose resource changed since the run, without a terminal',
@@ -69,6 +74,7 @@ export function registerRestore(program: Command, action: Action): void {
             only: opts.only ?? [],
             reactivateKeys: Boolean(opts.reactivateKeys),
             releaseHolds: Boolean(opts.releaseHolds),
+            keepExternalGrants: Boolean(opts.keepExternalGrants),
             overwriteDrift: Boolean(opts.overwriteDrift),
             evidenceDir: opts.evidenceDir,
             concurrency: opts.concurrency,

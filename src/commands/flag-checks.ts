@@ -7,6 +7,7 @@ import {
   WebAclArn,
   ExecuteApiArn,
   IamName,
+  IdcUserName,
   LambdaFunctionArn,
   ObjectKeyPrefix,
   OrgTargetId,
@@ -56,6 +57,7 @@ const eachItem =
 export const FLAG_CHECKS = {
   bucketName: named(BucketName),
   iamNames: eachItem(IamName),
+  idcUserName: named(IdcUserName),
   lambdaFunctionArns: eachItem(LambdaFunctionArn),
   executeApiArns: eachItem(ExecuteApiArn),
   orgTargetId: named(OrgTargetId),

@@ -19,6 +19,8 @@ export interface RestoreFlags extends SigningOptions {
   only: string[];
   reactivateKeys: boolean;
   releaseHolds: boolean;
+  /** Put back policy statements that grant access outside the organization (default: left out, and named). */
+  keepExternalGrants: boolean;
   /** Apply drifted actions without a terminal to confirm them (the warning is still shown). */
   overwriteDrift: boolean;
   evidenceDir?: string;
@@ -79,7 +81,11 @@ export async function restore(
     throw new UserError(
       'refusing to change AWS without confirmation: stdin is not a terminal. Review the plan with --dry-run, then pass --yes.',
     );
-  const options = { reactivateKeys: flags.reactivateKeys, releaseHolds: flags.releaseHolds };
+  const options = {
+    reactivateKeys: flags.reactivateKeys,
+    releaseHolds: flags.releaseHolds,
+    keepExternalGrants: flags.keepExternalGrants,
+  };
   const { actions, nothing } = restoreActions(run, flags.only, options);
   const warnings = unsealedWarnings(run);
   for (const w of warnings) env.notice(`drp: warning: ${w}`);

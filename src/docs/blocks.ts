@@ -4,6 +4,7 @@ import { runbookPermissions } from '../commands/permissions.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { cliReference, commandIndex } from './cli-reference.js';
 import { fence } from './markdown.js';
+import { persistenceReference } from './persistence-reference.js';
 import { runbooksReference } from './runbooks-reference.js';
 import { stepsReference } from './steps-reference.js';
 
@@ -41,6 +42,7 @@ const RENDERERS: Record<string, Renderer> = {
   'cli-reference': () => cliReference(),
   'bundled-runbooks': () => runbooksReference(),
   'steps-reference': (_file, _arg, page) => stepsReference(page),
+  'persistence-events': () => persistenceReference(),
   // Exactly what `drp permissions NAME` prints: the same function makes it.
   permissions: (_file, name) => {
     if (!name) throw new Error('generated block "permissions" needs a runbook name');

@@ -47,6 +47,10 @@ export const CONTAINMENT_STEPS = [
   'revoke-role-sessions',
   'deny-policy',
   'scp-deny',
+  // Identity (issue 25).
+  'contain-users',
+  'revoke-sso-role-sessions',
+  'contain-idc-users',
   // Edge and serverless containment (issue 17).
   'lambda-isolate',
   'apigateway-isolate',

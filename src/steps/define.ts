@@ -209,6 +209,8 @@ export interface RecordedResult {
 export interface RestoreOptions {
   reactivateKeys: boolean;
   releaseHolds: boolean;
+  /** Put back the statements of a recorded policy that grant access outside the organization (or to anyone). */
+  keepExternalGrants: boolean;
 }
 
 /**

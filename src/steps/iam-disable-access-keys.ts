@@ -1,9 +1,16 @@
 import * as z from 'zod';
-import type { AccessKey, NewAccessKey } from '../aws/iam.js';
+import type { AccessKey } from '../aws/iam.js';
 import { UserError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
 import restore from './iam-disable-access-keys.restore.js';
 import { IamName } from '../names.js';
+import {
+  issuingSince,
+  issuingTagKey,
+  replacementsOf,
+  replacementTag,
+  secretFileContent,
+} from './lib/replacement-key.js';
 import { prepareSecretsDir, SECRETS_DIR, writeSecretFile } from './lib/secret-file.js';
 
 /** IAM's quota: a user holds at most two access keys, active or not. */
@@ -40,13 +47,6 @@ const Params = z
   })
   .strict();
 type Params = z.output<typeof Params>;
-
-/**
- * The replacement key is marked the way the IAM console stores a key's description: a user tag
- * whose key is the access key id. A re-run in the same incident then leaves that key active
- * instead of cutting off whoever was just given it.
- */
-const replacementTag = (incidentId: string) => `drp replacement key, incident ${incidentId}`;
 
 /** What the observed state calls for: the plan shows it, apply does it. */
 function work(observed: Observed, issueReplacement: boolean) {
@@ -102,37 +102,18 @@ async function observeUser(ctx: StepContext, name: string): Promise<UserKeys | s
   const user = await ctx.aws.iam.getUser(name);
   if (!user) return name;
   const [keys, tags] = await Promise.all([ctx.aws.iam.listAccessKeys(name), ctx.aws.iam.listUserTags(name)]);
-  const mark = replacementTag(ctx.incidentId);
-  return {
-    user: name,
-    arn: user.arn,
-    keys,
-    replacementKeyIds: keys.filter((k) => tags[k.accessKeyId] === mark).map((k) => k.accessKeyId),
-  };
+  return { user: name, arn: user.arn, keys, replacementKeyIds: replacementsOf(keys, tags, ctx.incidentId) };
 }
 
-const secretFileContent = (user: string, key: NewAccessKey, incidentId: string) =>
-  `${JSON.stringify(
-    {
-      AccessKey: {
-        UserName: user,
-        AccessKeyId: key.accessKeyId,
-        Status: 'Active',
-        SecretAccessKey: key.secretAccessKey.reveal(),
-        CreateDate: key.createDate,
-      },
-      incidentId,
-    },
-    null,
-    2,
-  )}\n`;
-
 /**
- * Creates the key, writes its secret to its 0600 file and nowhere else, then tags the key as
- * this incident's replacement. The secret lives only inside this function.
+ * Marks the user as getting a replacement (the time), creates the key, writes its secret to its
+ * 0600 file and nowhere else, then tags the key as this incident's replacement. The secret lives
+ * only inside this function.
  */
 async function issueReplacement(ctx: StepContext, u: UserKeys, requestIds: string[]): Promise<IssuedKey> {
   await prepareSecretsDir(ctx.settings.evidenceDir);
+  const marked = await ctx.aws.iam.tagUser(u.user, { [issuingTagKey(ctx.incidentId)]: issuingSince(ctx) });
+  if (marked.requestId) requestIds.push(marked.requestId);
   const key = await ctx.aws.iam.createAccessKey(u.user);
   if (key.requestId) requestIds.push(key.requestId);
   let file: string;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { awsNow, skewNote } from '../aws/clock.js';
 import type { IamRole } from '../aws/iam.js';
 import { UserError } from '../errors.js';
 import { type Change, defineStep, type StepContext, StepFailure } from './define.js';
@@ -19,6 +20,21 @@ export interface RoleObserved {
 
 export interface Observed {
   roles: RoleObserved[];
+}
+
+/** IAM Identity Center's roles: IAM refuses PutRolePolicy on them (UnmodifiableEntity). */
+const SSO_PATH = '/aws-reserved/sso.amazonaws.com/';
+
+/** The time the revocation denies sessions before: AWS's (a fresh IAM answer's Date), and what to say about it. */
+async function revocationTime(ctx: StepContext, role: string | undefined) {
+  // A fresh answer, so its Date is AWS's clock now; only read calls, the role is re-read.
+  if (role) await ctx.aws.iam.getRole(role);
+  const clock = ctx.aws.iam.serverClock();
+  const notes: string[] = [];
+  const skew = skewNote(clock, 'IAM');
+  if (skew) notes.push(skew);
+  if (!clock) notes.push("no Date came from IAM's answer: the revocation time is this machine's clock");
+  return { before: awsNow(clock, ctx.now()) ?? ctx.now(), notes };
 }
 
 const Params = z
@@ -85,6 +101,12 @@ export default defineStep({
     const changes: Change[] = [];
     const notes: string[] = [];
     for (const role of found) {
+      if (role.path.startsWith(SSO_PATH)) {
+        notes.push(
+          `role ${role.name} is an IAM Identity Center role: IAM refuses to change it (UnmodifiableEntity), so its sessions are revoked through its permission set (step idc-revoke-permission-set-sessions, with the organization's credentials)`,
+        );
+        continue;
+      }
       const existing = (await ctx.aws.iam.getRolePolicy(role.name, policyName)) ?? null;
       observed.roles.push({ role: role.name, arn: role.arn, policyName, existingPolicy: existing });
       // Already revoked in this incident: nothing to do. Revoking again with a newer time would
@@ -106,14 +128,16 @@ export default defineStep({
   },
 
   async apply(ctx, _params, plan) {
-    // One instant for every role: the journal then holds a single revocation time.
-    const before = ctx.now();
+    // One instant for every role, AWS's: the journal then holds a single revocation time, and a
+    // laptop clock that is off neither spares recent sessions nor cuts the next ones.
+    const todo = plan.observed.roles.filter((o) => o.existingPolicy === null);
+    const { before, notes } = await revocationTime(ctx, todo[0]?.role);
     const document = JSON.stringify(revokePolicy(before));
     const changes: Change[] = [];
     const requestIds: string[] = [];
     const revoked: string[] = [];
     try {
-      for (const r of plan.observed.roles.filter((o) => o.existingPolicy === null)) {
+      for (const r of todo) {
         const call = await ctx.aws.iam.putRolePolicy(r.role, r.policyName, document);
         if (call.requestId) requestIds.push(call.requestId);
         revoked.push(r.role);
@@ -125,11 +149,16 @@ export default defineStep({
       }
     } catch (err) {
       throw new StepFailure(
-        { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked } },
+        { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked }, notes },
         { cause: err },
       );
     }
-    return { changes, requestIds, data: { issuedBefore: before.toISOString(), roles: revoked } };
+    return {
+      changes,
+      requestIds,
+      data: { issuedBefore: before.toISOString(), roles: revoked },
+      ...(notes.length ? { notes } : {}),
+    };
   },
 
   restore,

@@ -1,4 +1,7 @@
 import type { AnyStep } from './define.js';
+import iamContainUser from './iam-contain-user.js';
+import idcContainUser from './idc-contain-user.js';
+import idcRevokePermissionSetSessions from './idc-revoke-permission-set-sessions.js';
 import iamDisableAccessKeys from './iam-disable-access-keys.js';
 import iamRevokeRoleSessions from './iam-revoke-role-sessions.js';
 import orgScpDeny from './org-scp-deny.js';
@@ -8,6 +11,7 @@ import cloudtrailStatus from './cloudtrail-status.js';
 import evidenceBucket from './evidence-bucket.js';
 import exportCloudtrailEvents from './export-cloudtrail-events.js';
 import exportGuarddutyFindings from './export-guardduty-findings.js';
+import persistenceFindings from './persistence-findings.js';
 import preserveAccessLogs from './preserve-access-logs.js';
 import preserveBucketState from './preserve-bucket-state.js';
 import preserveCloudtrailLogs from './preserve-cloudtrail-logs.js';
@@ -36,6 +40,10 @@ export const registry: readonly AnyStep[] = [
   s3BlockPublicAccess,
   iamDisableAccessKeys,
   iamRevokeRoleSessions,
+  // Identity (issue 25): users beyond their keys, IAM Identity Center roles and users.
+  iamContainUser,
+  idcRevokePermissionSetSessions,
+  idcContainUser,
   s3DenyPolicy,
   orgScpDeny,
   // Edge and serverless containment (issue 17): the functions, APIs and CDN serving the media.
@@ -55,6 +63,7 @@ export const registry: readonly AnyStep[] = [
   cloudtrailStatus,
   preserveCloudtrailLogs,
   exportCloudtrailEvents,
+  persistenceFindings,
   preserveAccessLogs,
   // The SOC's evidence (issue 18).
   preserveFlowLogs,

@@ -130,16 +130,19 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       outcome: 'applied',
       data: { held: 36, deleteMarkers: 1, alreadyHeld: 0, vanished: 0 },
     });
-    // Isolate first, then lock: the deny, the SCP, the edge's and other surfaces' isolation (nothing here)
+    // Isolate first, then lock: the deny, the SCP, the identities', the edge's and other surfaces' isolation
     // were applied before Object Lock and the holds.
     const results = entries.filter((e) => e.type === 'result').map((e) => e.stepId);
-    expect(results.slice(0, 15)).toEqual([
+    expect(results.slice(0, 18)).toEqual([
       'snapshot-config',
       'block-public-access',
       'disable-access-keys',
       'revoke-role-sessions',
       'deny-policy',
       'scp-deny',
+      'contain-users',
+      'revoke-sso-role-sessions',
+      'contain-idc-users',
       'lambda-isolate',
       'apigateway-isolate',
       'cloudfront-invalidate',

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListAccessKeysCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { ListAccessKeysCommand, ListRolePoliciesCommand, ListUserPoliciesCommand } from '@aws-sdk/client-iam';
 import { ListPoliciesCommand, ListPoliciesForTargetCommand } from '@aws-sdk/client-organizations';
 import {
   CreateBucketCommand,
@@ -46,25 +46,27 @@ const PARTIAL_BPA = {
 
 /** Everything the containment changes and a restore must put back (or deliberately keep). */
 async function state() {
-  const [policy, bpa, keys, rolePolicies, attached, scps, versions, retention] = await Promise.all([
-    s3.send(new GetBucketPolicyCommand({ Bucket: bucket })).then((o) => o.Policy),
-    s3
-      .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
-      .then((o) => o.PublicAccessBlockConfiguration),
-    iam.send(new ListAccessKeysCommand({ UserName: user })).then((o) => o.AccessKeyMetadata ?? []),
-    iam.send(new ListRolePoliciesCommand({ RoleName: role })).then((o) => o.PolicyNames ?? []),
-    organizations
-      .send(new ListPoliciesForTargetCommand({ TargetId: ACCOUNT, Filter: 'SERVICE_CONTROL_POLICY' }))
-      .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
-    organizations
-      .send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))
-      .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
-    s3.send(new ListObjectVersionsCommand({ Bucket: bucket })).then((o) => o.Versions ?? []),
-    s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket })).then(
-      (o) => o.ObjectLockConfiguration?.Rule?.DefaultRetention,
-      () => undefined,
-    ),
-  ]);
+  const [policy, bpa, keys, rolePolicies, attached, scps, versions, retention, userPolicies] =
+    await Promise.all([
+      s3.send(new GetBucketPolicyCommand({ Bucket: bucket })).then((o) => o.Policy),
+      s3
+        .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
+        .then((o) => o.PublicAccessBlockConfiguration),
+      iam.send(new ListAccessKeysCommand({ UserName: user })).then((o) => o.AccessKeyMetadata ?? []),
+      iam.send(new ListRolePoliciesCommand({ RoleName: role })).then((o) => o.PolicyNames ?? []),
+      organizations
+        .send(new ListPoliciesForTargetCommand({ TargetId: ACCOUNT, Filter: 'SERVICE_CONTROL_POLICY' }))
+        .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
+      organizations
+        .send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))
+        .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
+      s3.send(new ListObjectVersionsCommand({ Bucket: bucket })).then((o) => o.Versions ?? []),
+      s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket })).then(
+        (o) => o.ObjectLockConfiguration?.Rule?.DefaultRetention,
+        () => undefined,
+      ),
+      iam.send(new ListUserPoliciesCommand({ UserName: user })).then((o) => o.PolicyNames ?? []),
+    ]);
   const holds = await Promise.all(
     versions.map((v) =>
       s3.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId })).then(
@@ -74,7 +76,17 @@ async function state() {
     ),
   );
   const lock = retention && { mode: retention.Mode, days: retention.Days };
-  return { policy, bpa, keys: keys.map((k) => k.Status), rolePolicies, attached, scps, holds, lock };
+  return {
+    policy,
+    bpa,
+    keys: keys.map((k) => k.Status),
+    rolePolicies,
+    userPolicies,
+    attached,
+    scps,
+    holds,
+    lock,
+  };
 }
 
 const restoreDirs = (dir: string) => readdirSync(dir).filter((d) => d.startsWith('restore-'));
@@ -117,6 +129,7 @@ describe('drp restore: contain, then put everything back', () => {
       RestrictPublicBuckets: true,
     });
     expect(contained.rolePolicies).toEqual([`drp-revoke-${incident}`]);
+    expect(contained.userPolicies).toEqual([`drp-contain-${incident}`]);
     expect(contained.attached).toContain(`drp-${incident}`);
     expect(contained.keys).toEqual(['Inactive', 'Inactive']);
     expect(contained.holds.every((h) => h === 'ON')).toBe(true);
@@ -133,7 +146,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('--yes puts back the policy, Block Public Access, SCP, role policies and default retention; keys stay Inactive, holds stay ON', async () => {
+  it('--yes puts back the policy, Block Public Access, SCP, role and user policies and default retention; keys stay Inactive, holds stay ON', async () => {
     const out = await runDrp(['restore', journal, '--yes', '--evidence-dir', join(evidence, 'restore-1')], {
       endpoint,
     });
@@ -142,6 +155,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(restored.policy).toBe(seeded.policy);
     expect(restored.bpa).toEqual(PARTIAL_BPA);
     expect(restored.rolePolicies).toEqual([]);
+    expect(restored.userPolicies).toEqual([]);
     expect(restored.attached).toEqual(seeded.attached);
     expect(restored.scps).toEqual(seeded.scps);
     expect(restored.keys).toEqual(['Inactive', 'Inactive']);
@@ -173,7 +187,14 @@ describe('drp restore: contain, then put everything back', () => {
     });
     expect(
       entries.filter((e) => e.type === 'restore' && e.outcome === 'applied').map((e) => e.stepId),
-    ).toEqual(['object-lock', 'scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
+    ).toEqual([
+      'object-lock',
+      'contain-users',
+      'scp-deny',
+      'block-public-access',
+      'deny-policy',
+      'revoke-role-sessions',
+    ]);
   });
 
   it('a second restore finds nothing to put back, in a restore dir of its own beside the run', async () => {
@@ -182,6 +203,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(out.code, out.stdout + out.stderr).toBe(0);
     for (const step of [
       'object-lock',
+      'contain-users',
       'scp-deny',
       'deny-policy',
       'revoke-role-sessions',

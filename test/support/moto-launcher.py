@@ -1,4 +1,4 @@
-"""Start moto_server with eight fixes that real AWS behaviour needs and moto 5.2 lacks.
+"""Start moto_server with nine fixes that real AWS behaviour needs and moto 5.2 lacks.
 
 Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
@@ -44,6 +44,11 @@ Used by the smoke tests and by `drp drill`; arguments are moto_server's (`-H 127
    their .checksum files) and _started, names the export table/<name>/export/<export-id>, and
    gives the summary's key as ExportManifest: drp holds and hashes exactly those files.
 
+9. IAM actions moto does not implement (service-specific credentials). moto answers them with an
+   HTML page and HTTP 500, which the SDK retries as a server fault for many seconds; AWS answers
+   an action an endpoint does not know with the query protocol's InvalidAction error (HTTP 400),
+   which drp reads as "this endpoint has no such operation" and notes. They get that answer here.
+
 Only with DRP_MOTO_REQUEST_LOGS=off (`drp drill` sets it): server access logs. moto writes one
 log object into the target bucket for every request to a logging bucket, at once and named in
 local time; S3 delivers them in batches, hours later. The drill seeds the log files a leaked
@@ -59,6 +64,8 @@ import sys
 from urllib.parse import quote
 
 from moto.cloudfront import models as cloudfront_models
+from moto.iam import responses as iam_responses
+from moto.iam.exceptions import IAMException
 from moto.s3 import models as s3_models
 from moto.s3 import responses as s3_responses
 from moto.s3.exceptions import AccessDeniedByLock, InvalidBucketState, LockNotEnabled
@@ -243,6 +250,22 @@ from moto.dynamodb.models import table_export as dynamodb_exports
 
 lambda_models.LambdaFunction.vpc_config = function_vpc_config(lambda_models.LambdaFunction.vpc_config)
 export_with_aws_layout(dynamodb_exports.TableExport)
+class InvalidAction(IAMException):
+    code = "InvalidAction"
+
+
+def unknown_iam_action(name):
+    def respond(self):
+        raise InvalidAction(f"The action {name} is not valid for this web service.")
+
+    return respond
+
+
+for _action in ("ListServiceSpecificCredentials", "UpdateServiceSpecificCredential"):
+    _method = re.sub(r"(?<!^)(?=[A-Z])", "_", _action).lower()
+    if not hasattr(iam_responses.IamResponse, _method):
+        setattr(iam_responses.IamResponse, _method, unknown_iam_action(_action))
+
 s3_models.S3Backend.put_object_lock_configuration = put_object_lock_configuration
 s3_responses.S3Response.list_object_versions = list_object_versions
 s3_models.FakeBucket.get_permission = get_permission

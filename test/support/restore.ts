@@ -6,7 +6,11 @@ import { artefactReader } from '../../src/restore/recorded.js';
 import type { Change, Recorded, RecordedResult, RestoreOptions } from '../../src/steps/define.js';
 import { scratch } from './drp.js';
 
-export const DEFAULTS: RestoreOptions = { reactivateKeys: false, releaseHolds: false };
+export const DEFAULTS: RestoreOptions = {
+  reactivateKeys: false,
+  releaseHolds: false,
+  keepExternalGrants: false,
+};
 
 /** A run's evidence dir holding one JSONL artefact, and the journal entry that names it. */
 export function jsonlArtefact(name: string, lines: object[]) {

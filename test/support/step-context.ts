@@ -37,6 +37,10 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { createDetectivePort } from '../../src/aws/detective.js';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { createPersonalizePort } from '../../src/aws/personalize.js';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { createSsoAdminPort } from '../../src/aws/ssoadmin.js';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { createIdentityStorePort } from '../../src/aws/identitystore.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
@@ -87,6 +91,8 @@ export function testPorts(readOnly = false): AwsPorts {
     }),
     detective: createDetectivePort(instrument(new DetectiveClient(clientConfig), readOnly)),
     personalize: createPersonalizePort(instrument(new PersonalizeClient(clientConfig), readOnly)),
+    ssoAdmin: createSsoAdminPort(instrument(new SSOAdminClient(clientConfig), readOnly)),
+    identityStore: createIdentityStorePort(instrument(new IdentitystoreClient(clientConfig), readOnly)),
   };
 }
 

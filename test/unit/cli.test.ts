@@ -146,12 +146,17 @@ describe('drp CLI (no AWS)', () => {
       'cognito-idp:AdminEnableUser',
       'dynamodb:DeleteResourcePolicy',
       'iam:DeleteRolePolicy',
+      // iam-contain-user's deny-all: drp's own inline policy, or the AWSDenyAll it attached.
+      'iam:DeleteUserPolicy',
+      'iam:DetachUserPolicy',
       'lambda:DeleteFunctionConcurrency',
       'organizations:DeletePolicy',
       'organizations:DetachPolicy',
       's3:DeleteBucketPolicy',
       // The incident finding's workflow status (securityhub-report's restore).
       'securityhub:BatchUpdateFindings',
+      // A permission set that had no inline policy before drp's deny.
+      'sso:DeleteInlinePolicyFromPermissionSet',
     ]);
     expect(run.filter((a) => /:(Delete|Detach)/.test(a))).toEqual([]);
   });

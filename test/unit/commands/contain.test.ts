@@ -7,7 +7,16 @@ import { flagValues } from '../../../src/cli/flag-table.js';
 import { checkContainFlags } from '../../../src/commands/contain-flags.js';
 import { UserError } from '../../../src/errors.js';
 
-const declared = { bucket: {}, users: {}, roles: {}, functions: {}, apis: {}, scpTarget: {} };
+const declared = {
+  bucket: {},
+  users: {},
+  roles: {},
+  functions: {},
+  apis: {},
+  scpTarget: {},
+  keepConsole: {},
+  idcUsers: {},
+};
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:resizer';
 const API = 'arn:aws:execute-api:us-east-1:123456789012:a1b2c3/prod/GET/*';
 
@@ -49,6 +58,24 @@ describe('contain flags', () => {
     [{ scpTarget: 'ou-1' }, /^--scp-target ou-1: expected an account id \(12 digits\), an OU id/],
   ])('rejects a bad value naming the flag: %o', (flags: Record<string, unknown>, message) => {
     expect(() => containParams({ bucket: 'media', ...flags }, declared, 'deepfake-s3-leak')).toThrow(message);
+  });
+
+  it('--keep-console is the boolean keepConsole, and --idc-user takes each value whole (a user name may hold a comma)', () => {
+    const given = containParams(
+      { bucket: 'media', keepConsole: true, idcUser: ['j.doe@example.com', 'doe,jane'] },
+      declared,
+      'deepfake-s3-leak',
+    );
+    expect(given).toEqual([
+      { name: 'bucket', typed: 'media', flag: '--bucket' },
+      { name: 'keepConsole', typed: true, flag: '--keep-console' },
+      { name: 'idcUsers', typed: ['j.doe@example.com', 'doe,jane'], flag: '--idc-user' },
+    ]);
+    expect(() =>
+      containParams({ bucket: 'media', idcUser: ['j doe'] }, declared, 'deepfake-s3-leak'),
+    ).toThrow(
+      /^--idc-user j doe: an Identity Center user name has letters, digits, symbols and punctuation, and no spaces$/,
+    );
   });
 
   it('refuses a flag whose param the runbook does not declare', () => {

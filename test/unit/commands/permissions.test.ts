@@ -28,10 +28,10 @@ describe('drp permissions', () => {
   it('gives each identity only what its steps call as it', () => {
     const { identities } = json();
     expect(Object.keys(identities)).toEqual(['target', 'org', 'logs', 'evidence']);
-    expect(actions(identities.org!.policy).filter((a) => !a.startsWith('organizations:'))).toEqual([
-      'iam:GetRole',
-      'sts:GetCallerIdentity',
-    ]);
+    // The management account's: Organizations and IAM Identity Center (sso, identitystore), nothing else.
+    expect(
+      actions(identities.org!.policy).filter((a) => !/^(organizations|sso|identitystore):/.test(a)),
+    ).toEqual(['iam:GetRole', 'sts:GetCallerIdentity']);
     expect(actions(identities.logs!.policy)).toEqual([
       'iam:GetRole',
       'kms:Decrypt',
@@ -54,11 +54,13 @@ describe('drp permissions', () => {
     expect(actions(identities.org!.policy, /^DrpRestore/)).toEqual([
       'organizations:DeletePolicy',
       'organizations:DetachPolicy',
+      'sso:DeleteInlinePolicyFromPermissionSet',
     ]);
     // The workload's own undo (each step adds its own); never the organization's.
     const targetRestore = actions(identities.target!.policy, /^DrpRestore/);
     expect(targetRestore).toEqual(expect.arrayContaining(['iam:DeleteRolePolicy', 's3:DeleteBucketPolicy']));
-    expect(targetRestore.filter((a) => a.startsWith('organizations:'))).toEqual([]);
+    // (It may read the organization, to tell its grants from outside ones; it never changes an SCP.)
+    expect(targetRestore.filter((a) => /^organizations:(Delete|Detach)/.test(a))).toEqual([]);
   });
 
   it('names placeholders without roles, and the real roles, external id and MFA condition with them', () => {

@@ -100,6 +100,7 @@ const flags = (over: Partial<RestoreFlags> = {}): RestoreFlags => ({
   only: [],
   reactivateKeys: false,
   releaseHolds: false,
+  keepExternalGrants: false,
   overwriteDrift: false,
   concurrency: 4,
   ...over,

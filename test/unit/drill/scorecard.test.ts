@@ -115,12 +115,13 @@ describe('timesFromReport', () => {
       since('evidence-bucket'),
       Date.parse(model.journal.lastTime!) - Date.parse(model.journal.firstTime!),
     ]);
-    // Fifteen containment steps (the bucket's isolation, the edge's four, the other surfaces' three,
-    // then the two locks) of 1 s each, the legal holds (last) 5 s: the last result is 19 s after the genesis.
-    expect(times.timeToContainMs).toBe(19_000);
+    // Eighteen containment steps (the bucket's isolation, the identities' three, the edge's four, the
+    // other surfaces' three, then the two locks) of 1 s each, the legal holds (last) 5 s: the last
+    // result is 22 s after the genesis.
+    expect(times.timeToContainMs).toBe(22_000);
     expect(times.timeToContainMs).toBe(since('legal-holds'));
     // The fixture journal was detected at 02:40 and started at 03:00.
-    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 19_000);
+    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 22_000);
     expect(times.containmentGaps).toEqual([]);
   });
 

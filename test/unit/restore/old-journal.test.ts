@@ -145,6 +145,7 @@ const flags = (keyPath: string, over: Partial<RestoreFlags> = {}): RestoreFlags 
   only: [],
   reactivateKeys: false,
   releaseHolds: false,
+  keepExternalGrants: false,
   overwriteDrift: false,
   concurrency: 4,
   keyPath,

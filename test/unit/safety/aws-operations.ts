@@ -130,6 +130,36 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DescribeExport: 'dynamodb-export: wait for the export, its manifest key',
     CreateBackup: 'dynamodb-export: an on-demand backup where the export is impossible',
   },
+  'iam-users.ts': {
+    GetLoginProfile:
+      'iam-contain-user plan: whether the user has a console password, and whether it must be reset',
+    GetAccountPasswordPolicy:
+      'iam-contain-user: the password policy a generated console password must satisfy',
+    UpdateLoginProfile:
+      'iam-contain-user: the console password replaced by a random one nobody is told (the login profile is kept, never deleted); restore: a new one, only in a 0600 file',
+    ListSSHPublicKeys: "iam-contain-user plan: the user's SSH public keys (CodeCommit)",
+    UpdateSSHPublicKey:
+      'iam-contain-user: an SSH public key Active -> Inactive (never deleted); restore with --reactivate-keys',
+    ListSigningCertificates: "iam-contain-user plan: the user's X.509 signing certificates",
+    UpdateSigningCertificate:
+      'iam-contain-user: a signing certificate Active -> Inactive (never deleted); restore with --reactivate-keys',
+    ListServiceSpecificCredentials:
+      "iam-contain-user plan: the user's service-specific credentials (CodeCommit, Keyspaces, Bedrock API keys)",
+    UpdateServiceSpecificCredential:
+      'iam-contain-user: a service-specific credential Active -> Inactive (never deleted); restore with --reactivate-keys',
+    ListMFADevices: "iam-contain-user plan: the user's MFA devices, recorded (never changed)",
+    ListUserPolicies:
+      "iam-contain-user plan: the user's inline policies (IAM's 2,048-character quota, before-state)",
+    GetUserPolicy: "iam-contain-user plan: each inline policy's size, and drp's deny if already there",
+    PutUserPolicy: "iam-contain-user: drp's inline deny-all drp-contain-<incident>",
+    DeleteUserPolicy: "restore of iam-contain-user: drp's own drp-contain-<incident>, on users that had none",
+    ListAttachedUserPolicies:
+      "iam-contain-user plan: the user's managed policies (AWSDenyAll already attached?)",
+    AttachUserPolicy:
+      "iam-contain-user: AWS's AWSDenyAll, when the user's inline policies leave no room for drp's",
+    DetachUserPolicy:
+      'restore of iam-contain-user: the AWSDenyAll drp attached, and only when it was not attached before',
+  },
   'iam.ts': {
     GetRole: 'plan: a --role exists, its path for the caller principal; refuse service-linked roles',
     GetUser: 'plan: a --user exists (user error otherwise)',
@@ -156,6 +186,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
       'lambda-isolate: reserved concurrency 0 (every invocation throttled, nothing deleted); restore puts the old value back',
     DeleteFunctionConcurrency:
       'restore of lambda-isolate: the function had no reserved concurrency before drp set 0',
+  },
+  'identitystore.ts': {
+    GetUserId: "idc-contain-user plan: an Identity Center user's id from its user name",
+    ListGroupMembershipsForMember:
+      "idc-contain-user plan: the user's groups (assignments to a group reach its members)",
   },
   'kms.ts': {
     GetPublicKey: '--kms-key-id: the public key recorded in the genesis',
@@ -283,6 +318,21 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     BatchImportFindings: "securityhub-report: drp's own ASFF findings (the incident, the scan's findings)",
     BatchUpdateFindings: "restore of securityhub-report: the incident finding's workflow status and a note",
   },
+  'ssoadmin.ts': {
+    ListInstances: 'idc-* plan: the IAM Identity Center instance and its identity store',
+    ListPermissionSetsProvisionedToAccount:
+      'idc-revoke-permission-set-sessions plan: the permission set behind an AWSReservedSSO_ role',
+    DescribePermissionSet: "idc-revoke-permission-set-sessions plan: a permission set's name",
+    ListAccountAssignmentsForPrincipal:
+      'idc-contain-user plan: the permission sets assigned to the user (and its groups) in the account',
+    GetInlinePolicyForPermissionSet: 'idc-* plan: the inline policy before drp (before-state, merged into)',
+    PutInlinePolicyToPermissionSet:
+      "idc-*: the inline policy with drp's deny statement merged in, every other statement kept",
+    DeleteInlinePolicyFromPermissionSet:
+      'restore of idc-*: the permission set had no inline policy before drp gave it one',
+    ProvisionPermissionSet: 'idc-*: the changed permission set applied to its role in the target account',
+    DescribePermissionSetProvisioningStatus: 'idc-*: waits (bounded) for that provisioning to finish',
+  },
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
@@ -307,6 +357,9 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
   'DeleteBucketPolicy',
   'DeletePublicAccessBlock',
   'DeleteRolePolicy',
+  'DeleteUserPolicy',
+  'DetachUserPolicy',
+  'DeleteInlinePolicyFromPermissionSet',
   'DeletePolicy',
   'DetachPolicy',
   'DeleteFunctionConcurrency',

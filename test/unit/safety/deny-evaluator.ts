@@ -38,3 +38,50 @@ export function denies(statement: Statement, principalArn: string): boolean {
   }
   return true;
 }
+
+/** What IAM knows about a request that drp's denies test, written here from the IAM reference. */
+export interface RequestContext {
+  /** aws:PrincipalArn: the user, the role (not the session), the federated user. */
+  principalArn: string;
+  /** aws:TokenIssueTime: present only for temporary credentials (a session token, a role session). */
+  tokenIssueTime?: string;
+  /** identitystore:userId: present only for an IAM Identity Center user's session. */
+  identitystoreUserId?: string;
+}
+
+const KEYS: Record<string, (c: RequestContext) => string | undefined> = {
+  'aws:principalarn': (c) => c.principalArn,
+  'aws:tokenissuetime': (c) => c.tokenIssueTime,
+  'identitystore:userid': (c) => c.identitystoreUserId,
+};
+
+/**
+ * Whether an identity-based Deny of every action on every resource applies to a request: each
+ * condition must hold (IAM ANDs operators and keys, ORs a key's values). A key the request does
+ * not carry makes a positive operator false and a negated one true, as IAM evaluates them.
+ */
+export function deniesRequest(
+  statement: Statement & { Action?: unknown; Resource?: unknown },
+  c: RequestContext,
+) {
+  if (statement.Effect !== 'Deny' || statement.Action !== '*' || statement.Resource !== '*')
+    throw new Error('expected a deny of * on *');
+  return Object.entries(statement.Condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, given]) => {
+      const read = KEYS[key.toLowerCase()];
+      if (!read) throw new Error(`unexpected condition key ${key}`);
+      const value = read(c);
+      const values = [given].flat() as string[];
+      switch (operator) {
+        case 'ArnNotLike':
+          return value === undefined || !values.some((p) => arnLike(p, value));
+        case 'StringEquals':
+          return value !== undefined && values.includes(value);
+        case 'DateLessThan':
+          return value !== undefined && values.some((t) => Date.parse(value) < Date.parse(t));
+        default:
+          throw new Error(`unexpected operator ${operator}`);
+      }
+    }),
+  );
+}

@@ -13,7 +13,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/log.js';
 import { StepFailure } from '../../../src/steps/define.js';
 import step, { type Observed } from '../../../src/steps/iam-disable-access-keys.js';
@@ -24,16 +24,23 @@ const iam = mockClient(IAMClient);
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLESECRET';
 const ARN = (u: string) => `arn:aws:iam::123456789012:user/${u}`;
 const created = new Date('2026-01-02T03:04:05.000Z');
-const MARK = 'drp replacement key, incident INC-TEST-1';
+const MARK = 'drp replacement key of incident INC-TEST-1';
+const ISSUING = 'drp-replacement-INC-TEST-1';
+/** IAM's tag pattern (API Reference, Tag): letters, digits, spaces and _.:/=+-@. */
+const IAM_TAG = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-function user(name: string, keys: { id: string; status: 'Active' | 'Inactive' }[], tags = {}) {
+function user(
+  name: string,
+  keys: { id: string; status: 'Active' | 'Inactive'; created?: Date }[],
+  tags = {},
+) {
   iam.on(GetUserCommand, { UserName: name }).resolves({ User: { UserName: name, Arn: ARN(name) } as never });
   iam.on(ListAccessKeysCommand, { UserName: name }).resolves({
     AccessKeyMetadata: keys.map((k) => ({
       UserName: name,
       AccessKeyId: k.id,
       Status: k.status,
-      CreateDate: created,
+      CreateDate: k.created ?? created,
     })),
   });
   iam.on(ListUserTagsCommand, { UserName: name }).resolves({
@@ -232,11 +239,56 @@ describe('iam-disable-access-keys', () => {
       expect(text()).toContain('AKIANEW');
       expect(text()).not.toContain(SECRET);
       expect(artefacts).toEqual([]);
-      expect(iam).toHaveReceivedCommandWith(TagUserCommand, {
-        UserName: 'alice',
-        Tags: [{ Key: 'AKIANEW', Value: MARK }],
+      // First the issuing mark (before the key exists), then the key's own tag, each as IAM allows.
+      const tags = iam.commandCalls(TagUserCommand).map((c) => c.args[0].input.Tags);
+      expect(tags).toEqual([
+        // No Date from a mock: a minute below this machine's clock.
+        [{ Key: ISSUING, Value: '2026-11-25T02:59:00.000Z' }],
+        [{ Key: 'AKIANEW', Value: MARK }],
+      ]);
+      for (const t of tags.flat()) expect(`${t!.Key}=${t!.Value}`).toMatch(IAM_TAG);
+      expect(applied.requestIds).toEqual(['R1', 'R3', 'R2', 'R3']);
+    });
+
+    it("marks issuing with AWS's time (the Date of IAM's last answer), not this machine's", async () => {
+      user('alice', [{ id: 'AKIA1', status: 'Inactive' }]);
+      iam.on(TagUserCommand).resolves({});
+      iam.on(CreateAccessKeyCommand).resolves({
+        AccessKey: { UserName: 'alice', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active' },
       });
-      expect(applied.requestIds).toEqual(['R1', 'R2', 'R3']);
+      const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
+      const { ctx } = testContext({
+        settings: { concurrency: 1, evidenceDir: scratch(), evidenceBucket: 'b' },
+      });
+      // This machine is 10 minutes ahead; AWS's answer came 2.5 s ago.
+      vi.spyOn(ctx.aws.iam, 'serverClock').mockReturnValue({
+        serverDate: new Date('2026-11-25T02:49:57.000Z'),
+        localDate: new Date('2026-11-25T02:59:57.500Z'),
+      });
+      await step.apply(ctx, params, plan);
+      expect(iam.commandCalls(TagUserCommand)[0]!.args[0].input.Tags).toEqual([
+        { Key: ISSUING, Value: '2026-11-25T02:49:59.000Z' },
+      ]);
+    });
+
+    it('on a re-run recognises the replacement by the issuing mark when its own tag was never written', async () => {
+      // The first run created AKIANEW at 03:00:05 and died before tagging it; AKIAOLD is older.
+      user(
+        'alice',
+        [
+          { id: 'AKIAOLD', status: 'Active', created: new Date('2026-11-25T02:10:00.000Z') },
+          { id: 'AKIANEW', status: 'Active', created: new Date('2026-11-25T03:00:05.000Z') },
+        ],
+        { [ISSUING]: '2026-11-25T03:00:04.000Z' },
+      );
+      const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
+      expect((plan.observed as Observed).users[0]?.replacementKeyIds).toEqual(['AKIANEW']);
+      expect(plan.changes).toEqual([
+        expect.objectContaining({
+          action: 'deactivate-access-key',
+          detail: expect.stringMatching(/^AKIAOLD /),
+        }),
+      ]);
     });
 
     it('never overwrites an existing secret file, and the error names the orphan key but holds no secret', async () => {
@@ -245,6 +297,7 @@ describe('iam-disable-access-keys', () => {
         $metadata: {},
         AccessKey: { UserName: 'alice', AccessKeyId: 'AKIANEW', SecretAccessKey: SECRET, Status: 'Active' },
       });
+      iam.on(TagUserCommand).resolves({});
       const evidenceDir = scratch();
       mkdirSync(join(evidenceDir, 'secrets'));
       writeFileSync(join(evidenceDir, 'secrets', 'alice-AKIANEW.json'), 'older');
@@ -257,7 +310,8 @@ describe('iam-disable-access-keys', () => {
       );
       expect(readFileSync(join(evidenceDir, 'secrets', 'alice-AKIANEW.json'), 'utf8')).toBe('older');
       expect(JSON.stringify({ message: failure.message, partial: failure.partial })).not.toContain(SECRET);
-      expect(iam).toHaveReceivedCommandTimes(TagUserCommand, 0);
+      // Only the issuing mark: the key whose secret nobody holds is never tagged as the replacement.
+      expect(iam.commandCalls(TagUserCommand).map((c) => c.args[0].input.Tags![0]!.Key)).toEqual([ISSUING]);
     });
 
     it('issues no replacement when the user already has two keys, says why, and still deactivates them', async () => {

@@ -4,9 +4,10 @@ import {
   IAMClient,
   NoSuchEntityException,
   PutRolePolicyCommand,
+  UnmodifiableEntityException,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { StepFailure } from '../../../src/steps/define.js';
 import step from '../../../src/steps/iam-revoke-role-sessions.js';
 import { testContext, testPorts } from '../../support/step-context.js';
@@ -84,27 +85,90 @@ describe('iam-revoke-role-sessions', () => {
     expect(iam).toHaveReceivedCommandTimes(PutRolePolicyCommand, 0);
   });
 
-  it('applies the IAM console policy: deny * on * to sessions issued before now', async () => {
+  it("applies the IAM console policy at AWS's time: deny * on * to sessions issued before AWS's now", async () => {
     role('uploader');
     iam.on(PutRolePolicyCommand).resolves({ $metadata: { requestId: 'R1' } });
     const params = { roles: ['uploader'], allowSelf: false };
     const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
-    const applied = await step.apply(testContext().ctx, params, plan);
+    const { ctx } = testContext();
+    // IAM's answer said 02:59:58 and arrived with this machine's clock at 02:59:59.2 (NOW is 03:00:00).
+    vi.spyOn(ctx.aws.iam, 'serverClock').mockReturnValue({
+      serverDate: new Date('2026-11-25T02:59:58.000Z'),
+      localDate: new Date('2026-11-25T02:59:59.200Z'),
+    });
+    const applied = await step.apply(ctx, params, plan);
+    // AWS's Date, plus the 0.8 s since it arrived, plus 1 s for the header's whole seconds.
+    const AWS_NOW = '2026-11-25T02:59:59.800Z';
+    expect(iam).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: 'uploader' });
     const sent = iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input;
     expect(sent.RoleName).toBe('uploader');
     expect(sent.PolicyName).toBe('drp-revoke-INC-TEST-1');
-    expect(JSON.parse(sent.PolicyDocument!)).toEqual(consolePolicy(NOW));
+    expect(JSON.parse(sent.PolicyDocument!)).toEqual(consolePolicy(AWS_NOW));
     expect(applied).toEqual({
       changes: [
         {
           action: 'put-role-policy',
           target: ROLE_ARN('uploader'),
-          detail: `drp-revoke-INC-TEST-1: sessions issued before ${NOW} are denied`,
+          detail: `drp-revoke-INC-TEST-1: sessions issued before ${AWS_NOW} are denied`,
         },
       ],
       requestIds: ['R1'],
-      data: { issuedBefore: NOW, roles: ['uploader'] },
+      data: { issuedBefore: AWS_NOW, roles: ['uploader'] },
     });
+  });
+
+  it("uses AWS's time when this machine's clock is off, and reports the skew", async () => {
+    role('uploader');
+    iam.on(PutRolePolicyCommand).resolves({});
+    const params = { roles: ['uploader'], allowSelf: false };
+    const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
+    // This machine says 03:00:00; AWS said 02:55:00 (five minutes behind it).
+    const { ctx } = testContext();
+    vi.spyOn(ctx.aws.iam, 'serverClock').mockReturnValue({
+      serverDate: new Date('2026-11-25T02:55:00.000Z'),
+      localDate: new Date(NOW),
+    });
+    const applied = await step.apply(ctx, params, plan);
+    const sent = JSON.parse(iam.commandCalls(PutRolePolicyCommand)[0]!.args[0].input.PolicyDocument!);
+    expect(sent).toEqual(consolePolicy('2026-11-25T02:55:01.000Z'));
+    expect(applied.notes).toEqual([
+      "this machine's clock is 300 s ahead of AWS's (the Date of IAM's response): drp used AWS's time; set this machine's clock right (NTP) before comparing its logs with CloudTrail's",
+    ]);
+  });
+
+  it("says so when no Date came from AWS, and then uses this machine's clock", async () => {
+    role('uploader');
+    iam.on(PutRolePolicyCommand).resolves({});
+    const params = { roles: ['uploader'], allowSelf: false };
+    const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
+    const applied = await step.apply(testContext().ctx, params, plan);
+    expect(applied.data).toEqual({ issuedBefore: NOW, roles: ['uploader'] });
+    expect(applied.notes).toEqual([
+      "no Date came from IAM's answer: the revocation time is this machine's clock",
+    ]);
+  });
+
+  it('leaves an IAM Identity Center role to its permission set: IAM refuses PutRolePolicy there (UnmodifiableEntity)', async () => {
+    const sso = 'AWSReservedSSO_MediaEditors_0123456789abcdef';
+    role(sso, '/aws-reserved/sso.amazonaws.com/eu-west-1/');
+    role('uploader');
+    // What IAM answers when asked anyway, which halted the run before.
+    iam.on(PutRolePolicyCommand, { RoleName: sso }).rejects(
+      new UnmodifiableEntityException({
+        $metadata: { httpStatusCode: 400 },
+        message: `Cannot perform the operation on the protected role '${sso}' - this role is only modifiable by AWS`,
+      }),
+    );
+    iam.on(PutRolePolicyCommand, { RoleName: 'uploader' }).resolves({});
+    const params = { roles: [sso, 'uploader'], allowSelf: false };
+    const plan = await step.plan(testContext({ aws: testPorts(true) }).ctx, params);
+    expect(plan.changes.map((c) => c.target)).toEqual([ROLE_ARN('uploader')]);
+    expect(plan.notes).toEqual([
+      `role ${sso} is an IAM Identity Center role: IAM refuses to change it (UnmodifiableEntity), so its sessions are revoked through its permission set (step idc-revoke-permission-set-sessions, with the organization's credentials)`,
+    ]);
+    await step.apply(testContext().ctx, params, plan);
+    expect(iam).toHaveReceivedCommandTimes(PutRolePolicyCommand, 1);
+    expect(iam).toHaveReceivedCommandWith(PutRolePolicyCommand, { RoleName: 'uploader' });
   });
 
   it('has nothing to do when its policy already exists in this incident, and keeps it as observed', async () => {

@@ -5,6 +5,14 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import {
+  AccessDeniedException as OrgsAccessDenied,
+  AccountNotFoundException,
+  AWSOrganizationsNotInUseException,
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import step from '../../../src/steps/s3-deny-policy.js';
@@ -12,6 +20,7 @@ import { DEFAULTS, recordedOf } from '../../support/restore.js';
 import { testContext, testPorts } from '../../support/step-context.js';
 
 const s3 = mockClient(S3Client);
+const orgs = mockClient(OrganizationsClient);
 const restore = step.restore!;
 const RESPONDER = 'arn:aws:iam::123456789012:role/Responder';
 
@@ -22,6 +31,13 @@ const OURS = {
   Action: 's3:*',
   Resource: ['arn:aws:s3:::media', 'arn:aws:s3:::media/*'],
   Condition: { ArnNotLike: { 'aws:PrincipalArn': [RESPONDER] } },
+};
+const PUBLIC = {
+  Sid: 'Public',
+  Effect: 'Allow',
+  Principal: '*',
+  Action: 's3:GetObject',
+  Resource: 'arn:aws:s3:::media/*',
 };
 const READER = {
   Sid: 'Reader',
@@ -142,20 +158,159 @@ describe('s3-deny-policy restore', () => {
     });
   });
 
-  it('notes that a public original policy needs Block Public Access restored first', async () => {
-    const PUBLIC = {
-      Sid: 'Public',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 's3:GetObject',
-      Resource: 'arn:aws:s3:::media/*',
-    };
-    live(policy(PUBLIC, OURS));
-    const p = await plan(policy(PUBLIC));
+  it('with --keep-external-grants puts a public grant back, and notes that Block Public Access must be restored first', async () => {
+    live(policy(OURS));
+    const p = await restore.plan(testContext({ aws: testPorts(true) }).ctx, contained(policy(PUBLIC)), {
+      ...DEFAULTS,
+      keepExternalGrants: true,
+    });
+    expect(p.changes).toEqual([
+      expect.objectContaining({ detail: expect.stringMatching(/^the original policy text/) }),
+    ]);
     expect(p.notes).toEqual([
+      'put back with --keep-external-grants: Sid Public (grants to anyone ("*") without a condition S3 treats as non-public)',
       expect.stringMatching(
         /public grants by S3.s definition \(Sid Public\).*restored before this step; with --only, include the block-public-access step/,
       ),
     ]);
+  });
+
+  describe('no backdoor restored', () => {
+    const OTHER = '999988887777';
+    const OUTSIDE = {
+      Sid: 'Vendor',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${OTHER}:root` },
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: 'arn:aws:s3:::media/*',
+    };
+    const org = (members: string[] | 'denied') => {
+      orgs.on(DescribeOrganizationCommand).resolves({
+        Organization: { Id: 'o-abc123', MasterAccountId: '111111111111', FeatureSet: 'ALL' },
+      });
+      if (members === 'denied')
+        orgs.on(DescribeAccountCommand).rejects(
+          new OrgsAccessDenied({
+            $metadata: { httpStatusCode: 400 },
+            message: 'You don’t have permissions to access this resource.',
+          }),
+        );
+      else
+        orgs.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => {
+          if (members.includes(AccountId)) return { Account: { Id: AccountId } };
+          throw new AccountNotFoundException({ $metadata: { httpStatusCode: 400 }, message: 'not found' });
+        });
+    };
+
+    beforeEach(() => {
+      orgs.reset();
+      // An account outside AWS Organizations answers this.
+      orgs.on(DescribeOrganizationCommand).rejects(
+        new AWSOrganizationsNotInUseException({
+          $metadata: { httpStatusCode: 400 },
+          message: 'Your account is not a member of an organization.',
+        }),
+      );
+    });
+
+    it('leaves out a grant to another account (no organization), names it, and journals its text', async () => {
+      live(policy(READER, OUTSIDE, OURS));
+      const p = await plan(policy(READER, OUTSIDE));
+      const expected = policy(READER);
+      expect(p.observed).toEqual(expect.objectContaining({ putBack: expected }));
+      expect(p.changes).toEqual([
+        {
+          action: 'put-bucket-policy',
+          target: 's3://media',
+          detail:
+            'the original policy without 1 statement granting access outside the organization (Sid Vendor)',
+        },
+      ]);
+      expect(p.notes).toEqual([
+        `left out of the restored policy, as they grant access outside the organization: Sid Vendor (grants to arn:aws:iam::${OTHER}:root: account ${OTHER} is outside account 123456789012). The journal keeps their text; drp restore --keep-external-grants puts them back`,
+      ]);
+      const applied = await restore.apply(testContext().ctx, contained(policy(READER, OUTSIDE)), p);
+      expect(s3).toHaveReceivedCommandWith(PutBucketPolicyCommand, { Bucket: 'media', Policy: expected });
+      expect(applied.data).toEqual({
+        leftOut: [{ sid: 'Vendor', reason: expect.stringContaining(OTHER), statement: OUTSIDE }],
+      });
+    });
+
+    it('with --keep-external-grants puts the original text back byte for byte, grant included', async () => {
+      live(policy(READER, OUTSIDE, OURS));
+      const before = `{\n "Statement": [${JSON.stringify(OUTSIDE)}]\n}`;
+      const ctx = testContext({ aws: testPorts(true) }).ctx;
+      const p = await restore.plan(ctx, contained(before), { ...DEFAULTS, keepExternalGrants: true });
+      await restore.apply(testContext().ctx, contained(before), p);
+      expect(s3).toHaveReceivedCommandWith(PutBucketPolicyCommand, { Bucket: 'media', Policy: before });
+    });
+
+    it('deletes the policy when every statement of it granted outside', async () => {
+      live(policy(OUTSIDE, OURS));
+      const p = await plan(policy(OUTSIDE));
+      expect(p.changes).toEqual([
+        {
+          action: 'delete-bucket-policy',
+          target: 's3://media',
+          detail: 'none of its statements is put back',
+        },
+      ]);
+      await restore.apply(testContext().ctx, contained(policy(OUTSIDE)), p);
+      expect(s3).toHaveReceivedCommandTimes(DeleteBucketPolicyCommand, 1);
+      expect(s3).toHaveReceivedCommandTimes(PutBucketPolicyCommand, 0);
+    });
+
+    it('keeps a grant to an account of the organization, and leaves out one to an account outside it', async () => {
+      org(['222233334444']);
+      const MEMBER = {
+        ...OUTSIDE,
+        Sid: 'Member',
+        Principal: { AWS: 'arn:aws:iam::222233334444:role/Reader' },
+      };
+      live(policy(MEMBER, OUTSIDE, OURS));
+      const p = await plan(policy(MEMBER, OUTSIDE));
+      expect(p.observed).toEqual(expect.objectContaining({ putBack: policy(MEMBER) }));
+      expect(p.notes).toEqual([expect.stringContaining(`account ${OTHER} is outside organization o-abc123`)]);
+    });
+
+    it('counts an account it may not look up in the organization as outside, and says why', async () => {
+      org('denied');
+      const MEMBER = { ...OUTSIDE, Sid: 'Member', Principal: { AWS: '222233334444' } };
+      live(policy(MEMBER, OURS));
+      const p = await plan(policy(MEMBER));
+      expect(p.observed).toEqual(expect.objectContaining({ putBack: null }));
+      expect(p.notes).toEqual([
+        expect.stringContaining('organizations:DescribeAccount: AccessDeniedException'),
+        expect.stringContaining('account 222233334444 is not known to be in organization o-abc123'),
+      ]);
+    });
+
+    it('judges a grant to anyone by its conditions: its own organization kept, another organization and public left out', async () => {
+      org([]);
+      const ORG = {
+        ...PUBLIC,
+        Sid: 'Org',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123' } },
+      };
+      const FOREIGN = {
+        ...PUBLIC,
+        Sid: 'Foreign',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-evil99' } },
+      };
+      const SERVICE = { ...READER, Sid: 'Logs', Principal: { Service: 'logging.s3.amazonaws.com' } };
+      live(policy(ORG, FOREIGN, SERVICE, OURS));
+      const p = await plan(policy(ORG, FOREIGN, PUBLIC, SERVICE));
+      expect(p.observed).toEqual(expect.objectContaining({ putBack: policy(ORG, SERVICE) }));
+      expect(p.notes![0]).toContain('Sid Foreign (grants to anyone in organization o-evil99, not o-abc123)');
+      expect(p.notes![0]).toContain(
+        'Sid Public (grants to anyone ("*") without a condition S3 treats as non-public)',
+      );
+    });
+
+    it('asks Organizations nothing when no statement names another account or organization', async () => {
+      live(policy(READER, OURS));
+      await plan(policy(READER, PUBLIC));
+      expect(orgs).toHaveReceivedCommandTimes(DescribeOrganizationCommand, 0);
+    });
   });
 });
