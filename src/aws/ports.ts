@@ -1,5 +1,6 @@
 import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
+import type { ConfigServicePort } from './configservice.js';
 import type { IamPort } from './iam.js';
 import type { OrganizationsPort } from './organizations.js';
 import type { RekognitionPort } from './rekognition.js';
@@ -19,6 +20,7 @@ export interface AwsPorts {
   rekognition: RekognitionPort;
   s3control: S3ControlPort;
   cloudtrail: CloudTrailPort;
+  configservice: ConfigServicePort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -50,6 +52,10 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./cloudtrail.js');
     return m.createCloudTrailPort(m.createCloudTrailClient(settings, readOnly));
   },
+  configservice: async (settings, readOnly) => {
+    const m = await import('./configservice.js');
+    return m.createConfigServicePort(m.createConfigServiceClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the port that serves it. */
@@ -59,6 +65,8 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName> = {
   organizations: 'organizations',
   rekognition: 'rekognition',
   cloudtrail: 'cloudtrail',
+  // AWS Config's IAM prefix is config:
+  config: 'configservice',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -11,6 +11,8 @@ import { createS3ControlPort } from '../../src/aws/s3control.js';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { createCloudTrailPort } from '../../src/aws/cloudtrail.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { createConfigServicePort } from '../../src/aws/configservice.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
 import { silentLogger } from '../../src/log.js';
@@ -34,6 +36,7 @@ export function testPorts(readOnly = false): AwsPorts {
     cloudtrail: createCloudTrailPort(instrument(new CloudTrailClient(clientConfig), readOnly), {
       lookupIntervalMs: 0,
     }),
+    configservice: createConfigServicePort(instrument(new ConfigServiceClient(clientConfig), readOnly)),
   };
 }
 

@@ -15,6 +15,14 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     UpdateTrail: 'cloudtrail-status ensureLogging: log file validation on (nothing else is changed)',
     LookupEvents: 'export-cloudtrail-events: the event history of the window (reads only)',
   },
+  'configservice.ts': {
+    DescribeConfigurationRecorders: 'config-managed-rules plan: a recorder exists, and what it records',
+    DescribeConfigurationRecorderStatus: 'config-managed-rules plan: whether the recorder is recording',
+    DescribeConfigRules: 'config-managed-rules plan and restore: rules already there (idempotence, drift)',
+    PutConfigRule: "config-managed-rules (drp harden): an AWS managed rule drp-<identifier>, tagged drp's",
+    DeleteConfigRule:
+      'restore of config-managed-rules: only a rule the harden run created (absent before it), by its name',
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -68,6 +76,9 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DetachPolicy: "restore of org-scp-deny: drp's own SCP from the target drp attached it to",
     DeletePolicy:
       "restore of org-scp-deny: drp's own SCP, only when drp created it and it is attached nowhere else",
+  },
+  'pricing.ts': {
+    GetProducts: "the plan's cost estimate: list prices of the run's region (reads only)",
   },
   'rekognition.ts': {
     DescribeProjects: 'scan plan: the Custom Labels project exists',
@@ -132,6 +143,12 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DescribeJob: 's3-object-lock batch path: the job created',
     ListJobs: "s3-object-lock batch path: this incident's job, if created before",
   },
+  'sns.ts': {
+    GetTopicAttributes:
+      '--notify-topic: the topic exists, its subscriptions and KMS key, before the plan is approved',
+    Publish:
+      '--notify-topic: a message at approval, containment, each failure, the evidence and the deadline',
+  },
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
@@ -148,6 +165,7 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
   'DeleteRolePolicy',
   'DeletePolicy',
   'DetachPolicy',
+  'DeleteConfigRule',
 ]);
 
 /**
