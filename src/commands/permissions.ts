@@ -2,8 +2,18 @@ import { loadRunbook } from '../runbook/load.js';
 import { findStep } from '../steps/index.js';
 import type { CommandResult } from './env.js';
 
-/** Read-only calls drp makes around every run, whatever the runbook: who am I, and my role's path. */
-const ALWAYS = ['sts:GetCallerIdentity', 'iam:GetRole'];
+/**
+ * Calls drp makes around every run, whatever the runbook: who am I and my role's path, the list
+ * prices of the plan's cost estimate (without it the estimate uses drp's table), and --notify-topic's
+ * check and messages (leave the sns actions out for a responder who never notifies).
+ */
+const ALWAYS = [
+  'sts:GetCallerIdentity',
+  'iam:GetRole',
+  'pricing:GetProducts',
+  'sns:GetTopicAttributes',
+  'sns:Publish',
+];
 
 const sidOf = (prefix: string, service: string) =>
   `${prefix}${service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`;

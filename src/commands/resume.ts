@@ -13,7 +13,7 @@ import type { ParamValue } from '../runbook/schema.js';
 import { openSession, type Session } from '../runbook/session.js';
 import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
-import { countOutcomes, result } from './run.js';
+import { countOutcomes, result } from './run-summary.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export interface ResumeOptions extends SigningOptions {

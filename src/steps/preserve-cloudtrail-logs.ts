@@ -10,6 +10,7 @@ import {
   type PendingCount,
 } from './lib/preservation/log-copy.js';
 import { trailsCovering } from './lib/preservation/trails.js';
+import { logCopyCost } from './lib/costs.js';
 import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
 
 export interface Observed {
@@ -139,4 +140,6 @@ export default defineStep({
       manifest: 'cloudtrail-logs-manifest.jsonl',
     });
   },
+
+  cost: ({ observed }) => logCopyCost(observed.sources.map((s) => s.pending)),
 });

@@ -6,6 +6,7 @@ import { holdEveryVersion, surveyVersions, type HoldResult } from './lib/legal-h
 import { BucketName, RoleArn } from '../names.js';
 import restore from './s3-object-lock.restore.js';
 import { requireBucket } from './lib/bucket.js';
+import { legalHoldCost } from './lib/costs.js';
 import { plural } from '../text.js';
 
 export interface Observed {
@@ -231,4 +232,5 @@ export default defineStep({
   },
 
   restore,
+  cost: (plan) => legalHoldCost(plan),
 });
