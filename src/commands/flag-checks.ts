@@ -11,6 +11,7 @@ import {
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
+import { MANAGED_RULE_IDS } from '../steps/lib/config-rules.js';
 
 /**
  * What a command checks of one flag value before it runs (after its runbook is loaded): the
@@ -54,6 +55,11 @@ export const FLAG_CHECKS = {
   executeApiArns: eachItem(ExecuteApiArn),
   orgTargetId: named(OrgTargetId),
   roleArn: named(RoleArn),
+  roleArns: eachItem(RoleArn),
+  configRuleIds: (given, flag) => {
+    const unknown = splitList([given]).find((id) => !MANAGED_RULE_IDS.includes(id));
+    return unknown && `${flag} ${unknown}: drp harden deploys ${MANAGED_RULE_IDS.join(', ')}`;
+  },
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
   // A prefix may be 1,024 bytes long: the message does not repeat it.
   objectKeyPrefix: (given, flag) => {

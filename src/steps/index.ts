@@ -15,6 +15,8 @@ import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
+import configManagedRules from './config-managed-rules.js';
+import s3MfaWriteDeny from './s3-mfa-write-deny.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -35,6 +37,9 @@ export const registry: readonly AnyStep[] = [
   rekognitionScan,
   provenanceScan,
   s3QuarantineObjects,
+  // After the incident: drp harden (issue 24).
+  configManagedRules,
+  s3MfaWriteDeny,
 ];
 
 export function findStep(type: string): AnyStep | undefined {
