@@ -6,6 +6,7 @@ import { cliReference, commandIndex } from './cli-reference.js';
 import { fence } from './markdown.js';
 import { runbooksReference } from './runbooks-reference.js';
 import { stepsReference } from './steps-reference.js';
+import { managedRules, priceTable } from './team-reference.js';
 
 // A generated part of a markdown file sits between two comments naming what it is:
 //
@@ -41,6 +42,8 @@ const RENDERERS: Record<string, Renderer> = {
   'cli-reference': () => cliReference(),
   'bundled-runbooks': () => runbooksReference(),
   'steps-reference': (_file, _arg, page) => stepsReference(page),
+  'price-table': () => priceTable(),
+  'managed-rules': () => managedRules(),
   // Exactly what `drp permissions NAME` prints: the same function makes it.
   permissions: (_file, name) => {
     if (!name) throw new Error('generated block "permissions" needs a runbook name');

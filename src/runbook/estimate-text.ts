@@ -17,7 +17,12 @@ function unitPrice(n: number, unit: string): string {
 const BOUND = { 'at-least': 'at least ', 'at-most': 'at most ' } as const;
 
 export function itemLine(i: PricedItem): string {
-  const count = i.units >= 1 ? Math.round(i.units).toLocaleString('en-US') : i.units.toFixed(3);
+  // Requests and objects are whole; gigabytes are not ("12.40 GB", "0.0031 GB").
+  const count = Number.isInteger(i.units)
+    ? i.units.toLocaleString('en-US')
+    : i.units >= 1
+      ? i.units.toFixed(2)
+      : String(Number(i.units.toPrecision(2)));
   return `${i.stepId}: ${i.bound ? BOUND[i.bound] : ''}${count} ${i.what} x ${unitPrice(i.usdPerUnit, i.unit)} = ${usd(i.usd)} (${PRICES[i.priceKey].what}; ${i.priceSource === 'price-list' ? 'Price List' : 'table'})`;
 }
 
