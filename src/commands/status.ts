@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { verifyJournal } from '../journal/verify.js';
 import { JOURNAL_FILE } from '../journal/writer.js';
@@ -24,15 +24,29 @@ export const DEADLINE_WARNING_MS = 24 * 3_600_000;
 function journalsUnder(dir: string, depth = 3): string[] {
   const here = existsSync(join(dir, JOURNAL_FILE)) ? [join(dir, JOURNAL_FILE)] : [];
   if (depth === 0) return here;
-  const subdirs = readdirSync(dir, { withFileTypes: true }).filter(
-    (e) => e.isDirectory() && e.name !== 'artefacts',
-  );
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new UserError(
+      `--evidence-dir ${dir}: cannot read it (${(err as NodeJS.ErrnoException).code ?? err})`,
+    );
+  }
+  const subdirs = entries.filter((e) => e.isDirectory() && e.name !== 'artefacts');
   return [...here, ...subdirs.flatMap((e) => journalsUnder(join(dir, e.name), depth - 1))];
 }
 
+const isDirectory = (path: string) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 function incidentDir(opts: StatusOptions, incidentId: string | undefined): { dir: string; id: string } {
   if (opts.evidenceDir)
-    return { dir: opts.evidenceDir, id: incidentId ?? relative('evidence', opts.evidenceDir) };
+    return { dir: opts.evidenceDir, id: incidentId ?? basename(resolve(opts.evidenceDir)) };
   if (incidentId) return { dir: join('evidence', checkIncidentId(incidentId)), id: incidentId };
   const ids = existsSync('evidence')
     ? readdirSync('evidence', { withFileTypes: true })
@@ -128,7 +142,12 @@ export async function status(opts: StatusOptions, env: CommandEnv): Promise<Comm
     if (!check.success) throw new UserError(`--notify-topic ${arn}: ${check.error.issues[0]?.message}`);
   }
   const { dir, id } = incidentDir(opts, env.incidentId);
-  if (!existsSync(dir)) throw new UserError(`--incident ${id}: no evidence folder ${dir}`);
+  if (!isDirectory(dir))
+    throw new UserError(
+      opts.evidenceDir
+        ? `--evidence-dir ${dir}: not a directory; give the incident's evidence folder (./evidence/<incident-id>)`
+        : `--incident ${id}: no evidence folder ${dir}`,
+    );
   const paths = journalsUnder(dir);
   if (paths.length === 0) throw new UserError(`--incident ${id}: ${dir} holds no journal.jsonl`);
   const now = env.now?.() ?? new Date();

@@ -159,6 +159,14 @@ describe('drp status', () => {
       name: 'UserError',
       message: expect.stringMatching(/holds no journal\.jsonl$/),
     });
+    const file = join(scratch(), 'not-a-dir');
+    appendFileSync(file, 'x');
+    await expect(
+      status({ evidenceDir: file, notifyTopics: [] }, at('2026-11-25T05:00:00Z')),
+    ).rejects.toMatchObject({
+      name: 'UserError',
+      message: expect.stringMatching(/^--evidence-dir .*not-a-dir: not a directory/),
+    });
     await expect(status({ notifyTopics: ['sns-topic'] }, at('2026-11-25T05:00:00Z'))).rejects.toMatchObject({
       name: 'UserError',
       message: expect.stringMatching(/^--notify-topic sns-topic: expected an ARN/),
