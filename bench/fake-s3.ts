@@ -143,6 +143,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     const service = serviceOf(req);
     const target = req.headers['x-amz-target'];
     let reply: Reply;
+    let carriesDeny = false;
     if (service === 'sts') reply = stsReply(state, body, requestId);
     else if (typeof target === 'string' && target.includes('CloudTrail'))
       reply = cloudTrailReply(state, target);
@@ -158,6 +159,7 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
         requestId,
       };
       const op = operationOf(r);
+      carriesDeny = op === 'PutBucketPolicy' && body.includes('"DrpContain');
       if (op) state.count(`S3.${op}`);
       else {
         const what = `${r.method} ${r.key ? 'object' : 'bucket'} ?${[...query.keys()].join('&')}`;
@@ -167,6 +169,8 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     }
     if (o.latencyMs > 0) await sleep(o.latencyMs);
     send(res, reply, requestId, req.method === 'HEAD');
+    // Time to deny ends when drp's deny is answered (bench/deny.ts): the first such answer counts.
+    if (carriesDeny && reply.status < 300) state.denyAnsweredAt ??= performance.now();
   }
 
   const server = createServer({ keepAlive: true, noDelay: true }, (req, res) => {

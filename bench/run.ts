@@ -1,6 +1,9 @@
 /**
  * `npm run bench -- [--versions 10000] [--latency-ms 20] [--concurrency 32] [--log-files 5000]
- *   [--cli-n 50] [--rss-versions 1000000] [--repeat 1] [--record]`, or `-- --quick` (bench/quick.ts)
+ *   [--cli-n 50] [--rss-versions 1000000] [--repeat 1] [--record] [--only deny] [--deny-runs 3]
+ *   [--deny-log-files 100]`, or `-- --quick` (bench/quick.ts)
+ *
+ * `--only deny` measures only the time to deny (bench/deny.ts) and prints its figures as the last line.
  *
  * Starts the fake S3, then runs each contender in its own process against it, one after another,
  * resetting the counts between them and checking that every version was held (every log file
@@ -22,6 +25,7 @@ import { analysisOf, machine, resultsMarkdown, table, type Row } from './report.
 import { quickArgs } from './quick.js';
 import { medianMs, packagesLoaded } from './startup.js';
 import { boundsNotes } from './targets.js';
+import { denyReport, timeToDeny } from './deny.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = 'dist/cli.js';
@@ -51,8 +55,15 @@ const { values: flags } = parseArgs({
     'rss-versions': { type: 'string', default: '1000000' },
     repeat: { type: 'string', default: '1' },
     record: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'deny-runs': { type: 'string', default: '3' },
+    'deny-log-files': { type: 'string', default: '100' },
   },
 });
+if (flags.only !== undefined && flags.only !== 'deny') {
+  process.stderr.write(`--only ${flags.only}: the only part that runs alone is "deny"\n`);
+  process.exit(2);
+}
 const o = {
   versions: Number(flags.versions),
   latencyMs: Number(flags['latency-ms']),
@@ -242,6 +253,23 @@ const previousResults = () => (existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8
 const perS = (rows: Row[], i: number) => rows[i]?.perS ?? null;
 const messageOf = (row: Row | undefined) => (row && row.perS == null ? row.check : undefined);
 
+/** Time to deny at 1,000 and 100,000 versions (bench/deny.ts): its table and its two figures. */
+async function deny() {
+  const d = {
+    root: ROOT,
+    env,
+    scratch,
+    key: join(scratch, 'key/signing-key.pem'),
+    latencyMs: o.latencyMs,
+    concurrency: o.concurrency,
+    runs: Math.max(1, Number(flags['deny-runs'])),
+    logFiles: Number(flags['deny-log-files']),
+  };
+  const r = await timeToDeny(d);
+  const broken = r.rows.filter((row) => row.check !== 'ok');
+  return { table: denyReport(d, r), figures: { denyAtS1k: r.denyAtS1k, denyAtS100k: r.denyAtS100k }, broken };
+}
+
 async function main() {
   const loadAtStart = loadavg();
   spawnSync(process.execPath, [CLI, 'keygen', '--out', join(scratch, 'key')], {
@@ -249,6 +277,13 @@ async function main() {
     env,
     stdio: 'ignore',
   });
+  if (flags.only === 'deny') {
+    const d = await deny();
+    rmSync(scratch, { recursive: true, force: true });
+    process.stdout.write(`${d.table}\n\n${JSON.stringify({ latencyMs: o.latencyMs, ...d.figures })}\n`);
+    process.exitCode = d.broken.length ? 1 : 0;
+    return;
+  }
   // Warm the fake's code paths in this process before anything is measured.
   const warm = await startFakeS3({ latencyMs: 0, versions: 2000, logFiles: 500 });
   await limit(warm, 'holds');
@@ -260,6 +295,7 @@ async function main() {
   const copies = await path(fake, 'copies', o.logFiles);
   await fake.close();
   const rss = await memory();
+  const denied = await deny();
   const startup = {
     load: loadavg()[0]!,
     nodeMs: medianMs(['--input-type=module', '-e', ''], ROOT),
@@ -288,6 +324,7 @@ async function main() {
     helpMs: startup.helpMs,
     validateMs: startup.validateMs,
     nodeMs: startup.nodeMs,
+    ...denied.figures,
     drpMessage: messageOf(holds[0]),
     copyDrpMessage: messageOf(copies[0]),
     quick,
@@ -306,6 +343,7 @@ async function main() {
       figures.copyLimitPerS,
     ) + `\n\n${cliRate(copies, o.logFiles)}`,
     ...(rss.length ? [table(`Memory: legal holds on ${o.rssVersions} versions (latency 0)`, rss, null)] : []),
+    denied.table,
     `Start-up, median of 20 runs: node itself ${startup.nodeMs} ms; drp --help ${startup.helpMs} ms (loads ${startup.helpLoads.join(', ') || 'no package'}); ` +
       `drp validate runbooks/deepfake-s3-leak.yaml ${startup.validateMs} ms (loads ${startup.validateLoads.join(', ')}). ` +
       `Load average when measured: ${startup.load.toFixed(2)}.`,
@@ -324,7 +362,7 @@ async function main() {
   const broken = [...holds, ...copies, ...rss].filter(
     (r) => r.check !== 'ok' && !r.check.startsWith('not measured'),
   );
-  process.exitCode = broken.length ? 1 : 0;
+  process.exitCode = broken.length || denied.broken.length ? 1 : 0;
 }
 
 await main();

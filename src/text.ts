@@ -1,2 +1,3 @@
-/** "1 version", "3 versions"; `words` for an irregular plural. */
-export const plural = (n: number, word: string, words = `${word}s`) => `${n} ${n === 1 ? word : words}`;
+/** "1 version", "3 versions", "12,000 versions"; `words` for an irregular plural. */
+export const plural = (n: number, word: string, words = `${word}s`) =>
+  `${n.toLocaleString('en-US')} ${n === 1 ? word : words}`;

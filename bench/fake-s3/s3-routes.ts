@@ -28,7 +28,11 @@ export interface S3Request {
   requestId: string;
 }
 
-const ok = (body = '', headers: Record<string, string> = {}): Reply => ({ status: 200, headers, body });
+const ok = (body = '', headers: Record<string, string> = {}, status = 200): Reply => ({
+  status,
+  headers,
+  body,
+});
 const error = (status: number, code: string, message: string, r: S3Request): Reply => ({
   status,
   body: r.method === 'HEAD' ? '' : xml.s3Error(code, message, r.requestId),
@@ -61,6 +65,10 @@ export function operationOf(r: S3Request): string | undefined {
     if (q.has('versioning')) return r.method === 'GET' ? 'GetBucketVersioning' : 'PutBucketVersioning';
     if (q.has('object-lock'))
       return r.method === 'GET' ? 'GetObjectLockConfiguration' : 'PutObjectLockConfiguration';
+    if (q.has('policy')) return r.method === 'GET' ? 'GetBucketPolicy' : 'PutBucketPolicy';
+    if (q.has('publicAccessBlock'))
+      return r.method === 'GET' ? 'GetPublicAccessBlock' : 'PutPublicAccessBlock';
+    if (q.has('logging') && r.method === 'GET') return 'GetBucketLogging';
     if (r.method === 'PUT' && [...q.keys()].every((k) => k === 'x-id')) return 'CreateBucket';
     return undefined;
   }
@@ -150,6 +158,29 @@ export function s3Reply(state: FakeS3State, op: string, r: S3Request): Reply {
     case 'PutObjectLockConfiguration':
       state.buckets.set(r.bucket, { ...lock(), lock: r.body });
       return ok();
+
+    // What containment reads and writes before its deny lands (bench/deny.ts times it).
+    case 'GetBucketPolicy':
+      return lock().policy
+        ? ok(lock().policy, { 'content-type': 'application/json' })
+        : error(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', r);
+    case 'PutBucketPolicy':
+      state.buckets.set(r.bucket, { ...lock(), policy: r.body });
+      return ok('', {}, 204);
+    case 'GetPublicAccessBlock':
+      return lock().publicAccessBlock
+        ? ok(lock().publicAccessBlock)
+        : error(
+            404,
+            'NoSuchPublicAccessBlockConfiguration',
+            'The public access block configuration was not found',
+            r,
+          );
+    case 'PutPublicAccessBlock':
+      state.buckets.set(r.bucket, { ...lock(), publicAccessBlock: r.body });
+      return ok();
+    case 'GetBucketLogging':
+      return ok(xml.bucketLoggingStatus());
 
     case 'PutObjectLegalHold': {
       const on = xml.tagText(r.body, 'Status') === 'ON';

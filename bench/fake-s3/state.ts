@@ -29,7 +29,12 @@ export class FakeS3State {
   copied = new Map<string, number>();
   /** Copies made with a legal hold ON (drp verifies the hold with HeadObject). */
   copiedHeld = new Set<string>();
-  buckets = new Map<string, { versioning?: string; lock?: string }>();
+  buckets = new Map<
+    string,
+    { versioning?: string; lock?: string; policy?: string; publicAccessBlock?: string }
+  >();
+  /** performance.now() when the first bucket policy carrying drp's deny was answered (bench/deny.ts). */
+  denyAnsweredAt?: number;
 
   constructor(
     readonly versions: VersionLayout,
@@ -66,6 +71,7 @@ export class FakeS3State {
     this.copied.clear();
     this.copiedHeld.clear();
     this.buckets.clear();
+    this.denyAnsweredAt = undefined;
   }
 
   stats() {

@@ -74,6 +74,9 @@ export const legalHold = (status: string) =>
 export const versioningConfiguration = (status: string | undefined) =>
   `${HEAD}<VersioningConfiguration xmlns="${S3_NS}">${status ? el('Status', status) : ''}</VersioningConfiguration>`;
 
+/** GetBucketLogging of a bucket without server access logging. */
+export const bucketLoggingStatus = () => `${HEAD}<BucketLoggingStatus xmlns="${S3_NS}"/>`;
+
 export const s3Error = (code: string, message: string, requestId: string) =>
   `${HEAD}<Error>${el('Code', code)}${el('Message', message)}${el('RequestId', requestId)}</Error>`;
 

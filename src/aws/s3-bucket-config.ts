@@ -35,6 +35,12 @@ export interface BucketVersioning {
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
+export interface DefaultRetention {
+  mode: LockMode;
+  days?: number;
+  years?: number;
+}
+
 export interface ObjectLockConfig {
   enabled: boolean;
   /** The bucket's default retention, when it has one. */
@@ -64,6 +70,12 @@ export interface S3BucketConfigPort {
   getObjectLockConfiguration(bucket: string): Promise<ObjectLockConfig | undefined>;
   /** Enables Object Lock with this default retention (S3 allows it on a versioned bucket). */
   putObjectLockConfiguration(bucket: string, mode: LockMode, days: number): Promise<Call>;
+  /**
+   * Only `drp restore`: puts back the default retention the bucket had before drp (undefined: none,
+   * sent as ObjectLockEnabled without a Rule, which is how S3 removes a default retention; Object
+   * Lock itself stays on, as S3 allows no other way).
+   */
+  restoreObjectLockRule(bucket: string, before: DefaultRetention | undefined): Promise<Call>;
   getBucketLogging(bucket: string): Promise<LoggingEnabled | undefined>;
   getBucketTagging(bucket: string): Promise<Tag[] | undefined>;
   getBucketReplication(bucket: string): Promise<ReplicationConfiguration | undefined>;
@@ -148,6 +160,24 @@ export function createS3BucketConfigPort(client: S3Client): S3BucketConfigPort {
               ObjectLockEnabled: 'Enabled',
               Rule: { DefaultRetention: { Mode: mode, Days: days } },
             },
+          }),
+        ),
+      );
+    },
+
+    async restoreObjectLockRule(bucket, before) {
+      const rule = before && {
+        DefaultRetention: {
+          Mode: before.mode,
+          ...(before.days ? { Days: before.days } : {}),
+          ...(before.years ? { Years: before.years } : {}),
+        },
+      };
+      return callOf(
+        await client.send(
+          new PutObjectLockConfigurationCommand({
+            Bucket: bucket,
+            ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', ...(rule ? { Rule: rule } : {}) },
           }),
         ),
       );

@@ -6,6 +6,7 @@ import {
   ListObjectVersionsCommand,
   PutObjectCommand,
   PutObjectLegalHoldCommand,
+  type ListObjectVersionsCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, sendWithFreshStream, type Call } from './call.js';
@@ -37,6 +38,8 @@ export interface S3VersionsPort {
    * fetched only when the consumer asks for the next: memory stays flat however large the bucket.
    */
   listObjectVersions(bucket: string): AsyncIterable<VersionEntry[]>;
+  /** The first page only (up to 1,000 entries): a bounded look at a bucket of any size. */
+  firstVersionsPage(bucket: string): Promise<{ entries: VersionEntry[]; truncated: boolean }>;
   /** true when the version has a legal hold ON; false when it has none or Object Lock is off. */
   getObjectLegalHold(bucket: string, key: string, versionId: string): Promise<boolean>;
   putObjectLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
@@ -44,6 +47,34 @@ export interface S3VersionsPort {
   releaseLegalHold(bucket: string, key: string, versionId: string): Promise<Call>;
   /** Streams a local file to s3://bucket/key (a single PUT: up to 5 GB). */
   uploadFile(bucket: string, key: string, path: string, contentType: string): Promise<UploadedObject>;
+}
+
+/** One ListObjectVersions page as entries: versions, then delete markers, keys decoded. */
+function entriesOf(page: ListObjectVersionsCommandOutput): VersionEntry[] {
+  const key = (k: string | undefined) => decodeKey(k ?? '', page.EncodingType);
+  const entries: VersionEntry[] = [];
+  for (const v of page.Versions ?? []) {
+    entries.push({
+      key: key(v.Key),
+      versionId: v.VersionId ?? 'null',
+      isDeleteMarker: false,
+      isLatest: v.IsLatest ?? false,
+      ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
+      ...(v.Size !== undefined ? { size: v.Size } : {}),
+      ...(v.ETag ? { etag: v.ETag.replace(/"/g, '') } : {}),
+      ...(v.ChecksumAlgorithm?.length ? { checksumAlgorithm: v.ChecksumAlgorithm } : {}),
+    });
+  }
+  for (const m of page.DeleteMarkers ?? []) {
+    entries.push({
+      key: key(m.Key),
+      versionId: m.VersionId ?? 'null',
+      isDeleteMarker: true,
+      isLatest: m.IsLatest ?? false,
+      ...(m.LastModified ? { lastModified: m.LastModified.toISOString() } : {}),
+    });
+  }
+  return entries;
 }
 
 export function createS3VersionsPort(client: S3Client): S3VersionsPort {
@@ -71,34 +102,19 @@ export function createS3VersionsPort(client: S3Client): S3VersionsPort {
             EncodingType: URL_ENCODING,
           }),
         );
+        yield entriesOf(page);
         const key = (k: string | undefined) => decodeKey(k ?? '', page.EncodingType);
-        const entries: VersionEntry[] = [];
-        for (const v of page.Versions ?? []) {
-          entries.push({
-            key: key(v.Key),
-            versionId: v.VersionId ?? 'null',
-            isDeleteMarker: false,
-            isLatest: v.IsLatest ?? false,
-            ...(v.LastModified ? { lastModified: v.LastModified.toISOString() } : {}),
-            ...(v.Size !== undefined ? { size: v.Size } : {}),
-            ...(v.ETag ? { etag: v.ETag.replace(/"/g, '') } : {}),
-            ...(v.ChecksumAlgorithm?.length ? { checksumAlgorithm: v.ChecksumAlgorithm } : {}),
-          });
-        }
-        for (const m of page.DeleteMarkers ?? []) {
-          entries.push({
-            key: key(m.Key),
-            versionId: m.VersionId ?? 'null',
-            isDeleteMarker: true,
-            isLatest: m.IsLatest ?? false,
-            ...(m.LastModified ? { lastModified: m.LastModified.toISOString() } : {}),
-          });
-        }
-        yield entries;
         keyMarker =
           page.IsTruncated && page.NextKeyMarker !== undefined ? key(page.NextKeyMarker) : undefined;
         versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
       } while (keyMarker !== undefined);
+    },
+
+    async firstVersionsPage(bucket) {
+      const page = await client.send(
+        new ListObjectVersionsCommand({ Bucket: bucket, EncodingType: URL_ENCODING }),
+      );
+      return { entries: entriesOf(page), truncated: page.IsTruncated === true };
     },
 
     async getObjectLegalHold(bucket, key, versionId) {

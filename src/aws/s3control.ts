@@ -27,6 +27,17 @@ export interface BatchJob {
   description?: string;
 }
 
+/** What DescribeJob says of a job: its status, its task counts so far, why it failed. */
+export interface BatchJobProgress extends BatchJob {
+  total?: number;
+  succeeded: number;
+  failed: number;
+  /** JobFailure entries: "code: reason" (the job itself failed, e.g. the manifest could not be read). */
+  failureReasons: string[];
+  /** Where the completion report goes: s3://bucket/prefix (S3 writes it under job-<id>/). */
+  report?: { bucketArn: string; prefix?: string };
+}
+
 /** Statuses of a job that has not finished: a second job for the same work would duplicate it. */
 export const UNFINISHED_JOB_STATUSES: JobStatus[] = [
   'New',
@@ -40,7 +51,7 @@ export const UNFINISHED_JOB_STATUSES: JobStatus[] = [
 
 export interface S3ControlPort {
   createLegalHoldJob(request: LegalHoldJobRequest): Promise<Call & { jobId: string }>;
-  describeJob(accountId: string, jobId: string): Promise<BatchJob>;
+  describeJob(accountId: string, jobId: string): Promise<BatchJobProgress>;
   /** Jobs of the account that have not finished yet. */
   listUnfinishedJobs(accountId: string): Promise<BatchJob[]>;
 }
@@ -88,10 +99,25 @@ export function createS3ControlPort(client: S3ControlClient): S3ControlPort {
 
     async describeJob(accountId, jobId) {
       const { Job } = await client.send(new DescribeJobCommand({ AccountId: accountId, JobId: jobId }));
+      const progress = Job?.ProgressSummary;
       return {
         id: Job?.JobId ?? jobId,
         status: Job?.Status ?? 'unknown',
         ...(Job?.Description ? { description: Job.Description } : {}),
+        ...(progress?.TotalNumberOfTasks !== undefined ? { total: progress.TotalNumberOfTasks } : {}),
+        succeeded: progress?.NumberOfTasksSucceeded ?? 0,
+        failed: progress?.NumberOfTasksFailed ?? 0,
+        failureReasons: (Job?.FailureReasons ?? []).map((f) =>
+          `${f.FailureCode ?? 'unknown'}: ${f.FailureReason ?? ''}`.trim(),
+        ),
+        ...(Job?.Report?.Bucket
+          ? {
+              report: {
+                bucketArn: Job.Report.Bucket,
+                ...(Job.Report.Prefix ? { prefix: Job.Report.Prefix } : {}),
+              },
+            }
+          : {}),
       };
     },
 

@@ -29,9 +29,16 @@ export function registerPermissions(program: Command, action: Action): void {
     .command('permissions')
     .description('the least-privilege IAM policy (JSON) that running the runbook needs')
     .argument('<runbook>', 'runbook file or bundled name')
+    .option(
+      '--service-roles',
+      "instead, the trust and identity policies of the roles AWS services assume for the runbook's steps (S3 Batch Operations' batchRoleArn)",
+    )
     .action(
-      action(async (_env, _flags, runbook: string) =>
-        (await import('../commands/permissions.js')).runbookPermissions(runbook),
+      action(async (env, _flags, runbook: string, opts: { serviceRoles?: boolean }) =>
+        (await import('../commands/permissions.js')).runbookPermissions(runbook, {
+          serviceRoles: Boolean(opts.serviceRoles),
+          notice: env.notice,
+        }),
       ),
     );
 }

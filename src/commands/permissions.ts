@@ -39,8 +39,17 @@ function statements(actions: Set<string>, sidPrefix: string) {
  * steps' restore permissions) is in statements of its own (Sid DrpRestore<Service>), so a role
  * that may contain but not undo is that policy without them.
  */
-export function runbookPermissions(ref: string): CommandResult {
+export function runbookPermissions(
+  ref: string,
+  options: { serviceRoles?: boolean; notice?: (text: string) => void } = {},
+): CommandResult {
   const { runbook } = loadRunbook(ref);
+  if (options.serviceRoles) return serviceRolePolicies(runbook.steps);
+  for (const s of runbook.steps)
+    for (const role of findStep(s.type)?.serviceRoles ?? [])
+      options.notice?.(
+        `drp: step ${s.id} (${s.type}) can act through a role an AWS service assumes (${role.param}); its trust and identity policies: drp permissions ${ref} --service-roles`,
+      );
   const run = new Set(ALWAYS);
   const restore = new Set<string>();
   const steps = runbook.steps.map((s) => findStep(s.type)!);
@@ -52,4 +61,25 @@ export function runbookPermissions(ref: string): CommandResult {
   };
   const json = JSON.stringify(policy, null, 2);
   return { exitCode: 0, text: json, json: policy };
+}
+
+/**
+ * `drp permissions <runbook> --service-roles`: for each role an AWS service assumes for a step (S3
+ * Batch Operations' batchRoleArn), its trust policy and its identity policy, with placeholders for
+ * the names a run knows. Every deny drp writes exempts these roles.
+ */
+function serviceRolePolicies(steps: { id: string; type: string }[]): CommandResult {
+  const roles = steps.flatMap(({ id, type }) =>
+    (findStep(type)?.serviceRoles ?? []).map((role) => ({
+      step: id,
+      param: role.param,
+      summary: role.summary,
+      trustPolicy: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: role.service }, Action: 'sts:AssumeRole' }],
+      },
+      policy: role.policy,
+    })),
+  );
+  return { exitCode: 0, text: JSON.stringify(roles, null, 2), json: roles };
 }

@@ -165,10 +165,10 @@ export const CONTAINMENT_CHECKS: { control: string; stepId: string; check: Check
   { control: 'Block Public Access', stepId: 'block-public-access', check: blockPublicAccess },
   { control: 'Vendor access keys inactive', stepId: 'disable-access-keys', check: accessKeysInactive },
   { control: 'Role sessions revoked', stepId: 'revoke-role-sessions', check: roleSessionsRevoked },
-  { control: 'Object Lock default retention', stepId: 'object-lock', check: objectLockDefault },
-  { control: 'Legal hold on every version', stepId: 'object-lock', check: everyVersionHeld },
   { control: 'Bucket policy deny', stepId: 'deny-policy', check: denyPolicy },
   { control: 'SCP deny attached', stepId: 'scp-deny', check: scpAttached },
+  { control: 'Object Lock default retention', stepId: 'object-lock', check: objectLockDefault },
+  { control: 'Legal hold on every version', stepId: 'legal-holds', check: everyVersionHeld },
 ];
 
 /** Runs one check; a failed read is a control not verified, with the error as its detail. */

@@ -45,9 +45,10 @@ export const CONTAINMENT_STEPS = [
   'block-public-access',
   'disable-access-keys',
   'revoke-role-sessions',
-  'object-lock',
   'deny-policy',
   'scp-deny',
+  'object-lock',
+  'legal-holds',
 ] as const;
 
 export function deepfakeS3Leak(suffix: string): Scenario {

@@ -46,25 +46,28 @@ export interface RunReport {
 const MAX_REQUEST_IDS = 50;
 
 /**
- * Plans every step in order, read-only. A UserError (a bucket or user that does not exist) ends
- * the whole run before anything changes; any other failure is kept for its step's turn.
+ * Plans every step, read-only. The plans run at once: each reads the live state on its own, and
+ * nothing applies before the last one is in, so the first change (the isolation) waits for the
+ * slowest plan, not for their sum. A UserError (a bucket or user that does not exist) ends the
+ * whole run before anything changes, the first in step order; any other failure is kept for its
+ * step's turn.
  */
 export async function planSteps(
   steps: PreparedStep[],
   contextFor: (step: PreparedStep) => StepContext,
   log: Logger,
 ): Promise<PlannedStep[]> {
-  const planned: PlannedStep[] = [];
-  for (const step of steps) {
-    try {
-      planned.push({ ...step, plan: await step.definition.plan(contextFor(step), step.params) });
-    } catch (err) {
-      if (isUserError(err)) throw err;
-      logFailure(log, 'warn', { step: step.id }, err, 'plan failed');
-      planned.push({ ...step, planError: err });
-    }
-  }
-  return planned;
+  const settled = await Promise.allSettled(
+    steps.map((step) => Promise.resolve().then(() => step.definition.plan(contextFor(step), step.params))),
+  );
+  const userError = settled.find((s) => s.status === 'rejected' && isUserError(s.reason));
+  if (userError) throw (userError as PromiseRejectedResult).reason;
+  return steps.map((step, i) => {
+    const s = settled[i]!;
+    if (s.status === 'fulfilled') return { ...step, plan: s.value };
+    logFailure(log, 'warn', { step: step.id }, s.reason, 'plan failed');
+    return { ...step, planError: s.reason };
+  });
 }
 
 const errorOf = (err: unknown) => ({ ...describeError(err), text: formatError(err) });

@@ -16,6 +16,7 @@ import { invalid, type LoadedRunbook } from './load.js';
 import { resolveParams, type GivenParam } from './params.js';
 import { registry } from '../steps/index.js';
 import { BucketName } from '../names.js';
+import { serviceRoleArns } from '../steps/define.js';
 import type { ParamValue } from './schema.js';
 import { findTemplates, type Scope } from './template.js';
 import { resolveStepParams, type Problem } from './validate.js';
@@ -156,8 +157,15 @@ export async function openSession(
   const applyPorts: AwsPorts | undefined = options.writable
     ? await loadPorts(services, aws, false)
     : undefined;
+  // Every principal drp acts through: the caller, --exempt-principal, and the roles AWS services
+  // assume for a step (S3 Batch Operations' role would otherwise be denied by drp's own deny).
   const exemptPrincipals = [
-    ...new Set([caller.principalArn, ...(caller.alsoExempt ?? []), ...options.exemptPrincipals]),
+    ...new Set([
+      caller.principalArn,
+      ...(caller.alsoExempt ?? []),
+      ...options.exemptPrincipals,
+      ...steps.flatMap((s) => serviceRoleArns(s.definition, s.params)),
+    ]),
   ];
   const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
   const now = options.now ?? (() => new Date());

@@ -37,7 +37,7 @@ export interface StepContext {
   readonly incidentId: string;
   readonly region: string;
   readonly caller: Caller;
-  /** The caller's principal and every --exempt-principal: no deny may apply to them. */
+  /** The caller's principal, every --exempt-principal and the steps' service roles: no deny may apply to them. */
   readonly exemptPrincipals: readonly string[];
   readonly aws: AwsPorts;
   readonly artefacts: Pick<ArtefactStore, 'write' | 'stream' | 'list'>;
@@ -103,6 +103,22 @@ export interface Applied {
   notes?: string[];
 }
 
+/**
+ * A role an AWS service assumes to do part of a step's work (S3 Batch Operations placing legal
+ * holds). drp acts through it, so every deny drp writes exempts it, and `drp permissions --service-roles`
+ * prints the policies it needs.
+ */
+export interface ServiceRole {
+  /** The step param that names the role's ARN ('' or absent: the step does not use one). */
+  param: string;
+  /** What the role is for, one sentence. */
+  summary: string;
+  /** The service principal its trust policy must name (batchoperations.s3.amazonaws.com). */
+  service: string;
+  /** Its identity policy; upper-case words are placeholders for the names a run knows (BUCKET). */
+  policy: { Version: string; Statement: Record<string, unknown>[] };
+}
+
 export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed = unknown> {
   /** Kebab-case, equal to the file name under src/steps/. */
   type: string;
@@ -112,6 +128,8 @@ export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed =
   params: Params;
   /** IAM actions the step may call; `drp permissions` is their union; also selects the AWS ports. */
   permissions: readonly string[];
+  /** Roles AWS services assume to act for this step: exempt from every deny, listed by `drp permissions`. */
+  serviceRoles?: readonly ServiceRole[];
   /** A valid `with:` block, checked by the registry test and shown in docs. */
   example: z.input<Params>;
   /** Read-only: observe and return the changes to make. Gets read-only AWS ports. */
@@ -176,6 +194,15 @@ export interface StepRestore<Params = unknown, Observed = unknown> {
    * when putting a before-state back depends on this one being back already.
    */
   runsBefore?: readonly string[];
+}
+
+/** The ARNs of the service roles a step's params name: principals drp acts through. */
+export function serviceRoleArns(step: AnyStep, params: unknown): string[] {
+  const values = (params ?? {}) as Record<string, unknown>;
+  return (step.serviceRoles ?? []).flatMap((role) => {
+    const arn = values[role.param];
+    return typeof arn === 'string' && arn !== '' ? [arn] : [];
+  });
 }
 
 /** Typed identity: lets each step file infer its params and observed types. */

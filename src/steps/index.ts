@@ -13,6 +13,7 @@ import preserveCloudtrailLogs from './preserve-cloudtrail-logs.js';
 import s3BlockPublicAccess from './s3-block-public-access.js';
 import s3QuarantineObjects from './s3-quarantine-objects.js';
 import s3DenyPolicy from './s3-deny-policy.js';
+import s3LegalHolds from './s3-legal-holds.js';
 import s3ObjectLock from './s3-object-lock.js';
 import s3SnapshotConfig from './s3-snapshot-config.js';
 import configManagedRules from './config-managed-rules.js';
@@ -24,9 +25,10 @@ export const registry: readonly AnyStep[] = [
   s3BlockPublicAccess,
   iamDisableAccessKeys,
   iamRevokeRoleSessions,
-  s3ObjectLock,
   s3DenyPolicy,
   orgScpDeny,
+  s3ObjectLock,
+  s3LegalHolds,
   // Evidence preservation (issue 5), in the order the runbooks run them.
   evidenceBucket,
   preserveBucketState,

@@ -1,47 +1,32 @@
-import { defineRestore, StepFailure, type Change, type Recorded } from './define.js';
-import type { Observed } from './s3-object-lock.js';
-import {
-  countPicked,
-  isVersionRef,
-  jsonlPages,
-  undoEach,
-  type UndoResult,
-  type VersionRef,
-} from './lib/undo-versions.js';
-
-interface HoldsData {
-  held?: number;
-  manifest?: { path: string; sha256: string };
-  jobId?: string;
-}
+import type { DefaultRetention, ObjectLockConfig } from '../aws/s3-bucket-config.js';
+import { defineRestore, StepFailure, type Applied, type Change, type Recorded } from './define.js';
+import { applyRelease, planRelease } from './lib/legal-holds-release.js';
+import { describeLock, type Observed } from './s3-object-lock.js';
 
 type Params = { retentionDays?: number };
-const holdsData = (r: Recorded<Params, Observed>) => (r.result?.data ?? {}) as HoldsData;
 
-/**
- * The versions drp put a hold on, from the run's manifest: held now and not before. When Object
- * Lock was off before the run (its first intent says so), no version could hold one before drp,
- * so a version a resumed run found "already held" was held by the run that was cut off.
- */
-function drpHolds(path: string, lockWasOn: boolean) {
-  return jsonlPages<VersionRef>(path, (line) =>
-    isVersionRef(line) && line.heldNow === true && (line.heldBefore !== true || !lockWasOn)
-      ? { key: line.key as string, versionId: line.versionId as string }
-      : undefined,
-  );
-}
+const ruleOf = (lock: ObjectLockConfig | null | undefined): DefaultRetention | undefined =>
+  lock?.enabled && lock.mode
+    ? {
+        mode: lock.mode,
+        ...(lock.days ? { days: lock.days } : {}),
+        ...(lock.years ? { years: lock.years } : {}),
+      }
+    : undefined;
 
-function keptSettings(r: Recorded<Params, Observed>): string[] {
+const sameRule = (a: DefaultRetention | undefined, b: DefaultRetention | undefined) =>
+  a?.mode === b?.mode && (a?.days ?? 0) === (b?.days ?? 0) && (a?.years ?? 0) === (b?.years ?? 0);
+
+const LOCK_ACTIONS = ['put-object-lock-configuration', 'remove-default-retention'];
+
+/** Journals written before s3-legal-holds existed: this step placed the holds, and recorded how. */
+const placedHolds = (r: Recorded<Params, Observed>) => 'holds' in (r.plan.observed as object);
+
+function keptSettings(r: Recorded<Params, Observed>, changed: (action: string) => boolean): string[] {
   const { bucket, objectLock, versioning } = r.plan.observed;
-  const changed = (action: string) =>
-    [...r.plan.changes, ...(r.result?.changes ?? [])].some((c) => c.action === action);
   const kept: string[] = [];
-  if (objectLock?.enabled !== true)
+  if (objectLock?.enabled !== true && changed('put-object-lock-configuration'))
     kept.push(`Object Lock stays enabled on s3://${bucket}: S3 cannot turn it off once it is enabled`);
-  else if (changed('put-object-lock-configuration'))
-    kept.push(
-      `the default retention of s3://${bucket} stays GOVERNANCE ${r.params.retentionDays ?? ''} days (it was ${objectLock.mode ?? 'none'}${objectLock.days ? ` ${objectLock.days} days` : ''}${objectLock.years ? ` ${objectLock.years} years` : ''}): drp never shortens retention`,
-    );
   if (versioning?.status !== 'Enabled' && changed('put-bucket-versioning'))
     kept.push(
       `versioning stays Enabled on s3://${bucket}: S3 cannot suspend it on a bucket with Object Lock`,
@@ -50,80 +35,88 @@ function keptSettings(r: Recorded<Params, Observed>): string[] {
 }
 
 /**
- * Object Lock cannot be turned off, and legal holds are evidence: they stay unless
- * --release-holds, which sets OFF exactly the holds drp placed, read from the run's legal-hold
- * manifest after checking its SHA-256 against the journal.
+ * Puts the bucket's Object Lock configuration back as far as S3 allows: Object Lock and
+ * versioning cannot be turned off, but the default retention drp set is removed (or the bucket's
+ * own put back), so later uploads are not locked for retentionDays. Versions written meanwhile
+ * keep the retention they were given. Legal holds (journals from before s3-legal-holds) stay
+ * unless --release-holds.
  */
 export default defineRestore<Params, Observed>({
-  permissions: ['s3:PutObjectLegalHold'],
+  permissions: [
+    's3:GetBucketObjectLockConfiguration',
+    's3:PutBucketObjectLockConfiguration',
+    's3:PutObjectLegalHold',
+  ],
 
-  async plan(_ctx, recorded, options) {
-    const { bucket } = recorded.plan.observed;
-    const data = holdsData(recorded);
-    const kept = keptSettings(recorded);
-    const base = { observed: { bucket }, before: { legalHolds: 'none on the versions drp held' }, drift: [] };
-    if (data.jobId) {
-      kept.push(
-        `legal holds placed by S3 Batch Operations job ${data.jobId} stay ON: drp restore does not release a batch job's holds (a job with LegalHold OFF over the same manifest does)`,
-      );
-      return { ...base, changes: [], kept };
+  async plan(ctx, recorded, options) {
+    const { bucket, objectLock: before } = recorded.plan.observed;
+    const changed = (action: string) =>
+      [...recorded.plan.changes, ...(recorded.result?.changes ?? [])].some((c) => c.action === action);
+    const kept = keptSettings(recorded, changed);
+    const changes: Change[] = [];
+    const drift: string[] = [];
+    let current: ObjectLockConfig | null | undefined;
+    if (changed('put-object-lock-configuration')) {
+      current = (await ctx.aws.s3.getObjectLockConfiguration(bucket)) ?? null;
+      const target = ruleOf(before);
+      const days = recorded.params.retentionDays;
+      if (!sameRule(ruleOf(current), target)) {
+        if (days !== undefined && !sameRule(ruleOf(current), { mode: 'GOVERNANCE', days }))
+          drift.push(
+            `the default retention of s3://${bucket} is now ${describeLock(current)}, not GOVERNANCE ${days} days as drp left it: changed since`,
+          );
+        changes.push(
+          target
+            ? {
+                action: 'put-object-lock-configuration',
+                target: `s3://${bucket}`,
+                detail: `default retention back to ${describeLock(before)} (drp set GOVERNANCE ${days ?? '?'} days)`,
+              }
+            : {
+                action: 'remove-default-retention',
+                target: `s3://${bucket}`,
+                detail: `no default retention, as before drp (Object Lock stays enabled; versions written since keep the retention they were given)`,
+              },
+        );
+      }
     }
-    if (!options.releaseHolds) {
-      const n = data.held === undefined ? '' : `${data.held} `;
-      kept.push(
-        `the ${n}legal holds drp placed on s3://${bucket} stay ON: they are evidence; --release-holds sets OFF exactly those`,
-      );
-      return { ...base, changes: [], kept };
+    if (placedHolds(recorded)) {
+      const holds = await planRelease(recorded, bucket, before?.enabled === true, options);
+      changes.push(...holds.changes);
+      kept.push(...holds.kept);
     }
-    if (!data.manifest) {
-      kept.push(
-        `the legal holds on s3://${bucket} stay ON: the run journaled no legal-hold manifest (it was cut off in this step; finish it with drp resume, then restore)`,
-      );
-      return { ...base, changes: [], kept };
-    }
-    const path = await recorded.artefact(data.manifest);
-    const count = await countPicked(drpHolds(path, recorded.plan.observed.objectLock?.enabled === true));
-    const changes: Change[] = count
-      ? [
-          {
-            action: 'release-legal-hold',
-            target: `s3://${bucket}`,
-            detail: `${count} version(s) drp held, from ${data.manifest.path} (SHA-256 checked against the journal)`,
-            count,
-          },
-        ]
-      : [];
-    return { ...base, changes, kept };
+    return {
+      observed: { bucket, ...(current !== undefined ? { objectLock: current } : {}) },
+      before: { objectLock: before, legalHolds: 'none on the versions drp held' },
+      changes,
+      drift,
+      kept,
+    };
   },
 
   async apply(ctx, recorded, plan) {
-    const { bucket, objectLock } = recorded.plan.observed;
-    const path = await recorded.artefact(holdsData(recorded).manifest!);
-    const total = plan.changes[0]?.count ?? 0;
-    const change = (n: number, of?: number): Change => ({
-      action: 'release-legal-hold',
-      target: `s3://${bucket}`,
-      detail: `${of === undefined ? n : `${n} of ${of}`} version(s) drp held set OFF`,
-      count: n,
-    });
+    const { bucket, objectLock: before } = recorded.plan.observed;
+    const done: Applied = { changes: [], requestIds: [] };
+    const lock = plan.changes.find((c) => LOCK_ACTIONS.includes(c.action));
+    if (lock) {
+      const call = await ctx.aws.s3.restoreObjectLockRule(bucket, ruleOf(before));
+      done.changes.push(lock);
+      if (call.requestId) done.requestIds.push(call.requestId);
+    }
+    const release = plan.changes.find((c) => c.action === 'release-legal-hold');
+    if (!release) return done;
     try {
-      const r = await undoEach(
-        ctx,
-        { label: `release legal holds s3://${bucket}`, logName: `released-holds-${bucket}.jsonl`, total },
-        drpHolds(path, objectLock?.enabled === true),
-        async (v) => {
-          const call = await ctx.aws.s3.releaseLegalHold(bucket, v.key, v.versionId);
-          return { requestIds: call.requestId ? [call.requestId] : [], record: { legalHold: 'OFF' } };
-        },
-      );
-      const data = { released: r.done, gone: r.gone, log: r.log.path };
-      return { changes: r.done ? [change(r.done)] : [], requestIds: r.requestIds, data };
+      const r = await applyRelease(ctx, recorded, bucket, before?.enabled === true, release.count ?? 0);
+      return {
+        changes: [...done.changes, ...r.changes],
+        requestIds: [...done.requestIds, ...r.requestIds],
+        data: r.data,
+      };
     } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      const r = err.partial as UndoResult;
-      const data = { released: r.done, gone: r.gone, log: r.log.path };
+      if (!(err instanceof StepFailure)) throw new StepFailure(done, { cause: err });
+      const p = err.partial;
       throw new StepFailure(
-        { changes: [change(r.done, total)], requestIds: r.requestIds, data },
+        { ...p, changes: [...done.changes, ...p.changes], requestIds: [...done.requestIds, ...p.requestIds] },
         { cause: err.cause },
       );
     }

@@ -33,6 +33,9 @@ describe('two drp runs of one incident at once', () => {
     const journal = join(cwd, 'evidence', incident, 'journal.jsonl');
     while (!proxy.stats.operations.has('S3.PutObjectLegalHold')) await new Promise((r) => setTimeout(r, 20));
     const before = readFileSync(journal);
+    // The first run's own changes so far: its isolation (the deny included) came before its holds.
+    const sent = new Map(proxy.stats.operations);
+    expect(sent.get('S3.PutBucketPolicy')).toBe(1);
 
     // Default evidence dir: evidence/INC-TWICE/ holds a journal, so this run would go to run-2/.
     const second = await runDrp(args, { endpoint: proxy.url, cwd, env });
@@ -61,7 +64,8 @@ describe('two drp runs of one incident at once', () => {
 
     // None of them wrote to the first run's journal, or sent a change.
     expect(readFileSync(journal)).toEqual(before);
-    expect(proxy.stats.operations.get('S3.PutBucketPolicy')).toBeUndefined();
+    for (const op of ['S3.PutBucketPolicy', 'S3.PutPublicAccessBlock', 'S3.PutObjectLockConfiguration'])
+      expect(proxy.stats.operations.get(op), op).toBe(sent.get(op));
 
     proxy.release();
     const done = await first.done;

@@ -103,7 +103,7 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
   it('--yes snapshots, locks, holds every version, adds the deny beside the original statement, and journals it all', async () => {
     const out = await contain('--yes', '--incident', 'INC-SMOKE-1');
     expect(out.code, out.stderr).toBe(0);
-    expect(out.stdout).toMatch(/object-lock\s+applied\s+.*36 versions held \(1 delete marker skipped\)/);
+    expect(out.stdout).toMatch(/legal-holds\s+applied\s+.*36 versions held \(1 delete marker skipped\)/);
 
     // moto adds "Years": 0 beside Days.
     expect(await objectLock()).toMatchObject({
@@ -126,10 +126,22 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
     });
 
     const entries = entriesOf(out.journal);
-    expect(resultOf(entries, 'object-lock')).toMatchObject({
+    expect(resultOf(entries, 'legal-holds')).toMatchObject({
       outcome: 'applied',
-      data: { held: 36, deleteMarkers: 1, alreadyHeld: 0 },
+      data: { held: 36, deleteMarkers: 1, alreadyHeld: 0, vanished: 0 },
     });
+    // Isolate first, then lock: the deny and the SCP were applied before Object Lock and the holds.
+    const results = entries.filter((e) => e.type === 'result').map((e) => e.stepId);
+    expect(results.slice(0, 8)).toEqual([
+      'snapshot-config',
+      'block-public-access',
+      'disable-access-keys',
+      'revoke-role-sessions',
+      'deny-policy',
+      'scp-deny',
+      'object-lock',
+      'legal-holds',
+    ]);
     const artefacts = entries.filter((e) => e.type === 'artefact').map((e) => e.name);
     expect(artefacts).toEqual(
       expect.arrayContaining([`s3-config-${bucket}.json`, `legal-holds-${bucket}.jsonl`]),
@@ -146,7 +158,7 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
     expect(rehash.stdout).toMatch(new RegExp(`${artefacts.length} artefact\\(s\\) re-hashed`));
   });
 
-  it('a second run of the incident changes nothing: no legal hold put, no second deny', async () => {
+  it('a second run of the incident changes nothing: no legal hold put (each is read), no second deny', async () => {
     const out = await contain('--yes', '--incident', 'INC-SMOKE-1');
     expect(out.code, out.stderr).toBe(0);
     const entries = entriesOf(out.journal);
@@ -161,14 +173,16 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       'disable-access-keys': 'nothing-to-do',
       'revoke-role-sessions': 'nothing-to-do',
       'object-lock': 'nothing-to-do',
+      'legal-holds': 'nothing-to-do',
       'deny-policy': 'nothing-to-do',
       'scp-deny': 'nothing-to-do',
     });
-    const lockIntent = entries.find((e) => e.type === 'intent' && e.stepId === 'object-lock');
-    expect(lockIntent).toMatchObject({ plan: { observed: { versions: 36, alreadyHeld: 36 }, changes: [] } });
-    expect(entries.filter((e) => e.type === 'artefact').map((e) => e.name)).not.toContain(
-      `legal-holds-${bucket}.jsonl`,
-    );
+    // The plan read one page; apply read each hold, found it ON, and put none.
+    const holdsIntent = entries.find((e) => e.type === 'intent' && e.stepId === 'legal-holds');
+    expect(holdsIntent).toMatchObject({
+      plan: { observed: { listed: { versions: 36, deleteMarkers: 1, complete: true } } },
+    });
+    expect(resultOf(entries, 'legal-holds')).toMatchObject({ data: { held: 0, alreadyHeld: 36 } });
     expect((await policy()).Statement).toHaveLength(2);
   });
 

@@ -30,10 +30,10 @@ describe('drp drill', () => {
         'Block Public Access',
         'Vendor access keys inactive',
         'Role sessions revoked',
-        'Object Lock default retention',
-        'Legal hold on every version',
         'Bucket policy deny',
         'SCP deny attached',
+        'Object Lock default retention',
+        'Legal hold on every version',
         'Evidence bucket Object-Locked',
         'Bucket state preserved',
         'CloudTrail logs preserved',
@@ -49,9 +49,10 @@ describe('drp drill', () => {
   it('times each control and containment from the journal', () => {
     for (const c of card.controls) expect(c.sinceStartMs, c.control).toBeGreaterThanOrEqual(0);
     expect(card.timeToContainMs).toBeGreaterThan(0);
-    // The journal's own order: containment first, then the evidence.
+    // The journal's own order: isolation, then the locks, then the evidence.
     const time = (control: string) => card.controls.find((c) => c.control === control)!.sinceStartMs!;
-    expect(time('SCP deny attached')).toBe(card.timeToContainMs);
+    expect(time('Legal hold on every version')).toBe(card.timeToContainMs);
+    expect(time('Bucket policy deny')).toBeLessThan(time('Legal hold on every version'));
     expect(time('Evidence bucket Object-Locked')).toBeGreaterThanOrEqual(card.timeToContainMs!);
     // --detected-at was 12 minutes before the run.
     expect(card.sinceDetectionMs! - card.timeToContainMs!).toBeGreaterThan(11 * 60_000);

@@ -90,39 +90,69 @@ describe('drp contain when every PutObjectLegalHold fails', () => {
     seeded = await seedIncident(clients, { objects: 60, overwrites: 10 });
   });
 
-  it('exits 1 naming the failed step and the steps not run, with a sealed journal that verifies', async () => {
+  it('exits 1 naming the failed step, with the isolation already in place and a sealed journal that verifies', async () => {
     // InternalError, not SlowDown: a throttle on every call makes the SDK's adaptive mode pace the
     // client down to its floor (0.5 requests/s), and the run would take minutes to reach the same
     // failure. Three attempts instead of eight: the same outcome, a shorter wait.
     proxy.configure({ rate: 0, failOperation: 'S3.PutObjectLegalHold', failWith: 'internal' });
     const out = await containThroughProxy(seeded, 'INC-FAULTS-2', { AWS_MAX_ATTEMPTS: '3' });
     expect(out.code, out.stdout + out.stderr).toBe(1);
-    expect(out.stdout).toMatch(/object-lock\s+failed\s+.*S3\.PutObjectLegalHold: InternalError/);
-    expect(out.stdout).toMatch(/deny-policy\s+skipped\s+step "object-lock" failed and has onError: stop/);
-    expect(out.stdout).toMatch(/scp-deny\s+skipped/);
-    expect(out.stdout).toContain(`Failed: object-lock. Not run: ${stepsAfter('object-lock').join(', ')}.`);
+    expect(out.stdout).toMatch(/legal-holds\s+failed\s+.*S3\.PutObjectLegalHold: InternalError/);
+    // Isolate first, then lock: the deny, the SCP and Object Lock were in place before any hold.
+    expect(out.stdout).toMatch(/deny-policy\s+applied/);
+    expect(out.stdout).toMatch(/scp-deny\s+applied/);
+    expect(out.stdout).toMatch(/object-lock\s+applied/);
+    expect(out.stdout).toContain(`Failed: legal-holds. Not run: ${stepsAfter('legal-holds').join(', ')}.`);
     expect(out.stdout).toMatch(/CONTAINMENT INCOMPLETE/);
     expect(out.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-    // No hold reached the emulator; the steps before ran, the ones after did not touch it.
     expect(proxy.legalHolds.size).toBe(0);
-    expect(proxy.stats.operations.get('S3.PutBucketPolicy')).toBeUndefined();
-    expect(proxy.stats.operations.get('Organizations.CreatePolicy')).toBeUndefined();
     const missing = await missingControls(clients, seeded, 'INC-FAULTS-2');
     expect(missing).toEqual([
       `legal hold missing on ${seeded.versions.length} version(s), e.g. ${seeded.versions[0]!.key} ${seeded.versions[0]!.versionId}`,
-      'bucket policy: no drp deny statement',
-      'SCP drp-INC-FAULTS-2: not attached to the account',
     ]);
 
     const entries = verifyJournal(readFileSync(out.journal)).entries;
     expect(entries.at(-1)).toMatchObject({ type: 'seal', outcome: 'failed' });
-    expect(entries.find((e) => e.type === 'result' && e.stepId === 'object-lock')).toMatchObject({
+    expect(entries.find((e) => e.type === 'result' && e.stepId === 'legal-holds')).toMatchObject({
       outcome: 'failed',
       error: { operation: 'S3.PutObjectLegalHold', code: 'InternalError' },
     });
     const verify = await runDrp(['verify', '--artefacts', out.journal]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+  });
+});
+
+describe('drp contain isolates before any per-version work', () => {
+  it('the deny, the SCP and Object Lock are in AWS while the first PutObjectLegalHold is still on its way', async () => {
+    await resetEmulator();
+    const seeded = await seedIncident(clients, { objects: 20, overwrites: 4 });
+    const dir = join(scratch(), 'ev');
+    proxy.configure({ rate: 0, holdOperation: 'S3.PutObjectLegalHold', holdFrom: 1 });
+    const run = startDrp(
+      ['--incident', 'INC-ORDER', 'contain', ...containFlags(seeded), '--yes', '--evidence-dir', dir],
+      { endpoint: proxy.url, env: drpEnv() },
+    );
+    let exited = false;
+    void run.done.then(() => (exited = true));
+    await until(() => exited || proxy.stats.held > 0);
+    expect(exited, 'drp ended before its first legal hold').toBe(false);
+    // Read from the emulator itself, behind the proxy: what is in place before any hold lands.
+    const before = await missingControls(clients, seeded, 'INC-ORDER');
+    expect(before).toEqual([
+      expect.stringMatching(new RegExp(`^legal hold missing on ${seeded.versions.length} version`)),
+    ]);
+    expect(proxy.legalHolds.size).toBe(0);
+    proxy.release({ forward: true });
+    const out = await run.done;
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(await missingControls(clients, seeded, 'INC-ORDER')).toEqual([]);
+    // The journal says the same: every isolation step's result precedes the legal holds' intent.
+    const entries = verifyJournal(readFileSync(join(dir, 'journal.jsonl'))).entries;
+    const seqOf = (type: string, stepId: string) =>
+      entries.find((e) => e.type === type && e.stepId === stepId)!.seq;
+    for (const id of ['block-public-access', 'deny-policy', 'scp-deny', 'object-lock'])
+      expect(seqOf('result', id)).toBeLessThan(seqOf('intent', 'legal-holds'));
   });
 });
 
@@ -203,13 +233,13 @@ describe('drp contain killed with SIGKILL at seeded points in every step, then d
     { step: 'block-public-access', hold: 'S3.PutPublicAccessBlock' },
     { step: 'disable-access-keys', hold: 'IAM.UpdateAccessKey', from: 2 },
     { step: 'revoke-role-sessions', hold: 'IAM.PutRolePolicy' },
-    { step: 'object-lock', hold: 'S3.PutObjectLockConfiguration' },
-    { step: 'object-lock', hold: 'S3.PutObjectLegalHold' },
-    { step: 'object-lock', hold: 'S3.PutObjectLegalHold', from: nth() },
-    { step: 'object-lock', hold: 'S3.PutObjectLegalHold', from: nth() },
     { step: 'deny-policy', hold: 'S3.PutBucketPolicy' },
     { step: 'scp-deny', hold: 'Organizations.CreatePolicy' },
     { step: 'scp-deny', hold: 'Organizations.AttachPolicy' },
+    { step: 'object-lock', hold: 'S3.PutObjectLockConfiguration' },
+    { step: 'legal-holds', hold: 'S3.PutObjectLegalHold' },
+    { step: 'legal-holds', hold: 'S3.PutObjectLegalHold', from: nth() },
+    { step: 'legal-holds', hold: 'S3.PutObjectLegalHold', from: nth() },
     { step: 'evidence-bucket', hold: 'S3.CreateBucket' },
     { step: 'preserve-bucket-state', hold: 'S3.PutObject' },
   ].map((p) => ({

@@ -6,6 +6,7 @@ import {
   CreateBucketCommand,
   GetBucketPolicyCommand,
   GetObjectLegalHoldCommand,
+  GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
   ListObjectVersionsCommand,
   PutBucketPolicyCommand,
@@ -45,7 +46,7 @@ const PARTIAL_BPA = {
 
 /** Everything the containment changes and a restore must put back (or deliberately keep). */
 async function state() {
-  const [policy, bpa, keys, rolePolicies, attached, scps, versions] = await Promise.all([
+  const [policy, bpa, keys, rolePolicies, attached, scps, versions, retention] = await Promise.all([
     s3.send(new GetBucketPolicyCommand({ Bucket: bucket })).then((o) => o.Policy),
     s3
       .send(new GetPublicAccessBlockCommand({ Bucket: bucket }))
@@ -59,6 +60,10 @@ async function state() {
       .send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))
       .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
     s3.send(new ListObjectVersionsCommand({ Bucket: bucket })).then((o) => o.Versions ?? []),
+    s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket })).then(
+      (o) => o.ObjectLockConfiguration?.Rule?.DefaultRetention,
+      () => undefined,
+    ),
   ]);
   const holds = await Promise.all(
     versions.map((v) =>
@@ -68,7 +73,8 @@ async function state() {
       ),
     ),
   );
-  return { policy, bpa, keys: keys.map((k) => k.Status), rolePolicies, attached, scps, holds };
+  const lock = retention && { mode: retention.Mode, days: retention.Days };
+  return { policy, bpa, keys: keys.map((k) => k.Status), rolePolicies, attached, scps, holds, lock };
 }
 
 const restoreDirs = (dir: string) => readdirSync(dir).filter((d) => d.startsWith('restore-'));
@@ -114,6 +120,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(contained.attached).toContain(`drp-${incident}`);
     expect(contained.keys).toEqual(['Inactive', 'Inactive']);
     expect(contained.holds.every((h) => h === 'ON')).toBe(true);
+    expect(contained.lock).toEqual({ mode: 'GOVERNANCE', days: 30 });
   });
 
   it('--dry-run plans the restore and changes nothing', async () => {
@@ -126,7 +133,7 @@ describe('drp restore: contain, then put everything back', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('--yes puts back the policy, Block Public Access, SCP and role policies; keys stay Inactive, holds stay ON', async () => {
+  it('--yes puts back the policy, Block Public Access, SCP, role policies and default retention; keys stay Inactive, holds stay ON', async () => {
     const out = await runDrp(['restore', journal, '--yes', '--evidence-dir', join(evidence, 'restore-1')], {
       endpoint,
     });
@@ -140,6 +147,8 @@ describe('drp restore: contain, then put everything back', () => {
     expect(restored.keys).toEqual(['Inactive', 'Inactive']);
     expect(restored.holds).toHaveLength(5);
     expect(restored.holds.every((h) => h === 'ON')).toBe(true);
+    // The default retention drp added is gone (later uploads are not locked); Object Lock stays on.
+    expect(restored.lock).toBeUndefined();
 
     expect(out.stdout).toMatch(/Restored: every action succeeded/);
     expect(out.stdout).toMatch(/stays Inactive/);
@@ -151,9 +160,9 @@ describe('drp restore: contain, then put everything back', () => {
     const report = await runDrp(['report', restoreJournal]);
     // Reverse order, but Block Public Access goes back before the bucket policy.
     expect(report.stdout).toMatch(
-      /\| 2 \| `block-public-access` \| `s3-block-public-access` \| \*\*applied\*\* \|/,
+      /\| \d \| `block-public-access` \| `s3-block-public-access` \| \*\*applied\*\* \|/,
     );
-    expect(report.stdout).toMatch(/\| 3 \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
+    expect(report.stdout).toMatch(/\| \d \| `deny-policy` \| `s3-deny-policy` \| \*\*applied\*\* \|/);
     const verified = await runDrp(['verify', restoreJournal]);
     expect(verified.code, verified.stdout).toBe(0);
     const entries = verifyJournal(readFileSync(restoreJournal)).entries;
@@ -164,14 +173,20 @@ describe('drp restore: contain, then put everything back', () => {
     });
     expect(
       entries.filter((e) => e.type === 'restore' && e.outcome === 'applied').map((e) => e.stepId),
-    ).toEqual(['scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
+    ).toEqual(['object-lock', 'scp-deny', 'block-public-access', 'deny-policy', 'revoke-role-sessions']);
   });
 
   it('a second restore finds nothing to put back, in a restore dir of its own beside the run', async () => {
     const before = restoreDirs(evidence);
     const out = await runDrp(['restore', journal, '--yes'], { endpoint });
     expect(out.code, out.stdout + out.stderr).toBe(0);
-    for (const step of ['scp-deny', 'deny-policy', 'revoke-role-sessions', 'block-public-access'])
+    for (const step of [
+      'object-lock',
+      'scp-deny',
+      'deny-policy',
+      'revoke-role-sessions',
+      'block-public-access',
+    ])
       expect(out.stdout).toMatch(new RegExp(`${step}\\s+nothing-to-do`));
     const added = restoreDirs(evidence).filter((d) => !before.includes(d));
     expect(added).toEqual([expect.stringMatching(/^restore-\d{8}T\d{6}Z$/)]);

@@ -102,6 +102,40 @@ describe('drp CLI (no AWS)', () => {
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
+  it("permissions --service-roles gives S3 Batch Operations' role its trust policy and full policy", async () => {
+    const out = await runDrp(['permissions', 'deepfake-s3-leak', '--service-roles']);
+    expect(out.code).toBe(0);
+    const roles = JSON.parse(out.stdout) as {
+      step: string;
+      param: string;
+      trustPolicy: { Statement: { Principal: { Service: string }; Action: string }[] };
+      policy: { Statement: { Action: string[]; Resource: string[] }[] };
+    }[];
+    expect(roles.map((r) => [r.step, r.param])).toEqual([['legal-holds', 'batchRoleArn']]);
+    expect(roles[0]!.trustPolicy.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'batchoperations.s3.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      },
+    ]);
+    const grants = roles[0]!.policy.Statement.flatMap((s) =>
+      s.Action.map((a) => `${a} ${s.Resource.join(' ')}`),
+    );
+    expect(grants).toEqual(
+      expect.arrayContaining([
+        's3:GetBucketObjectLockConfiguration arn:aws:s3:::BUCKET',
+        's3:PutObjectLegalHold arn:aws:s3:::BUCKET/*',
+        's3:GetObjectVersion arn:aws:s3:::EVIDENCE_BUCKET/incidents/*',
+        's3:GetObject arn:aws:s3:::EVIDENCE_BUCKET/incidents/*',
+        's3:PutObject arn:aws:s3:::EVIDENCE_BUCKET/incidents/*',
+      ]),
+    );
+    // The runner's policy stays pipeable JSON; where the role's policies are is said on stderr.
+    const plain = await runDrp(['permissions', 'deepfake-s3-leak']);
+    expect(plain.stderr).toMatch(/step legal-holds \(s3-legal-holds\).*--service-roles/);
+  });
+
   it('permissions lists what only drp restore needs in statements of its own', async () => {
     const out = await runDrp(['permissions', 'deepfake-s3-leak']);
     const policy = JSON.parse(out.stdout) as { Statement: { Sid: string; Action: string[] }[] };

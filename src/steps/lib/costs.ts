@@ -7,27 +7,37 @@ import type { Change } from '../define.js';
  * out, being a few dollars per million at most.
  */
 
-/** Legal holds: one PutObjectLegalHold per version, by drp or by one S3 Batch Operations job. */
-export function legalHoldCost(plan: { changes: Change[]; observed: { versions: number } }): CostItem[] {
-  const items: CostItem[] = [];
+/**
+ * Legal holds (s3-legal-holds): one PutObjectLegalHold per version, by drp or by one S3 Batch
+ * Operations job. A plan that read only the first page knows a floor: at least that many.
+ */
+export function legalHoldCost(plan: {
+  changes: Change[];
+  observed: { listed: { versions: number; complete: boolean } };
+}): CostItem[] {
+  const { listed } = plan.observed;
   const holds = plan.changes.find((c) => c.action === 'put-legal-hold');
   if (holds?.count)
-    items.push({ priceKey: 's3.request.tier1', units: holds.count, what: 'PutObjectLegalHold requests' });
-  if (plan.changes.some((c) => c.action === 'create-batch-job')) {
-    // The plan stops counting past the threshold: the bucket holds at least that many versions.
-    const versions = plan.observed.versions;
-    items.push(
-      { priceKey: 's3.batch.job', units: 1, what: 'Batch Operations job' },
-      { priceKey: 's3.batch.object', units: versions, what: 'versions the job processes', bound: 'at-least' },
+    return [{ priceKey: 's3.request.tier1', units: holds.count, what: 'PutObjectLegalHold requests' }];
+  if (holds)
+    return [
       {
         priceKey: 's3.request.tier1',
-        units: versions,
-        what: 'PutObjectLegalHold requests the job makes',
+        units: listed.versions,
+        what: 'PutObjectLegalHold requests (the plan counted the first page)',
         bound: 'at-least',
       },
-    );
-  }
-  return items;
+    ];
+  if (!plan.changes.some((c) => c.action === 'create-batch-job')) return [];
+  return [
+    { priceKey: 's3.batch.job', units: 1, what: 'Batch Operations job' },
+    { priceKey: 's3.batch.object', units: listed.versions, what: 'versions the job processes' },
+    {
+      priceKey: 's3.request.tier1',
+      units: listed.versions,
+      what: 'PutObjectLegalHold requests the job makes',
+    },
+  ];
 }
 
 /**

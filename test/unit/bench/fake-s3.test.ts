@@ -1,13 +1,17 @@
 import {
   CopyObjectCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyCommand,
   GetBucketVersioningCommand,
   GetObjectLegalHoldCommand,
   GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
   paginateListObjectsV2,
+  PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutObjectLegalHoldCommand,
   PutObjectLockConfigurationCommand,
@@ -63,17 +67,22 @@ describe('fake S3 listing', () => {
   });
   afterAll(() => fake.close());
 
-  it('paginates every version and delete marker exactly once, with pages cutting through a key', async () => {
-    const seen = await listAll(s3, 'bench-media', 7);
-    expect(seen).toHaveLength(2345);
-    expect(new Set(seen).size).toBe(2345);
-    expect(seen[0]).toBe('media/clip-000000000.mp4 v0000000000 marker');
-    expect(seen[1]).toBe('media/clip-000000000.mp4 v0000000001 version');
-    expect(seen.at(-1)).toBe('media/clip-000000781.mp4 v0000002344 version');
-    // Every 4th key's newest entry is a marker: keys 0, 4, ..., 780.
-    expect(seen.filter((s) => s.endsWith('marker'))).toHaveLength(196);
-    expect(fake.stats().ops['S3.ListObjectVersions']).toBe(Math.ceil(2345 / 7));
-  });
+  // 335 pages over loopback HTTP: well under a second alone, more on a loaded machine.
+  it(
+    'paginates every version and delete marker exactly once, with pages cutting through a key',
+    { timeout: 30_000 },
+    async () => {
+      const seen = await listAll(s3, 'bench-media', 7);
+      expect(seen).toHaveLength(2345);
+      expect(new Set(seen).size).toBe(2345);
+      expect(seen[0]).toBe('media/clip-000000000.mp4 v0000000000 marker');
+      expect(seen[1]).toBe('media/clip-000000000.mp4 v0000000001 version');
+      expect(seen.at(-1)).toBe('media/clip-000000781.mp4 v0000002344 version');
+      // Every 4th key's newest entry is a marker: keys 0, 4, ..., 780.
+      expect(seen.filter((s) => s.endsWith('marker'))).toHaveLength(196);
+      expect(fake.stats().ops['S3.ListObjectVersions']).toBe(Math.ceil(2345 / 7));
+    },
+  );
 
   it('returns the markers of the next page and flags the newest version of each key', async () => {
     const out = await s3.send(new ListObjectVersionsCommand({ Bucket: 'bench-media', MaxKeys: 4 }));
@@ -322,5 +331,42 @@ describe('fake S3 CloudTrail log files and STS', () => {
       Account: '123456789012',
       Arn: 'arn:aws:iam::123456789012:user/bench',
     });
+  });
+});
+
+describe('fake S3 isolation calls (time to deny)', () => {
+  let fake: FakeS3;
+  let s3: S3Client;
+  beforeAll(async () => {
+    fake = await startFakeS3({ latencyMs: 0, versions: 10 });
+    s3 = s3For(fake);
+  });
+  afterAll(() => fake.close());
+
+  it("answers the reads a contain plans with (no policy, no Block Public Access, no logging), then records the moment drp's deny is answered", async () => {
+    await expect(s3.send(new GetBucketPolicyCommand({ Bucket: 'bench-media' }))).rejects.toMatchObject({
+      name: 'NoSuchBucketPolicy',
+    });
+    await expect(s3.send(new GetPublicAccessBlockCommand({ Bucket: 'bench-media' }))).rejects.toMatchObject({
+      name: 'NoSuchPublicAccessBlockConfiguration',
+    });
+    expect(
+      (await s3.send(new GetBucketLoggingCommand({ Bucket: 'bench-media' }))).LoggingEnabled,
+    ).toBeUndefined();
+
+    const other = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Reader', Effect: 'Allow' }] });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'bench-media', Policy: other }));
+    expect(fake.state.denyAnsweredAt).toBeUndefined();
+    const before = performance.now();
+    const deny = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'DrpContainINC1', Effect: 'Deny' }],
+    });
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'bench-media', Policy: deny }));
+    expect(fake.state.denyAnsweredAt).toBeGreaterThanOrEqual(before);
+    expect(fake.state.denyAnsweredAt).toBeLessThanOrEqual(performance.now());
+    expect((await s3.send(new GetBucketPolicyCommand({ Bucket: 'bench-media' }))).Policy).toBe(deny);
+    fake.reset();
+    expect(fake.state.denyAnsweredAt).toBeUndefined();
   });
 });

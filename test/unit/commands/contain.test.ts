@@ -80,7 +80,7 @@ describe('contain --batch-role-arn and --batch-threshold', () => {
   const { runbook } = loadRunbook('deepfake-s3-leak');
   const ROLE = 'arn:aws:iam::123456789012:role/ops/drp-batch-legal-hold';
 
-  it('feed the object-lock step of the bundled runbook, so a bucket above the threshold can be contained', () => {
+  it('feed the legal-holds step of the bundled runbook, so a bucket above the threshold can be contained', () => {
     const given = containParams(
       { bucket: 'media', batchRoleArn: ROLE, batchThreshold: 500000 },
       runbook.params,
@@ -90,8 +90,8 @@ describe('contain --batch-role-arn and --batch-threshold', () => {
       batchRoleArn: ROLE,
       batchThreshold: 500000,
     });
-    const lock = runbook.steps.find((s) => s.type === 's3-object-lock')!;
-    expect(lock.with).toMatchObject({
+    const holds = runbook.steps.find((s) => s.type === 's3-legal-holds')!;
+    expect(holds.with).toMatchObject({
       batchRoleArn: '${{ params.batchRoleArn }}',
       batchThreshold: '${{ params.batchThreshold }}',
     });

@@ -36,13 +36,13 @@ function runbookFile(steps: string): string {
   );
   return file;
 }
-const LOCK = "  - id: object-lock\n    type: s3-object-lock\n    with: { bucket: '${{ params.bucket }}' }\n";
+const HOLDS = "  - id: legal-holds\n    type: s3-legal-holds\n    with: { bucket: '${{ params.bucket }}' }\n";
 const BPA =
   "  - id: block-public-access\n    type: s3-block-public-access\n    with: { bucket: '${{ params.bucket }}' }\n";
 
 function options(overrides: Partial<RunOptions> = {}): RunOptions {
   return {
-    runbook: runbookFile(LOCK),
+    runbook: runbookFile(HOLDS),
     params: [{ name: 'bucket', value: 'media-prod', flag: '--bucket' }],
     dryRun: false,
     yes: true,
@@ -77,13 +77,13 @@ describe('drp run: the cost estimate and --max-cost', () => {
     const { env, said } = testEnv();
     const result = await runRunbook(opts, env);
     expect(said[0]).toMatch(
-      /\n\nEstimated AWS cost: <\$0\.01; prices: drp's price table of \d{4}-\d\d-\d\d \(us-east-1 list prices\)\n {2}\+ object-lock: 5 PutObjectLegalHold requests x \$0\.005\/1,000 requests = <\$0\.01 .*\n {2}! table price for s3\.request\.tier1: DRP_PRICE_LIST=off\n/,
+      /\n\nEstimated AWS cost: <\$0\.01; prices: drp's price table of \d{4}-\d\d-\d\d \(us-east-1 list prices\)\n {2}\+ legal-holds: 5 PutObjectLegalHold requests x \$0\.005\/1,000 requests = <\$0\.01 .*\n {2}! table price for s3\.request\.tier1: DRP_PRICE_LIST=off\n/,
     );
     const genesis = verifyJournal(readFileSync(join(opts.evidenceDir!, 'journal.jsonl'))).entries[0]!;
     expect(genesis.estimate).toMatchObject({
       totalUsd: 0.000025,
       source: 'table',
-      items: [{ stepId: 'object-lock', units: 5 }],
+      items: [{ stepId: 'legal-holds', units: 5 }],
     });
     expect(result.json).toMatchObject({ estimate: { totalUsd: 0.000025 } });
     expect(result.text).toMatch(/estimated AWS cost: <\$0\.01; prices: drp's price table/);
@@ -97,7 +97,7 @@ describe('drp run: the cost estimate and --max-cost', () => {
       message: expect.stringMatching(
         /^--max-cost 0: the plan's estimated AWS cost is <\$0\.01, over the limit; nothing was changed/,
       ),
-      details: ['object-lock: <$0.01 for 5 PutObjectLegalHold requests'],
+      details: ['legal-holds: <$0.01 for 5 PutObjectLegalHold requests'],
     });
     expect(said[0]).toMatch(/Estimated AWS cost/);
     expect(s3).toHaveReceivedCommandTimes(PutBucketVersioningCommand, 0);

@@ -166,16 +166,16 @@ describe('drill checks on a contained incident', () => {
         'Role sessions revoked',
         `drp-revoke-${INCIDENT} on ${scenario.role} denies sessions issued before 2026-11-25T03:00:01.000Z`,
       ],
-      ['Object Lock default retention', 'enabled, default retention GOVERNANCE, 30 days'],
-      [
-        'Legal hold on every version',
-        '3 of 3 versions held (seeded 3; 1 delete marker, which cannot be held)',
-      ],
       [
         'Bucket policy deny',
         `1 original statement kept, 1 public grant removed, Deny ${DENY.Sid} exempts ${RESPONDER}`,
       ],
       ['SCP deny attached', `drp-${INCIDENT} (p-abc) attached to ${ACCOUNT}, denies the bucket`],
+      ['Object Lock default retention', 'enabled, default retention GOVERNANCE, 30 days'],
+      [
+        'Legal hold on every version',
+        '3 of 3 versions held (seeded 3; 1 delete marker, which cannot be held)',
+      ],
       ['Evidence bucket Object-Locked', `${EVIDENCE}: Object Lock on, GOVERNANCE 365 days`],
       ['Bucket state preserved', '2 files held: the configuration snapshot and the versions manifest'],
       ['CloudTrail logs preserved', '1 log and digest file of the window held, 1 older file left out'],

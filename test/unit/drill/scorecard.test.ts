@@ -23,7 +23,7 @@ function card(over: Partial<Scorecard> = {}): Scorecard {
     endpoint: 'http://127.0.0.1:40001',
     controls: [
       { ...control('Block Public Access', true, 'block-public-access'), sinceStartMs: 80 },
-      { ...control('Legal hold on every version', true, 'object-lock'), sinceStartMs: 2_700 },
+      { ...control('Legal hold on every version', true, 'legal-holds'), sinceStartMs: 2_700 },
       { ...control('Journal verified and anchored', true), sinceStartMs: 9_100 },
     ],
     timeToContainMs: 2_800,
@@ -100,26 +100,26 @@ describe('timesFromReport', () => {
     [...CONTAINMENT_STEPS, 'evidence-bucket'].map((id) => ({ id, takesMs: 1_000, ...overrides[id] }));
 
   it("takes each control's time from its step's result, and time to contain from the last containment step", async () => {
-    const { path } = await writeRun({ steps: steps({ 'object-lock': { takesMs: 5_000 } }) });
+    const { path } = await writeRun({ steps: steps({ 'legal-holds': { takesMs: 5_000 } }) });
     const model = await reportModelOf(path);
     const times = timesFromReport(model, [
       control('Block Public Access', true, 'block-public-access'),
-      control('Legal hold on every version', true, 'object-lock'),
+      control('Legal hold on every version', true, 'legal-holds'),
       control('Evidence bucket Object-Locked', true, 'evidence-bucket'),
       control('Journal verified and anchored', true),
     ]);
     const since = (id: string) => model.steps.find((s) => s.stepId === id)!.sinceStartMs;
     expect(times.controls.map((c) => c.sinceStartMs)).toEqual([
       since('block-public-access'),
-      since('object-lock'),
+      since('legal-holds'),
       since('evidence-bucket'),
       Date.parse(model.journal.lastTime!) - Date.parse(model.journal.firstTime!),
     ]);
-    // Seven containment steps of 1 s each, one of them 5 s: the last result is 11 s after the genesis.
-    expect(times.timeToContainMs).toBe(11_000);
-    expect(times.timeToContainMs).toBe(since('scp-deny'));
+    // Eight containment steps of 1 s each, the legal holds (last) 5 s: the last result is 12 s after the genesis.
+    expect(times.timeToContainMs).toBe(12_000);
+    expect(times.timeToContainMs).toBe(since('legal-holds'));
     // The fixture journal was detected at 02:40 and started at 03:00.
-    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 11_000);
+    expect(times.sinceDetectionMs).toBe(20 * 60_000 + 12_000);
     expect(times.containmentGaps).toEqual([]);
   });
 

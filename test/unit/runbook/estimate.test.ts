@@ -11,8 +11,8 @@ function planned(id: string, type: string, plan: Plan, params: unknown = {}): Pl
 }
 
 const holds = (count: number) =>
-  planned('object-lock', 's3-object-lock', {
-    observed: { versions: count },
+  planned('legal-holds', 's3-legal-holds', {
+    observed: { listed: { versions: count, deleteMarkers: 0, complete: true } },
     changes: [{ action: 'put-legal-hold', target: 's3://media', detail: '', count }],
   });
 const scan = (scannable: number) =>
@@ -21,9 +21,14 @@ const scan = (scannable: number) =>
     changes: [{ action: 'scan-images', target: 's3://media/', count: scannable }],
   });
 const batch = (versions: number) =>
-  planned('object-lock', 's3-object-lock', {
-    observed: { versions },
+  planned('legal-holds', 's3-legal-holds', {
+    observed: { listed: { versions, deleteMarkers: 0, complete: true } },
     changes: [{ action: 'create-batch-job', target: 's3://media' }],
+  });
+const firstPage = (versions: number) =>
+  planned('legal-holds', 's3-legal-holds', {
+    observed: { listed: { versions, deleteMarkers: 0, complete: false } },
+    changes: [{ action: 'put-legal-hold', target: 's3://media', detail: 'every version: more than ...' }],
   });
 const logs = (files: number, bytes: number) =>
   planned('logs', 'preserve-cloudtrail-logs', {
@@ -37,7 +42,7 @@ describe('the cost estimate of a plan', () => {
     expect(e.items.map((i) => [i.stepId, i.priceKey, i.units, i.usd])).toEqual([
       ['scan', 'rekognition.image', 1204, 1.204],
       ['scan', 's3.request.tier2', 1204, 0.000482],
-      ['object-lock', 's3.request.tier1', 36, 0.00018],
+      ['legal-holds', 's3.request.tier1', 36, 0.00018],
       ['logs', 's3.request.tier1', 10, 0.00005],
       ['logs', 's3.request.tier2', 10, 0.000004],
       ['logs', 'transfer.inter-region.gb', 2, 0.04],
@@ -51,15 +56,24 @@ describe('the cost estimate of a plan', () => {
     expect(e.items.every((i) => i.priceSource === 'table')).toBe(true);
   });
 
-  it('counts a Batch Operations job, and says the total is a floor when the bucket was counted only past the threshold', async () => {
+  it('counts a Batch Operations job, its objects and the holds it makes', async () => {
     const e = await estimateCost([batch(100_001)], 'us-east-1');
     expect(e.items.map((i) => [i.priceKey, i.units, i.bound])).toEqual([
       ['s3.batch.job', 1, undefined],
-      ['s3.batch.object', 100_001, 'at-least'],
-      ['s3.request.tier1', 100_001, 'at-least'],
+      ['s3.batch.object', 100_001, undefined],
+      ['s3.request.tier1', 100_001, undefined],
+    ]);
+    expect(e.atLeast).toBe(false);
+    expect(e.totalUsd).toBeCloseTo(0.25 + 0.100001 + 0.500005, 6);
+  });
+
+  it('says the total is a floor when the plan of the holds read only the first page', async () => {
+    const e = await estimateCost([firstPage(1000)], 'us-east-1');
+    expect(e.items.map((i) => [i.priceKey, i.units, i.bound])).toEqual([
+      ['s3.request.tier1', 1000, 'at-least'],
     ]);
     expect(e.atLeast).toBe(true);
-    expect(e.totalUsd).toBeCloseTo(0.25 + 0.100001 + 0.500005, 6);
+    expect(estimateLines(e)[0]).toMatch(/^Estimated AWS cost: <\$0\.01 \(at least\); /);
   });
 
   it('costs nothing for a step that cannot apply, has nothing to do, or did not plan', async () => {

@@ -148,6 +148,38 @@ describe('executor', () => {
     expect(calls).toEqual(['plan a', 'plan b']);
   });
 
+  it('plans the steps at once: a slow plan does not hold the next one back, and the plans keep step order', async () => {
+    const calls: string[] = [];
+    const { ctx } = testContext();
+    let bStarted!: () => void;
+    const started = new Promise<void>((resolve) => (bStarted = resolve));
+    const a = fakeStep('a', calls);
+    const slowPlan = a.definition.plan;
+    // a's plan finishes only once b's has started: one plan after the other would never end.
+    a.definition = { ...a.definition, plan: async (c, p) => (await started, slowPlan(c, p)) };
+    const b = fakeStep('b', calls);
+    const bPlan = b.definition.plan;
+    b.definition = { ...b.definition, plan: (c, p) => (bStarted(), bPlan(c, p)) };
+    const planned = await planSteps([a, b], () => ctx, silentLogger);
+    expect(planned.map((s) => s.plan?.observed)).toEqual([{ id: 'a' }, { id: 'b' }]);
+    expect(calls).toEqual(['plan b', 'plan a']);
+  });
+
+  it('of several user errors at plan time, ends the run on the first in step order', async () => {
+    const { ctx } = testContext();
+    const calls: string[] = [];
+    const first = new UserError('bucket "a" does not exist');
+    const a = fakeStep('a', calls, { planFails: first });
+    const aPlan = a.definition.plan;
+    // a fails last in time, yet first in the runbook: its message is the one the operator gets.
+    a.definition = {
+      ...a.definition,
+      plan: async (c, p) => (await new Promise((r) => setTimeout(r, 20)), aPlan(c, p)),
+    };
+    const b = fakeStep('b', calls, { planFails: new UserError('bucket "b" does not exist') });
+    await expect(planSteps([a, b], () => ctx, silentLogger)).rejects.toBe(first);
+  });
+
   it('records what a step did before it failed part-way', async () => {
     const calls: string[] = [];
     const partial = new StepFailure(

@@ -128,7 +128,7 @@ describe('the AWS operations drp can send', () => {
     }
   });
 
-  // Type-checking all of src/ for the call graph takes ~5 s alone, more on a shared machine.
+  // Builds a call graph of src/ with the TypeScript compiler: seconds of CPU, more on a shared machine.
   it('the restore-only removals are reachable from restore code alone', { timeout: 60_000 }, () => {
     expect(traced(RESTORE_ONLY)).toEqual([]);
   });

@@ -95,10 +95,12 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetBucketReplication: 's3-snapshot-config: before-state',
     GetBucketTagging: 's3-snapshot-config: before-state',
     GetBucketVersioning: 's3-snapshot-config and s3-object-lock: before-state',
-    GetObjectLockConfiguration: 's3-snapshot-config and s3-object-lock: before-state',
+    GetObjectLockConfiguration:
+      's3-snapshot-config, s3-object-lock and s3-legal-holds: before-state; restore of s3-object-lock: drift',
     PutBucketPolicy: 's3-deny-policy: the policy with drp deny added, every other statement kept',
     PutBucketVersioning: 's3-object-lock: Enabled (never Suspended), Object Lock needs it',
-    PutObjectLockConfiguration: 's3-object-lock: GOVERNANCE default retention, never weakened',
+    PutObjectLockConfiguration:
+      "s3-object-lock: GOVERNANCE default retention, never weakened; its restore: the bucket's own default retention back (or none: Object Lock stays on)",
     DeleteBucketPolicy: 'restore of s3-deny-policy: the bucket had no policy before the run',
   },
   's3-evidence.ts': {
@@ -127,10 +129,11 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
       'provenance-scan: bounded byte ranges of one image version (header, and the whole image within the cap when it has Content Credentials)',
   },
   's3-versions.ts': {
-    ListObjectVersions: 's3-object-lock: every version, streamed',
-    GetObjectLegalHold: 's3-object-lock: skip versions already held on a re-run',
-    PutObjectLegalHold: 's3-object-lock: legal hold ON on every version',
-    PutObject: 's3-object-lock batch path: the manifest CSV into the evidence bucket',
+    ListObjectVersions: 's3-legal-holds: one page in the plan, then every version, streamed',
+    GetObjectLegalHold: 's3-legal-holds: skip versions already held on a re-run',
+    PutObjectLegalHold:
+      's3-legal-holds: legal hold ON on every version (OFF only by restore --release-holds)',
+    PutObject: 's3-legal-holds batch path: the manifest CSV into the evidence bucket',
   },
   's3.ts': {
     HeadBucket: 'plan: the bucket exists (user error otherwise)',
@@ -139,9 +142,9 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DeletePublicAccessBlock: 'restore of s3-block-public-access: the bucket had none before the run',
   },
   's3control.ts': {
-    CreateJob: 's3-object-lock batch path: one S3PutObjectLegalHold job (idempotency token)',
-    DescribeJob: 's3-object-lock batch path: the job created',
-    ListJobs: "s3-object-lock batch path: this incident's job, if created before",
+    CreateJob: 's3-legal-holds batch path: one S3PutObjectLegalHold job (idempotency token)',
+    DescribeJob: 's3-legal-holds batch path: the job, polled until it finishes, its failed tasks',
+    ListJobs: "s3-legal-holds batch path: drp's unfinished job on the bucket, waited for instead of a second",
   },
   'sns.ts': {
     GetTopicAttributes:

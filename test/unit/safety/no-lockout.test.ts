@@ -81,9 +81,13 @@ const RUNBOOK = parseRunbook(
     'apiVersion: drp/v1',
     'name: denies',
     'description: Every step that writes a deny',
-    'params: { bucket: { type: string, required: true }, roles: { type: list, default: [] } }',
+    'params:',
+    '  bucket: { type: string, required: true }',
+    '  roles: { type: list, default: [] }',
+    "  batchRole: { type: string, default: '' }",
     'steps:',
     '  - { id: deny, type: s3-deny-policy, with: { bucket: "${{ params.bucket }}" } }',
+    '  - { id: holds, type: s3-legal-holds, with: { bucket: "${{ params.bucket }}", batchRoleArn: "${{ params.batchRole }}" } }',
     '  - { id: scp, type: org-scp-deny, with: { bucket: "${{ params.bucket }}" } }',
     '  - { id: revoke, type: iam-revoke-role-sessions, with: { roles: "${{ params.roles }}" } }',
     '  - { id: mfa, type: s3-mfa-write-deny, with: { bucket: "${{ params.bucket }}" } }',
@@ -151,12 +155,13 @@ function mockAccount(caller: CallerKind) {
   org.on(AttachPolicyCommand).resolves({});
 }
 
-async function session(roles: string[] = [], exemptPrincipals: string[] = []) {
+async function session(roles: string[] = [], exemptPrincipals: string[] = [], batchRole?: string) {
   return openSession(
     RUNBOOK,
     [
       { name: 'bucket', value: 'media-prod', flag: '--bucket' },
       ...roles.map((value) => ({ name: 'roles', value, flag: '--role' })),
+      ...(batchRole ? [{ name: 'batchRole', value: batchRole, flag: '--batch-role-arn' }] : []),
     ],
     {
       aws: { region: 'us-east-1' },
@@ -217,6 +222,40 @@ describe.each(Object.entries(CALLERS))('no lockout: the caller is %s', (_, calle
     await expect(run(s, 'revoke')).rejects.toThrow(
       /it is an exempt principal \(--exempt-principal arn:aws:iam::123456789012:role\/incident\/\*\)/,
     );
+  });
+});
+
+describe('no lockout of the roles AWS services assume for drp', () => {
+  const BATCH_ROLE = `arn:aws:iam::${ACCOUNT}:role/ops/drp-batch-legal-hold`;
+  beforeEach(() => {
+    for (const client of [sts, iam, s3, org]) client.reset();
+    mockAccount(CALLERS['an IAM user with a path']!);
+  });
+
+  async function denials(batchRole?: string) {
+    const s = await session([], [], batchRole);
+    await run(s, 'deny');
+    await run(s, 'scp');
+    const policy = JSON.parse(s3.commandCalls(PutBucketPolicyCommand)[0]!.args[0].input.Policy!) as {
+      Statement: Statement[];
+    };
+    const scp = JSON.parse(org.commandCalls(CreatePolicyCommand)[0]!.args[0].input.Content!) as {
+      Statement: Statement[];
+    };
+    return [...policy.Statement, ...scp.Statement].filter((st) => st.Effect === 'Deny');
+  }
+
+  it("the bucket policy deny and the SCP exempt S3 Batch Operations' role (batchRoleArn), so its legal-hold tasks are not denied", async () => {
+    const statements = await denials(BATCH_ROLE);
+    expect(statements.length).toBeGreaterThanOrEqual(2);
+    for (const statement of statements) {
+      expect(denies(statement, BATCH_ROLE), JSON.stringify(statement)).toBe(false);
+      expect(denies(statement, STRANGER)).toBe(true);
+    }
+  });
+
+  it('exempts no such role when the run names none', async () => {
+    for (const statement of await denials()) expect(denies(statement, BATCH_ROLE)).toBe(true);
   });
 });
 

@@ -1,5 +1,11 @@
 import { appendFileSync } from 'node:fs';
-import { PutObjectLegalHoldCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectLockConfigurationCommand,
+  PutObjectLegalHoldCommand,
+  PutObjectLockConfigurationCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { StepFailure } from '../../../src/steps/define.js';
@@ -12,15 +18,17 @@ const restore = step.restore!;
 const RELEASE = { ...DEFAULTS, releaseHolds: true };
 const params = { bucket: 'media', retentionDays: 30, batchThreshold: 100_000 };
 
-const observed = (lockOn: boolean): Observed => ({
-  bucket: 'media',
-  versioning: null,
-  objectLock: lockOn ? { enabled: true, mode: 'GOVERNANCE', days: 1 } : null,
-  versions: 4,
-  deleteMarkers: 1,
-  alreadyHeld: 0,
-  holds: 'per-version',
-});
+/** What a journal written before s3-legal-holds recorded: this step placed the holds then. */
+const observed = (lockOn: boolean): Observed =>
+  ({
+    bucket: 'media',
+    versioning: null,
+    objectLock: lockOn ? { enabled: true, mode: 'GOVERNANCE', days: 1 } : null,
+    versions: 4,
+    deleteMarkers: 1,
+    alreadyHeld: 0,
+    holds: 'per-version',
+  }) as Observed;
 
 // v1 and v2 drp held; v3 was held before (heldBefore); d1 is a delete marker.
 const MANIFEST = [
@@ -48,7 +56,7 @@ const released = () =>
     return `${i.Key}@${i.VersionId}=${i.LegalHold?.Status}`;
   });
 
-describe('s3-object-lock restore', () => {
+describe('s3-object-lock restore of a journal from before s3-legal-holds (this step held the versions)', () => {
   beforeEach(() => {
     s3.reset();
     s3.on(PutObjectLegalHoldCommand).resolves({ $metadata: { requestId: 'R-OFF' } });
@@ -56,8 +64,16 @@ describe('s3-object-lock restore', () => {
 
   it('keeps the holds by default, and says Object Lock and versioning cannot be undone', async () => {
     const { recorded } = contained(false);
+    // As such a run did: versioning, then Object Lock with drp's retention, which is removed.
+    recorded.plan.changes.push({ action: 'put-object-lock-configuration', target: 's3://media' });
+    s3.on(GetObjectLockConfigurationCommand).resolves({
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 30 } },
+      },
+    });
     const p = await restore.plan(testContext({ aws: testPorts(true) }).ctx, recorded, DEFAULTS);
-    expect(p.changes).toEqual([]);
+    expect(p.changes.map((c) => c.action)).toEqual(['remove-default-retention']);
     expect(p.kept).toEqual([
       'Object Lock stays enabled on s3://media: S3 cannot turn it off once it is enabled',
       'versioning stays Enabled on s3://media: S3 cannot suspend it on a bucket with Object Lock',
@@ -119,5 +135,91 @@ describe('s3-object-lock restore', () => {
     expect(err).toBeInstanceOf(StepFailure);
     expect((err as StepFailure).partial.data).toMatchObject({ released: 1 });
     expect((err as StepFailure).partial.changes[0]?.detail).toBe('1 of 2 version(s) drp held set OFF');
+  });
+});
+
+const LOCK_SET = { action: 'put-object-lock-configuration', target: 's3://media' };
+const lockConfig = (mode?: 'GOVERNANCE' | 'COMPLIANCE', days?: number) => ({
+  ObjectLockConfiguration: {
+    ObjectLockEnabled: 'Enabled' as const,
+    ...(mode ? { Rule: { DefaultRetention: { Mode: mode, Days: days } } } : {}),
+  },
+});
+
+describe('s3-object-lock restore: the default retention drp set', () => {
+  const now: Observed = { bucket: 'media', versioning: { status: 'Enabled' }, objectLock: null };
+  beforeEach(() => {
+    s3.reset();
+    s3.on(PutObjectLockConfigurationCommand).resolves({ $metadata: { requestId: 'R-RULE' } });
+    s3.on(GetObjectLockConfigurationCommand).resolves(lockConfig('GOVERNANCE', 30));
+  });
+
+  it('removes it when the bucket had none (Object Lock itself stays on: S3 cannot turn it off)', async () => {
+    const recorded = recordedOf(
+      { bucket: 'media', retentionDays: 30 },
+      now,
+      { changes: [LOCK_SET] },
+      undefined,
+      [LOCK_SET],
+    );
+    const p = await restore.plan(testContext({ aws: testPorts(true) }).ctx, recorded, DEFAULTS);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectLockConfigurationCommand, 0);
+    expect(p.changes).toEqual([
+      {
+        action: 'remove-default-retention',
+        target: 's3://media',
+        detail: expect.stringMatching(/^no default retention, as before drp \(Object Lock stays enabled/),
+      },
+    ]);
+    expect(p.drift).toEqual([]);
+    expect(p.kept).toEqual([
+      'Object Lock stays enabled on s3://media: S3 cannot turn it off once it is enabled',
+    ]);
+    const applied = await restore.apply(testContext().ctx, recorded, p);
+    // S3 removes a default retention by a configuration without a Rule.
+    expect(s3.commandCalls(PutObjectLockConfigurationCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'media',
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled' },
+    });
+    expect(applied).toMatchObject({ changes: p.changes, requestIds: ['R-RULE'] });
+  });
+
+  it("puts back the bucket's own shorter retention when it had one", async () => {
+    const before: Observed = { ...now, objectLock: { enabled: true, mode: 'GOVERNANCE', days: 1 } };
+    const recorded = recordedOf({ bucket: 'media', retentionDays: 30 }, before, { changes: [LOCK_SET] });
+    const p = await restore.plan(testContext({ aws: testPorts(true) }).ctx, recorded, DEFAULTS);
+    expect(p.changes).toEqual([expect.objectContaining({ action: 'put-object-lock-configuration' })]);
+    expect(p.kept).toEqual([]);
+    await restore.apply(testContext().ctx, recorded, p);
+    expect(s3).toHaveReceivedCommandWith(PutObjectLockConfigurationCommand, {
+      Bucket: 'media',
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 1 } },
+      },
+    });
+  });
+
+  it('has nothing to put back when the retention is already as before, and touches nothing drp did not change', async () => {
+    s3.on(GetObjectLockConfigurationCommand).resolves(lockConfig());
+    const removed = recordedOf({ bucket: 'media', retentionDays: 30 }, now, { changes: [LOCK_SET] });
+    expect(
+      (await restore.plan(testContext({ aws: testPorts(true) }).ctx, removed, DEFAULTS)).changes,
+    ).toEqual([]);
+    const untouched = recordedOf({ bucket: 'media', retentionDays: 30 }, now, { outcome: 'nothing-to-do' });
+    expect(
+      (await restore.plan(testContext({ aws: testPorts(true) }).ctx, untouched, DEFAULTS)).changes,
+    ).toEqual([]);
+    expect(s3).toHaveReceivedCommandTimes(GetObjectLockConfigurationCommand, 1);
+  });
+
+  it('warns of drift when the retention was changed since drp set it', async () => {
+    s3.on(GetObjectLockConfigurationCommand).resolves(lockConfig('COMPLIANCE', 10));
+    const recorded = recordedOf({ bucket: 'media', retentionDays: 30 }, now, { changes: [LOCK_SET] });
+    const p = await restore.plan(testContext({ aws: testPorts(true) }).ctx, recorded, DEFAULTS);
+    expect(p.drift).toEqual([
+      'the default retention of s3://media is now COMPLIANCE 10 days, not GOVERNANCE 30 days as drp left it: changed since',
+    ]);
+    expect(p.changes.map((c) => c.action)).toEqual(['remove-default-retention']);
   });
 });
