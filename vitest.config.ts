@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          setupFiles: ['test/support/matchers.ts'],
+          setupFiles: ['test/support/matchers.ts', 'test/support/no-price-list.ts'],
         },
       },
       {

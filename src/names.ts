@@ -219,3 +219,14 @@ export const IdcUserName = z
     /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u,
     'an Identity Center user name has letters, digits, symbols and punctuation, and no spaces',
   );
+
+/**
+ * An SNS topic ARN: arn:PARTITION:sns:REGION:ACCOUNT:NAME, the name 1 to 256 letters, digits,
+ * hyphens and underscores, with .fifo at the end of a FIFO topic's. drp publishes in the topic's region.
+ */
+export const SnsTopicArn = Arn.refine(
+  (s) =>
+    /^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(s) &&
+    s.split(':')[5]!.length <= 256,
+  'expected an SNS topic ARN: arn:aws:sns:REGION:ACCOUNT:TOPIC-NAME (aws sns list-topics shows them)',
+);

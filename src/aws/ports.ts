@@ -5,6 +5,7 @@ import type { CloudTrailPort } from './cloudtrail.js';
 import type { AwsSettings } from './config.js';
 import type { CloudWatchLogsPort } from './cloudwatch-logs.js';
 import type { CognitoPort } from './cognito.js';
+import type { ConfigServicePort } from './configservice.js';
 import type { DetectivePort } from './detective.js';
 import type { DynamoDbPort } from './dynamodb.js';
 import type { Ec2Port } from './ec2.js';
@@ -53,6 +54,7 @@ export interface AwsPorts {
   personalize: PersonalizePort;
   ssoAdmin: SsoAdminPort;
   identityStore: IdentityStorePort;
+  configservice: ConfigServicePort;
 }
 
 export type ServiceName = keyof AwsPorts;
@@ -148,6 +150,10 @@ const loaders: { [K in ServiceName]: Loader<K> } = {
     const m = await import('./identitystore.js');
     return m.createIdentityStorePort(m.createIdentityStoreClient(settings, readOnly));
   },
+  configservice: async (settings, readOnly) => {
+    const m = await import('./configservice.js');
+    return m.createConfigServicePort(m.createConfigServiceClient(settings, readOnly));
+  },
 };
 
 /** IAM action prefix -> the ports that serve it. */
@@ -173,6 +179,8 @@ const SERVICE_OF_PREFIX: Record<string, ServiceName | ServiceName[]> = {
   // IAM Identity Center's administration API (sso-admin) is authorised under the sso: prefix.
   sso: 'ssoAdmin',
   identitystore: 'identityStore',
+  // AWS Config's IAM prefix is config:
+  config: 'configservice',
 };
 
 /** Actions whose prefix names one service but which another API serves (S3 Batch Operations: S3 Control). */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Action } from './action.js';
-import { CONTAIN_FLAGS, EVIDENCE_FLAGS, PRESERVE_FLAGS, SCAN_FLAGS } from './bucket-flags.js';
+import { CONTAIN_FLAGS, EVIDENCE_FLAGS, HARDEN_FLAGS, PRESERVE_FLAGS, SCAN_FLAGS } from './bucket-flags.js';
 import { addFlagRows, flagValues } from './flag-table.js';
 import { type RunFlags, runOptions, withRunFlags } from './flags.js';
 
@@ -50,6 +50,23 @@ export function registerPreserve(program: Command, action: Action): void {
     action(async (env, _flags, opts: Opts) =>
       (await import('../commands/preserve.js')).preserve(
         { runbook: opts.runbook, flags: flagValues([...PRESERVE_FLAGS, ...EVIDENCE_FLAGS], opts) },
+        runOptions(opts),
+        env,
+      ),
+    ),
+  );
+}
+
+export function registerHarden(program: Command, action: Action): void {
+  const cmd = program
+    .command('harden')
+    .description(
+      'after the incident: AWS Config rules watching what was exploited and an MFA deny on writes to the bucket: runs the harden-after-leak runbook',
+    );
+  withRunFlags(runbookOption(addFlagRows(cmd, HARDEN_FLAGS))).action(
+    action(async (env, _flags, opts: Opts) =>
+      (await import('../commands/harden.js')).harden(
+        { runbook: opts.runbook, flags: flagValues(HARDEN_FLAGS, opts) },
         runOptions(opts),
         env,
       ),

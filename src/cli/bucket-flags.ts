@@ -288,3 +288,23 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
     parse: wholeNumber('--max-tps', 1, 1000),
   },
 ];
+
+/** drp harden (issue 24): after the incident, on the leaked bucket. */
+export const HARDEN_FLAGS: readonly FlagRow[] = [
+  bucket('the leaked bucket: its policy gets the MFA deny'),
+  {
+    flags: '--service-role <arn>',
+    param: 'serviceRoles',
+    description:
+      'a role that writes to the bucket without MFA (a workload, replication): exempt from the deny (repeatable)',
+    list: true,
+    check: 'roleArns',
+  },
+  {
+    flags: '--rule <identifier>',
+    param: 'rules',
+    description: 'deploy only these AWS Config managed rules (repeatable; default all six)',
+    list: true,
+    check: 'configRuleIds',
+  },
+];

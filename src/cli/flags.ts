@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { RunOptions } from '../commands/run.js';
 import type { SigningOptions } from '../commands/signing.js';
-import { awsRegion, collect, wholeNumber } from './values.js';
+import { awsRegion, collect, usdAmount, wholeNumber } from './values.js';
 
 // Options several commands declare word for word. A factory each, not a shared Option: commander
 // writes per-command state (its help group) into the Option it is given.
@@ -51,7 +51,15 @@ export interface RunFlags extends SigningFlags {
   exemptPrincipal?: string[];
   concurrency: number;
   operator?: string;
+  notifyTopic?: string[];
+  maxCost?: number;
 }
+
+export const notifyTopicOption = () =>
+  new Option(
+    '--notify-topic <arn>',
+    'SNS topic told of the approval, containment, each failure and the evidence (repeatable)',
+  ).argParser(collect);
 
 /** Flags every command that changes AWS shares: safety, evidence, signing. */
 export function withRunFlags(cmd: Command): Command {
@@ -80,7 +88,14 @@ export function withRunFlags(cmd: Command): Command {
       'Ed25519 signing key (PKCS#8 PEM); default $DRP_SIGNING_KEY or ~/.config/drp/signing-key.pem',
     )
     .option('--kms-key-id <arn>', 'sign the journal with this AWS KMS ECC_NIST_P256 key instead')
-    .addOption(operatorOption());
+    .addOption(operatorOption())
+    .addOption(notifyTopicOption())
+    .addOption(
+      new Option(
+        '--max-cost <usd>',
+        'refuse a plan whose estimated AWS cost is over this many US dollars (exit 2, nothing changed)',
+      ).argParser(usdAmount('--max-cost')),
+    );
 }
 
 export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'params' | 'command'> {
@@ -95,5 +110,7 @@ export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'param
     concurrency: flags.concurrency,
     ...signingOptions(flags),
     operator: flags.operator,
+    notifyTopics: flags.notifyTopic ?? [],
+    ...(flags.maxCost !== undefined ? { maxCost: flags.maxCost } : {}),
   };
 }

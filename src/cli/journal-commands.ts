@@ -160,3 +160,29 @@ export function registerReport(program: Command, action: Action): void {
       ),
     );
 }
+
+export function registerStatus(program: Command, action: Action): void {
+  program
+    .command('status')
+    .description(
+      "where an incident stands, from its journals: what is contained, what is open, the time left on GDPR's 72-hour clock",
+    )
+    .option(
+      '--evidence-dir <dir>',
+      "the incident's folder (default ./evidence/<incident-id>/; --incident names it)",
+    )
+    .addOption(
+      new Option(
+        '--notify-topic <arn>',
+        'SNS topic told when the notification deadline is under 24 hours away or past (repeatable)',
+      ).argParser(collect),
+    )
+    .action(
+      action(async (env, _flags, opts: { evidenceDir?: string; notifyTopic?: string[] }) =>
+        (await import('../commands/status.js')).status(
+          { evidenceDir: opts.evidenceDir, notifyTopics: opts.notifyTopic ?? [] },
+          env,
+        ),
+      ),
+    );
+}

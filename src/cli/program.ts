@@ -1,8 +1,14 @@
 import { Command } from 'commander';
 import type { Action, RegisterCommand } from './action.js';
-import { registerContain, registerPreserve, registerScan } from './bucket-commands.js';
+import { registerContain, registerHarden, registerPreserve, registerScan } from './bucket-commands.js';
 import { withGlobalFlags } from './global-flags.js';
-import { registerKeygen, registerReport, registerRestore, registerVerify } from './journal-commands.js';
+import {
+  registerKeygen,
+  registerReport,
+  registerRestore,
+  registerStatus,
+  registerVerify,
+} from './journal-commands.js';
 import {
   registerDrill,
   registerPermissions,
@@ -23,6 +29,8 @@ const COMMANDS: RegisterCommand[] = [
   registerResume,
   registerPreserve,
   registerRestore,
+  registerHarden,
+  registerStatus,
   registerPermissions,
   registerKeygen,
   registerVerify,

@@ -24,3 +24,12 @@ export function sinceValue(value: string): string {
   if (!isSince(value)) throw new InvalidArgumentError(`--since is ${SINCE_FORMS}.`);
   return value;
 }
+
+/** An amount of US dollars: digits with at most two decimals, e.g. 50 or 12.50 (no sign, no "$"). */
+export function usdAmount(name: string) {
+  return (value: string) => {
+    if (!/^\d{1,9}(\.\d{1,2})?$/.test(value))
+      throw new InvalidArgumentError(`${name} is an amount of US dollars, e.g. 50 or 12.50.`);
+    return Number(value);
+  };
+}

@@ -18,6 +18,7 @@ import {
 } from '../names.js';
 import { parseTrustedSigner } from '../provenance/classify.js';
 import { parseSince } from '../since.js';
+import { MANAGED_RULE_IDS } from '../steps/lib/config-rules.js';
 
 /**
  * What a command checks of one flag value before it runs (after its runbook is loaded): the
@@ -65,6 +66,11 @@ export const FLAG_CHECKS = {
   countryCodes: eachItem(CountryCode),
   roleArn: named(RoleArn),
   vpcIds: eachItem(VpcId),
+  roleArns: eachItem(RoleArn),
+  configRuleIds: (given, flag) => {
+    const unknown = splitList([given]).find((id) => !MANAGED_RULE_IDS.includes(id));
+    return unknown && `${flag} ${unknown}: drp harden deploys ${MANAGED_RULE_IDS.join(', ')}`;
+  },
   rekognitionModelVersionArn: named(RekognitionModelVersionArn),
   dynamoTableNames: eachItem(DynamoTableName),
   userPoolId: named(UserPoolId),

@@ -9,6 +9,13 @@ import { callerPolicy, roleArnsOf, trustPolicy } from './trust-policy.js';
 /** Read-only calls drp makes as every identity, whatever the runbook: who am I, and my role's path. */
 const ALWAYS = ['sts:GetCallerIdentity', 'iam:GetRole'];
 
+/**
+ * Calls drp makes around every run as the workload identity (the credentials it starts with in one
+ * account): the list prices of the plan's cost estimate (without them the estimate uses drp's table),
+ * and --notify-topic's check and messages (leave the sns actions out for a responder who never notifies).
+ */
+const AROUND_RUN = ['pricing:GetProducts', 'sns:GetTopicAttributes', 'sns:Publish'];
+
 const sidOf = (prefix: string, service: string) =>
   `${prefix}${service.replace(/[^A-Za-z0-9]/g, '').replace(/^./, (c) => c.toUpperCase())}`;
 
@@ -46,6 +53,7 @@ export function actionsOf(ref: string) {
     for (const [identity, actions] of actionsByIdentity(step)) add(run, identity, actions);
     add(restore, identityOf(step), step.restore?.permissions ?? []);
   }
+  add(run, 'target', AROUND_RUN);
   return { run, restore };
 }
 

@@ -1,5 +1,8 @@
 import { renderHeader, renderPlan } from '../output/render.js';
+import { estimateCost } from '../runbook/estimate.js';
+import { estimateLines } from '../runbook/estimate-text.js';
 import { planSteps } from '../runbook/execute.js';
+import { runPriceLookup } from '../runbook/price-list.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import { recordIdentities } from '../runbook/journal-identities.js';
@@ -29,6 +32,7 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
     now: env.now,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
+  const estimate = await estimateCost(planned, session.region, await runPriceLookup(env.aws));
   const header = renderHeader({
     runbook: loaded.runbook.name,
     incidentId: session.incidentId,
@@ -42,7 +46,7 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
   const failed = planned.some((s) => !s.plan);
   return {
     exitCode: failed ? 1 : 0,
-    text: `${header}\n\nPlan:\n${renderPlan(planned)}`,
+    text: [`${header}\n\nPlan:\n${renderPlan(planned)}\n`, ...estimateLines(estimate)].join('\n'),
     json: {
       incidentId: session.incidentId,
       caller: session.caller,
@@ -55,6 +59,7 @@ export async function planRunbook(opts: PlanOptions, env: CommandEnv): Promise<C
         plan: s.plan,
         error: s.planError ? String(s.planError) : undefined,
       })),
+      estimate,
     },
   };
 }

@@ -22,7 +22,7 @@ import { findStep } from '../steps/index.js';
 import { identityOptions } from './accounts.js';
 import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
-import { countOutcomes, result } from './run.js';
+import { countOutcomes, result } from './run-summary.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export interface ResumeOptions extends SigningOptions {

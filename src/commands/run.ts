@@ -4,9 +4,12 @@ import { UserError } from '../errors.js';
 import type { Signer } from '../journal/signer.js';
 import { acquireIncidentLock } from '../journal/lock.js';
 import { JournalWriter } from '../journal/writer.js';
-import { changeCount, renderHeader, renderPlan, renderSummary } from '../output/render.js';
+import { changeCount, renderHeader, renderPlan } from '../output/render.js';
+import { estimateCost, type Estimate } from '../runbook/estimate.js';
+import { estimateLines, usd } from '../runbook/estimate-text.js';
 import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '../runbook/execute.js';
 import { recordIdentities } from '../runbook/journal-identities.js';
+import { runPriceLookup } from '../runbook/price-list.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
 import {
@@ -16,13 +19,18 @@ import {
   openSession,
   type Session,
 } from '../runbook/session.js';
-import { PrincipalArn } from '../names.js';
+import { PrincipalArn, SnsTopicArn } from '../names.js';
 import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
 import { headerIdentities, identityOptions } from './accounts.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
+import { createNotifier } from './notify.js';
+import { runNotices } from './notify-run.js';
+import { countOutcomes, result, withRunFacts } from './run-summary.js';
 import { loadSigner, type SigningOptions } from './signing.js';
+
+export { countOutcomes, result } from './run-summary.js';
 
 export interface RunOptions extends SigningOptions {
   /** A file path or bundled name, or a runbook the caller already loaded. */
@@ -41,10 +49,14 @@ export interface RunOptions extends SigningOptions {
   operator?: string;
   /** The command that started the run, for the journal: run, contain, scan, ... */
   command: string;
+  /** --notify-topic: SNS topics told of the approval, containment, each failure and the evidence. */
+  notifyTopics?: string[];
+  /** --max-cost: a plan estimated above this many USD is refused before anything changes. */
+  maxCost?: number;
 }
 
 export function checkOptions(
-  opts: Pick<RunOptions, 'dryRun' | 'yes' | 'detectedAt' | 'exemptPrincipals'>,
+  opts: Pick<RunOptions, 'dryRun' | 'yes' | 'detectedAt' | 'exemptPrincipals' | 'notifyTopics'>,
   env: CommandEnv,
 ): void {
   if (!opts.dryRun && !opts.yes && !env.stdinIsTTY) {
@@ -57,6 +69,19 @@ export function checkOptions(
     const check = PrincipalArn.safeParse(arn);
     if (!check.success) throw new UserError(`--exempt-principal ${arn}: ${check.error.issues[0]?.message}`);
   }
+  for (const arn of opts.notifyTopics ?? []) {
+    const check = SnsTopicArn.safeParse(arn);
+    if (!check.success) throw new UserError(`--notify-topic ${arn}: ${check.error.issues[0]?.message}`);
+  }
+}
+
+/** --max-cost: a larger plan is the operator's to narrow or allow; nothing has changed yet (exit 2). */
+function checkMaxCost(maxCost: number | undefined, estimate: Estimate): void {
+  if (maxCost === undefined || estimate.totalUsd <= maxCost) return;
+  throw new UserError(
+    `--max-cost ${maxCost}: the plan's estimated AWS cost is ${usd(estimate.totalUsd)}${estimate.atLeast ? ' or more' : ''}, over the limit; nothing was changed. Narrow the run (--prefix, --since, fewer resources) or raise --max-cost.`,
+    estimate.items.map((i) => `${i.stepId}: ${usd(i.usd)} for ${i.units.toLocaleString('en-US')} ${i.what}`),
+  );
 }
 
 /** An ISO 8601 time with a zone (Z or +hh:mm), not in the future: normalised to UTC. */
@@ -71,7 +96,14 @@ export function checkDetectedAt(value: string, now: Date): string {
   return new Date(ms).toISOString();
 }
 
-function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions, startedAt: Date) {
+function genesis(
+  loaded: LoadedRunbook,
+  session: Session,
+  signer: Signer,
+  opts: RunOptions,
+  startedAt: Date,
+  estimate: Estimate,
+) {
   const osUser = currentOsUser();
   return {
     tool: { name: 'drp', version: VERSION },
@@ -104,6 +136,8 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
       fingerprint: signer.fingerprint,
       keyRef: signer.keyRef,
     },
+    estimate,
+    ...(opts.notifyTopics?.length ? { notifyTopics: opts.notifyTopics } : {}),
   };
 }
 
@@ -161,11 +195,35 @@ async function planAndApply(
     notes: session.identityNotes,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
+  const estimate = await estimateCost(planned, session.region, await runPriceLookup(env.aws));
+  const notifier = await createNotifier(opts.notifyTopics ?? [], env.aws, env.log, !opts.dryRun);
+  const topicNotes = (await notifier?.check()) ?? [];
+  const planText = [
+    `${header}\n\nPlan:\n${renderPlan(planned)}\n`,
+    ...estimateLines(estimate),
+    ...topicNotes.map((n) => `! ${n}`),
+    '',
+  ].join('\n');
+  if (opts.maxCost !== undefined && estimate.totalUsd > opts.maxCost) env.say(planText);
+  checkMaxCost(opts.maxCost, estimate);
   const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
+  const entry = genesis(loaded, session, signer, opts, startedAt, estimate);
+  const notices =
+    notifier &&
+    runNotices(planned, {
+      notifier,
+      incidentId: session.incidentId,
+      accountId: session.caller.accountId,
+      region: session.region,
+      command: opts.command,
+      journal,
+      detectedAt: entry.detectedAt,
+      now: env.now ?? (() => new Date()),
+    });
   let report: RunReport;
   try {
-    await journal.append('genesis', genesis(loaded, session, signer, opts, startedAt));
-    env.say(`${header}\n\nPlan:\n${renderPlan(planned)}\n`);
+    await journal.append('genesis', entry);
+    env.say(planText);
     if (opts.dryRun) {
       report = { outcome: 'dry-run', steps: await recordPlans(planned, journal) };
     } else if (
@@ -174,10 +232,12 @@ async function planAndApply(
     ) {
       report = { outcome: 'declined', steps: await recordPlans(planned, journal) };
     } else {
+      notices?.approved(estimate);
       const steps = await applySteps(planned, {
         journal,
         contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts),
         log: env.log,
+        onStepDone: notices?.stepDone,
       });
       report = { outcome: runOutcome(steps), steps };
     }
@@ -188,7 +248,12 @@ async function planAndApply(
       env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
   }
   const summary = result(report, journal.path, session, opts);
-  if (!wantsAnchor(opts.dryRun, session.steps)) return summary;
+  const facts = async (anchorAt?: string) => {
+    // Only a run that applied something has evidence to report (a dry-run or a "no" sends nothing).
+    if (report.outcome === 'completed' || report.outcome === 'failed') notices?.finished(anchorAt);
+    return { estimate, ...(notifier ? { notifications: await notifier.settle() } : {}) };
+  };
+  if (!wantsAnchor(opts.dryRun, session.steps)) return withRunFacts(summary, await facts());
   const anchor = await anchorSealedRun({
     report,
     journal,
@@ -198,52 +263,6 @@ async function planAndApply(
     aws: { ...session.settingsOf('evidence'), concurrency: opts.concurrency },
     log: env.log,
   });
-  return withAnchor(summary, anchor, journal.path);
-}
-
-export function countOutcomes(report: RunReport): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
-  return counts;
-}
-
-function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
-  if (report.outcome === 'dry-run') {
-    return [
-      `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
-    ];
-  }
-  if (report.outcome !== 'failed') return [`Check the journal: drp verify ${journalPath}`];
-  const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
-  const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
-  return [
-    `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
-    `Fix the cause shown above (permissions, quotas, the resource), then run the same command again with`,
-    `  --incident ${incidentId}: every step is idempotent within an incident, so what already succeeded`,
-    '  reports "nothing-to-do" (a new incident id would add a second revoke policy and SCP).',
-  ];
-}
-
-export function result(
-  report: RunReport,
-  journalPath: string,
-  session: Session,
-  opts: Pick<RunOptions, 'dryRun'>,
-): CommandResult {
-  const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
-  return {
-    exitCode,
-    text: renderSummary(report, journalPath, nextSteps(report, journalPath, session.incidentId)),
-    json: {
-      incidentId: session.incidentId,
-      accountId: session.caller.accountId,
-      region: session.region,
-      caller: session.caller,
-      identities: recordIdentities(session.identities, session.used),
-      dryRun: opts.dryRun,
-      outcome: report.outcome,
-      journal: journalPath,
-      steps: report.steps,
-    },
-  };
+  const anchored = anchor.status === 'anchored' ? anchor.location : undefined;
+  return withRunFacts(withAnchor(summary, anchor, journal.path), await facts(anchored));
 }

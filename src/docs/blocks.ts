@@ -7,6 +7,7 @@ import { fence } from './markdown.js';
 import { persistenceReference } from './persistence-reference.js';
 import { runbooksReference } from './runbooks-reference.js';
 import { stepsReference } from './steps-reference.js';
+import { managedRules, priceTable } from './team-reference.js';
 
 // A generated part of a markdown file sits between two comments naming what it is:
 //
@@ -43,6 +44,8 @@ const RENDERERS: Record<string, Renderer> = {
   'bundled-runbooks': () => runbooksReference(),
   'steps-reference': (_file, _arg, page) => stepsReference(page),
   'persistence-events': () => persistenceReference(),
+  'price-table': () => priceTable(),
+  'managed-rules': () => managedRules(),
   // Exactly what `drp permissions NAME` prints: the same function makes it.
   permissions: (_file, name) => {
     if (!name) throw new Error('generated block "permissions" needs a runbook name');

@@ -1,4 +1,5 @@
 import type { Entry } from '../journal/entry.js';
+import type { Estimate } from '../runbook/estimate.js';
 import type { Failure, Verification } from '../journal/verify.js';
 import { artefactRows, type ArtefactCheck, type ArtefactRow } from './evidence.js';
 import { num, obj, str, strings, type Fields } from './fields.js';
@@ -54,6 +55,8 @@ export interface ReportModel {
     remainingMs: number;
   };
   run: { outcome: string; start?: string; end?: string; stepsMs?: number; sinceDetectionMs?: number };
+  /** The plan's estimated AWS cost, as the genesis recorded it (journals before issue 24 have none). */
+  estimate?: Estimate;
   steps: TimelineStep[];
   /** Each `drp resume` that continued this journal. */
   resumes: ResumeEvent[];
@@ -85,6 +88,10 @@ export interface ReportModel {
     lastTime?: string;
   };
 }
+
+/** Journal fields are signed, not schema-checked: an estimate is used only when it has its shape. */
+const isEstimate = (v: unknown): v is Estimate =>
+  Boolean(v) && typeof (v as Estimate).totalUsd === 'number' && Array.isArray((v as Estimate).items);
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -186,6 +193,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
       stepsMs: start && lastEnd ? Date.parse(lastEnd) - Date.parse(start) : undefined,
       sinceDetectionMs: clock && lastEnd ? Date.parse(lastEnd) - Date.parse(clock.detectedAt) : undefined,
     },
+    ...(isEstimate(genesis?.estimate) ? { estimate: genesis.estimate } : {}),
     steps,
     resumes,
     artefacts,

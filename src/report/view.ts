@@ -1,3 +1,4 @@
+import { itemLine, totalText } from '../runbook/estimate-text.js';
 import { changeLine } from './fields.js';
 import type { ReportModel, TimelineStep } from './model.js';
 import { plural } from '../text.js';
@@ -120,6 +121,14 @@ export function summaryRows(m: ReportModel): Row[] {
       i.exemptPrincipals.length ? i.exemptPrincipals.flatMap((p, n) => [n ? ', ' : '', code(p)]) : ['-'],
     ],
     ['Run', [timing.join('; ') || '-']],
+    ...(m.estimate
+      ? ([
+          [
+            'Estimated AWS cost',
+            [{ strong: totalText(m.estimate) }, ...m.estimate.items.map((i) => `; ${itemLine(i)}`)],
+          ],
+        ] satisfies Row[])
+      : []),
     ['Tool', [i.tool ?? '-']],
   ];
 }

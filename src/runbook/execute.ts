@@ -78,6 +78,8 @@ export interface ApplyDeps {
   log: Logger;
   /** The entry that closes each step: `result` in a run, `restore` in a restore journal. */
   closeWith?: Extract<EntryType, 'result' | 'restore'>;
+  /** Told each step's report (by its index in `planned`) once its closing entry is journaled. */
+  onStepDone?(report: StepReport, index: number): void;
 }
 
 /** Journals the plans of a run that changes nothing: a dry-run, or a run the operator declined. */
@@ -114,7 +116,7 @@ export async function applySteps(
   const reports: StepReport[] = [];
   const results = new Map(before.results);
   let stoppedBy = before.stoppedBy;
-  for (const step of planned) {
+  for (const [index, step] of planned.entries()) {
     // Each step sees a snapshot of what the steps before it completed (StepContext.results).
     const contextFor = (s: PreparedStep) => ({
       ...deps.contextFor(s),
@@ -131,6 +133,7 @@ export async function applySteps(
         ? await skip(step, step.declined, deps)
         : await applyOne(step, { ...deps, contextFor });
     reports.push(report);
+    deps.onStepDone?.(report, index);
     // A step that failed part-way passes on what it did get (a partial scan's findings are findings).
     if (report.outcome === 'applied' || report.outcome === 'nothing-to-do' || report.data !== undefined)
       results.set(step.id, report.data);

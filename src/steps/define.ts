@@ -4,6 +4,7 @@ import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
+import type { CostItem } from '../prices.js';
 
 /** Who is running drp, as AWS sees it. */
 export interface Caller {
@@ -185,6 +186,11 @@ export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed =
   apply(ctx: StepContext, params: z.output<Params>, plan: Plan<Observed>): Promise<Applied>;
   /** How `drp restore` undoes this step; absent when there is nothing to undo (a snapshot, evidence). */
   restore?: StepRestore<z.output<Params>, Observed>;
+  /**
+   * What applying this plan costs in AWS charges, as priced items (src/prices.ts): pure, from the
+   * plan alone. The executor prices and sums them before the confirmation. Absent: nothing billed.
+   */
+  cost?(plan: Plan<Observed>, params: z.output<Params>): CostItem[];
 }
 
 /** What a run journaled about one step: all a restore works from. */

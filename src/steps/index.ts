@@ -33,6 +33,8 @@ import networkIsolate from './network-isolate.js';
 import dynamodbExport from './dynamodb-export.js';
 import detectiveInvestigate from './detective-investigate.js';
 import personalizeImports from './personalize-imports.js';
+import configManagedRules from './config-managed-rules.js';
+import s3MfaWriteDeny from './s3-mfa-write-deny.js';
 
 /** Every step type drp knows, in the order `drp runbooks` and README list them. Add one line per step. */
 export const registry: readonly AnyStep[] = [
@@ -76,6 +78,9 @@ export const registry: readonly AnyStep[] = [
   rekognitionScan,
   provenanceScan,
   s3QuarantineObjects,
+  // After the incident: drp harden (issue 24).
+  configManagedRules,
+  s3MfaWriteDeny,
 ];
 
 export function findStep(type: string): AnyStep | undefined {

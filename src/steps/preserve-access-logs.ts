@@ -13,6 +13,7 @@ import {
 import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
 import { BucketName } from '../names.js';
 import { requireBucket } from './lib/bucket.js';
+import { logCopyCost } from './lib/costs.js';
 
 export interface Observed {
   bucket: string;
@@ -116,4 +117,6 @@ export default defineStep({
       manifest: `access-logs-manifest-${p.bucket}.jsonl`,
     });
   },
+
+  cost: ({ observed }) => logCopyCost(observed.source ? [observed.source.pending] : []),
 });

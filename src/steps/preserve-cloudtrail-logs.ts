@@ -14,6 +14,7 @@ import {
 import { trailsCovering } from './lib/preservation/trails.js';
 import { globalEventRegion } from '../identities.js';
 import { partitionOf } from '../names.js';
+import { logCopyCost } from './lib/costs.js';
 import { daysOf, describeWindow, Since, windowOf, type Window } from './lib/preservation/window.js';
 
 export interface Observed {
@@ -168,4 +169,6 @@ export default defineStep({
       manifest: 'cloudtrail-logs-manifest.jsonl',
     });
   },
+
+  cost: ({ observed }) => logCopyCost(observed.sources.map((s) => s.pending)),
 });

@@ -171,4 +171,15 @@ export default defineStep({
   },
 
   apply: (ctx, p, plan) => runScan(ctx, p, plan.observed),
+
+  // A Custom Labels model is billed per inference-unit hour while it runs, not per image: its
+  // plan note says so. Rekognition reads each image from S3 with the caller's credentials.
+  cost: ({ observed }) => [
+    { priceKey: 'rekognition.image', units: observed.scannable, what: 'images scanned' },
+    {
+      priceKey: 's3.request.tier2',
+      units: observed.scannable,
+      what: 'GET requests (Rekognition reads each image)',
+    },
+  ],
 });

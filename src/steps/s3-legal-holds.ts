@@ -14,6 +14,7 @@ import { BucketName, RoleArn } from '../names.js';
 import { plural } from '../text.js';
 import { requireBucket } from './lib/bucket.js';
 import restore from './s3-legal-holds.restore.js';
+import { legalHoldCost } from './lib/costs.js';
 
 export interface Observed {
   bucket: string;
@@ -234,4 +235,5 @@ export default defineStep({
   },
 
   restore,
+  cost: (plan) => legalHoldCost(plan),
 });

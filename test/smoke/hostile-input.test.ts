@@ -36,7 +36,9 @@ function expectNoCrash(out: DrpResult, argv: string[]) {
   expect(out.stdout, what).not.toMatch(STACK);
   expect(out.stderr, what).not.toMatch(/internal error/);
   if (out.code === 1) {
-    const command = argv.find((a) => ['contain', 'run', 'validate', 'verify', 'resume'].includes(a));
+    const command = argv.find((a) =>
+      ['contain', 'run', 'harden', 'status', 'validate', 'verify', 'resume'].includes(a),
+    );
     const documented =
       DOCUMENTED_FAILURE.test(out.stderr) ||
       (command === 'verify' && /FAILED: |"ok": false/.test(out.stdout)) ||

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * Command lines an attacker or a slip of the keyboard could give drp: the commands that take
- * input (contain, run, validate, verify, resume), their flags and unknown ones, with values that
+ * input (contain, run, harden, status, validate, verify, resume), their flags and unknown ones, with values that
  * are valid, almost valid, empty, huge, unicode, control characters, flags themselves, or paths.
  */
 const INTERESTING = [
@@ -57,6 +57,8 @@ const RUN_FLAGS = [
   '--key',
   '--kms-key-id',
   '--operator',
+  '--notify-topic',
+  '--max-cost',
   '--bogus',
 ];
 const COMMANDS: Record<
@@ -83,6 +85,11 @@ const COMMANDS: Record<
     switches: ['--dry-run', '--yes'],
     positional: 'runbooks',
   },
+  harden: {
+    flags: ['--bucket', '--bucket', '--service-role', '--rule', '--runbook', ...RUN_FLAGS],
+    switches: ['--dry-run', '--yes'],
+  },
+  status: { flags: ['--evidence-dir', '--notify-topic', '--bogus'], switches: [] },
   validate: { flags: ['--bogus'], switches: [], positional: 'runbooks' },
   verify: { flags: ['--pubkey'], switches: ['--artefacts'], positional: 'journals' },
   resume: { flags: ['--concurrency', '--key', '--kms-key-id'], switches: ['--yes'], positional: 'journals' },

@@ -42,6 +42,8 @@ import { createSsoAdminPort } from '../../src/aws/ssoadmin.js';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { createIdentityStorePort } from '../../src/aws/identitystore.js';
 import type { AwsPorts } from '../../src/aws/ports.js';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { createConfigServicePort } from '../../src/aws/configservice.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
 import { silentLogger } from '../../src/log.js';
@@ -93,6 +95,7 @@ export function testPorts(readOnly = false): AwsPorts {
     personalize: createPersonalizePort(instrument(new PersonalizeClient(clientConfig), readOnly)),
     ssoAdmin: createSsoAdminPort(instrument(new SSOAdminClient(clientConfig), readOnly)),
     identityStore: createIdentityStorePort(instrument(new IdentitystoreClient(clientConfig), readOnly)),
+    configservice: createConfigServicePort(instrument(new ConfigServiceClient(clientConfig), readOnly)),
   };
 }
 

@@ -69,6 +69,14 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     GetInvestigation: 'detective-investigate: its status and severity, kept as a hashed artefact',
     ListIndicators: 'detective-investigate: its indicators of compromise, kept as a hashed artefact',
   },
+  'configservice.ts': {
+    DescribeConfigurationRecorders: 'config-managed-rules plan: a recorder exists, and what it records',
+    DescribeConfigurationRecorderStatus: 'config-managed-rules plan: whether the recorder is recording',
+    DescribeConfigRules: 'config-managed-rules plan and restore: rules already there (idempotence, drift)',
+    PutConfigRule: "config-managed-rules (drp harden): an AWS managed rule drp-<identifier>, tagged drp's",
+    DeleteConfigRule:
+      'restore of config-managed-rules: only a rule the harden run created (absent before it), by its name',
+  },
   'drill.ts': {
     GetCallerIdentity: "drp drill: the emulator's identity, read-only, for the checks",
   },
@@ -225,6 +233,9 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     DeletePolicy:
       "restore of org-scp-deny: drp's own SCP, only when drp created it and it is attached nowhere else",
   },
+  'pricing.ts': {
+    GetProducts: "the plan's cost estimate: list prices of the run's region (reads only)",
+  },
   'rekognition.ts': {
     DescribeProjects: 'scan plan: the Custom Labels project exists',
     DescribeProjectVersions: 'scan plan: the model version is RUNNING',
@@ -333,6 +344,12 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     ProvisionPermissionSet: 'idc-*: the changed permission set applied to its role in the target account',
     DescribePermissionSetProvisioningStatus: 'idc-*: waits (bounded) for that provisioning to finish',
   },
+  'sns.ts': {
+    GetTopicAttributes:
+      '--notify-topic: the topic exists, its subscriptions and KMS key, before the plan is approved',
+    Publish:
+      '--notify-topic: a message at approval, containment, each failure, the evidence and the deadline',
+  },
   'sts.ts': {
     GetCallerIdentity: 'every run: who the caller is, the principal every deny exempts',
   },
@@ -363,6 +380,7 @@ export const RESTORE_ONLY: ReadonlySet<string> = new Set<string>([
   'DeletePolicy',
   'DetachPolicy',
   'DeleteFunctionConcurrency',
+  'DeleteConfigRule',
 ]);
 
 /**

@@ -23,12 +23,35 @@ export type Statement = {
   Condition?: Record<string, Record<string, unknown>>;
 };
 
+/**
+ * The request context of the worst case for a responder: a human signing with long-term access keys,
+ * so aws:MultiFactorAuthPresent is absent (IAM: it is present only with temporary credentials) and
+ * aws:PrincipalIsAWSService is false. A deny that spares the responder must do so by its ARN alone.
+ */
+const WORST_CASE: Record<string, string | undefined> = {
+  'aws:multifactorauthpresent': undefined,
+  'aws:principalisawsservice': 'false',
+};
+
+/** BoolIfExists: true when the key is absent, else when the value equals the policy's. */
+function boolIfExists(keys: Record<string, unknown>): boolean {
+  return Object.entries(keys).every(([key, value]) => {
+    if (!(key.toLowerCase() in WORST_CASE)) throw new Error(`unexpected key ${key}`);
+    const actual = WORST_CASE[key.toLowerCase()];
+    return actual === undefined || String(value).toLowerCase() === actual;
+  });
+}
+
 /** Whether a Deny statement applies to a request made by `principalArn` (the conditions drp writes). */
 export function denies(statement: Statement, principalArn: string): boolean {
   if (statement.Effect !== 'Deny') return false;
   if (statement.Principal !== undefined && statement.Principal !== '*')
     throw new Error('unexpected Principal');
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+    if (operator === 'BoolIfExists') {
+      if (!boolIfExists(keys)) return false;
+      continue;
+    }
     const exempt = [keys['aws:PrincipalArn']].flat() as string[];
     if (Object.keys(keys).length !== 1 || !exempt.length) throw new Error(`unexpected condition ${operator}`);
     if (operator === 'ArnNotLike' && exempt.some((pattern) => arnLike(pattern, principalArn))) return false;

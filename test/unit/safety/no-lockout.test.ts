@@ -98,6 +98,7 @@ const RUNBOOK = parseRunbook(
     '  - { id: scp, type: org-scp-deny, with: { bucket: "${{ params.bucket }}" } }',
     '  - { id: revoke, type: iam-revoke-role-sessions, with: { roles: "${{ params.roles }}" } }',
     '  - { id: table, type: dynamodb-contain, with: { tables: [customer-profiles] } }',
+    '  - { id: mfa, type: s3-mfa-write-deny, with: { bucket: "${{ params.bucket }}" } }',
     '',
   ].join('\n'),
   'denies.yaml',
@@ -201,24 +202,28 @@ describe.each(Object.entries(CALLERS))('no lockout: the caller is %s', (_, calle
     mockAccount(caller);
   });
 
-  it('the bucket policy deny, the SCP and the table deny exempt the principal AWS evaluates for it, and deny anyone else', async () => {
+  it('the bucket policy deny, the SCP, the table deny and the MFA deny (drp harden) exempt the principal AWS evaluates for it, and deny anyone else', async () => {
     const s = await session();
     await run(s, 'deny');
     await run(s, 'scp');
     await run(s, 'table');
-    const policy = JSON.parse(s3.commandCalls(PutBucketPolicyCommand)[0]!.args[0].input.Policy!) as {
-      Statement: Statement[];
-    };
+    await run(s, 'mfa');
+    const [policy, mfaPolicy] = s3
+      .commandCalls(PutBucketPolicyCommand)
+      .map((c) => JSON.parse(c.args[0].input.Policy!) as { Statement: Statement[] });
     const scp = JSON.parse(org.commandCalls(CreatePolicyCommand)[0]!.args[0].input.Content!) as {
       Statement: Statement[];
     };
     const table = JSON.parse(ddb.commandCalls(PutResourcePolicyCommand)[0]!.args[0].input.Policy!) as {
       Statement: Statement[];
     };
-    const denials = [...policy.Statement, ...scp.Statement, ...table.Statement].filter(
-      (st) => st.Effect === 'Deny',
-    );
-    expect(denials.length).toBeGreaterThanOrEqual(3);
+    const denials = [
+      ...policy!.Statement,
+      ...scp.Statement,
+      ...table.Statement,
+      ...mfaPolicy!.Statement,
+    ].filter((st) => st.Effect === 'Deny');
+    expect(denials.length).toBeGreaterThanOrEqual(4);
     for (const statement of denials) {
       expect(denies(statement, caller.principalArn), JSON.stringify(statement)).toBe(false);
       expect(denies(statement, STRANGER)).toBe(true);
@@ -291,5 +296,19 @@ describe('the deny evaluator of this test', () => {
     };
     expect(denies(st, 'arn:aws:iam::1:user/a')).toBe(false);
     expect(denies(st, 'arn:aws:iam::1:user/b')).toBe(true);
+  });
+
+  it('reads BoolIfExists as IAM does for a long-term key: the absent MFA key matches, so only the ARN exemption spares', () => {
+    const mfa = (value: string) => ({
+      Effect: 'Deny',
+      Principal: '*',
+      Condition: {
+        BoolIfExists: { 'aws:MultiFactorAuthPresent': value, 'aws:PrincipalIsAWSService': 'false' },
+        ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::1:user/a'] },
+      },
+    });
+    expect(denies(mfa('false'), 'arn:aws:iam::1:user/b')).toBe(true);
+    expect(denies(mfa('true'), 'arn:aws:iam::1:user/b')).toBe(true);
+    expect(denies(mfa('false'), 'arn:aws:iam::1:user/a')).toBe(false);
   });
 });
