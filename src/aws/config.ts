@@ -24,8 +24,11 @@ export interface AwsSettings {
   logger?: Logger;
 }
 
-/** Operations a read-only client may send: the plan phase and every dry-run use only these. */
-export const READ_ONLY_OPERATION = /^(Get|List|Describe|Head|Lookup)[A-Z]/;
+/**
+ * Operations a read-only client may send: the plan phase, every dry-run and preflight use only
+ * these. Simulate (iam:SimulatePrincipalPolicy) evaluates policies and changes nothing.
+ */
+export const READ_ONLY_OPERATION = /^(Get|List|Describe|Head|Lookup|Simulate)[A-Z]/;
 
 export class ReadOnlyViolation extends Error {
   override readonly name = 'ReadOnlyViolation';

@@ -10,6 +10,7 @@ import {
   registerValidate,
 } from './offline-commands.js';
 import { registerPlan, registerResume, registerRun } from './run-commands.js';
+import { registerPreflight } from './preflight-command.js';
 import { VERSION } from '../version.js';
 
 /** In the order `drp --help` lists them. */
@@ -24,6 +25,7 @@ const COMMANDS: RegisterCommand[] = [
   registerPreserve,
   registerRestore,
   registerPermissions,
+  registerPreflight,
   registerKeygen,
   registerVerify,
   registerReport,

@@ -35,13 +35,14 @@ describe('read-only clients', () => {
     expect((err as Error).name).not.toBe('ReadOnlyViolation');
   });
 
-  it('treat exactly Get, List, Describe, Head and Lookup as reads', () => {
+  it('treat exactly Get, List, Describe, Head, Lookup and Simulate as reads', () => {
     for (const op of [
       'GetBucketPolicy',
       'ListObjectVersions',
       'DescribeTrails',
       'HeadObject',
       'LookupEvents',
+      'SimulatePrincipalPolicy',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(true);
     for (const op of [
@@ -51,6 +52,7 @@ describe('read-only clients', () => {
       'AttachPolicy',
       'UpdateAccessKey',
       'Getaway',
+      'Simulated',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(false);
   });
