@@ -1,4 +1,4 @@
-import { UserError } from '../errors.js';
+import { isUserError, UserError } from '../errors.js';
 import { BucketName } from '../names.js';
 import { renderPreflight } from '../preflight/render.js';
 import { preflight } from '../preflight/run.js';
@@ -31,7 +31,14 @@ export async function runPreflight(opts: PreflightOptions, env: CommandEnv): Pro
   if (opts.evidenceBucket) checkBucketFlag('--evidence-bucket', opts.evidenceBucket);
   if (opts.keyPath && opts.kmsKeyId)
     throw new UserError('--key and --kms-key-id: give one signing key, not both');
-  const runbook = loadRunbook(opts.runbook);
+  const runbook = (() => {
+    try {
+      return loadRunbook(opts.runbook);
+    } catch (err) {
+      if (isUserError(err)) throw new UserError(`--runbook ${opts.runbook}: ${err.message}`, err.details);
+      throw err;
+    }
+  })();
   const ids = await identityOptions(env, opts.operator);
   const accounts = ids.accounts ?? { roles: {} };
   const report = await preflight({

@@ -4,7 +4,9 @@ import type { PreflightReport } from './run.js';
 const MARK: Record<Verdict, string> = { ready: 'ready  ', gap: 'gap    ', blocked: 'BLOCKED' };
 
 function line(c: Check): string[] {
-  const steps = c.steps?.length ? ` [${c.steps.join(', ')}]` : '';
+  // The steps a check concerns, unless its detail already names them.
+  const named = c.steps?.every((s) => c.detail.includes(s)) ?? true;
+  const steps = c.steps?.length && !named ? ` [${c.steps.join(', ')}]` : '';
   return [
     `  ${MARK[c.verdict]} ${c.name}: ${c.detail}${steps}`,
     ...(c.verdict !== 'ready' && c.fix ? [`          fix: ${c.fix}`] : []),
