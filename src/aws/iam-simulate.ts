@@ -1,4 +1,5 @@
-import { type ContextEntry, type IAMClient, paginateSimulatePrincipalPolicy } from '@aws-sdk/client-iam';
+import { type ContextEntry, IAMClient, paginateSimulatePrincipalPolicy } from '@aws-sdk/client-iam';
+import { clientOptions, instrument, type AwsSettings } from './config.js';
 import { isNotImplementedByEndpoint, isUnreachable, NotImplementedByEndpoint } from './unavailable.js';
 
 export type SimulatedDecision = 'allowed' | 'implicitDeny' | 'explicitDeny';
@@ -37,6 +38,15 @@ export interface IamSimulatePort {
     resources: string[],
     context?: ContextValue[],
   ): Promise<SimulatedAction[]>;
+}
+
+/**
+ * Read-only, and with the SDK's default 3 attempts rather than a run's 8: preflight is a check,
+ * not a control that must not be left half-applied, and an endpoint without the operation (moto's
+ * HTML 500) would otherwise be retried for seconds before preflight can say so.
+ */
+export function createIamSimulateClient(settings: AwsSettings): IAMClient {
+  return instrument(new IAMClient({ ...clientOptions(settings), maxAttempts: 3 }), true);
 }
 
 const DECISIONS = new Set<string>(['allowed', 'implicitDeny', 'explicitDeny']);

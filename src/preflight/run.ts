@@ -172,11 +172,10 @@ async function checkAllPermissions(
       entry.actions.set(action, [...new Set([...(entry.actions.get(action) ?? []), ...steps])]);
     principals.set(arn, entry);
   }
-  const { createIamClient } = await import('../aws/iam.js');
-  const { createIamSimulatePort } = await import('../aws/iam-simulate.js');
+  const { createIamSimulateClient, createIamSimulatePort } = await import('../aws/iam-simulate.js');
   const checks: Check[] = [];
   for (const p of principals.values()) {
-    const sim = createIamSimulatePort(createIamClient(settingsOf(p.who), true));
+    const sim = createIamSimulatePort(createIamSimulateClient(settingsOf(p.who)));
     const buckets = p.identities.includes('target') ? input.buckets : [];
     checks.push(...(await checkPermissions(sim, p, input.runbook, buckets, partitionOf(p.principalArn))));
   }

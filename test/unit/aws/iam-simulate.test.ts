@@ -1,14 +1,14 @@
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIamClient } from '../../../src/aws/iam.js';
-import { createIamSimulatePort } from '../../../src/aws/iam-simulate.js';
+
+import { createIamSimulateClient, createIamSimulatePort } from '../../../src/aws/iam-simulate.js';
 import '../../support/matchers.js';
 
 // moto does not implement iam:SimulatePrincipalPolicy: its answers are mocked here, in AWS's shape.
 const iam = mockClient(IAMClient);
 const ROLE = 'arn:aws:iam::111111111111:role/ir/drp-target';
-const port = () => createIamSimulatePort(createIamClient({ region: 'us-east-1' }, true));
+const port = () => createIamSimulatePort(createIamSimulateClient({ region: 'us-east-1' }));
 
 beforeEach(() => iam.reset());
 

@@ -1,8 +1,8 @@
 import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createIamClient } from '../../../src/aws/iam.js';
-import { createIamSimulatePort } from '../../../src/aws/iam-simulate.js';
+
+import { createIamSimulateClient, createIamSimulatePort } from '../../../src/aws/iam-simulate.js';
 import { checkPermissions, needsByIdentity, resourcesOf } from '../../../src/preflight/permissions.js';
 import { loadRunbook } from '../../../src/runbook/load.js';
 import '../../support/matchers.js';
@@ -11,7 +11,7 @@ import '../../support/matchers.js';
 const iam = mockClient(IAMClient);
 const ROLE = 'arn:aws:iam::111111111111:role/ir/drp-target';
 const runbook = loadRunbook('deepfake-s3-leak');
-const sim = () => createIamSimulatePort(createIamClient({ region: 'us-east-1' }, true));
+const sim = () => createIamSimulatePort(createIamSimulateClient({ region: 'us-east-1' }));
 const needs = () => ({
   principalArn: ROLE,
   identities: ['target' as const],
