@@ -9,7 +9,7 @@
 const LAYERS = [
   { cli: '^src/(cli[.]ts|cli/)' },
   { commands: '^src/(commands/|output/render[.]ts)' },
-  { drill: '^src/drill/', restore: '^src/restore/' },
+  { drill: '^src/drill/', restore: '^src/restore/', preflight: '^src/preflight/' },
   { report: '^src/report/' },
   { runbook: '^src/runbook/' },
   { steps: '^src/steps/' },

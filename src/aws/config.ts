@@ -25,11 +25,12 @@ export interface AwsSettings {
 }
 
 /**
- * Operations a read-only client may send: the plan phase and every dry-run use only these. Cognito
- * names its administrator reads AdminGet* and AdminList* (AdminGetUser); its writes are AdminSet*,
- * AdminUpdate*, AdminDisable* and the like, which stay refused.
+ * Operations a read-only client may send: the plan phase, every dry-run and preflight use only
+ * these. Cognito names its administrator reads AdminGet* and AdminList* (AdminGetUser); its writes
+ * are AdminSet*, AdminUpdate*, AdminDisable* and the like, which stay refused. Simulate
+ * (iam:SimulatePrincipalPolicy) evaluates policies and changes nothing.
  */
-export const READ_ONLY_OPERATION = /^(Admin)?(Get|List|Describe|Head|Lookup)[A-Z]/;
+export const READ_ONLY_OPERATION = /^(Admin)?(Get|List|Describe|Head|Lookup|Simulate)[A-Z]/;
 
 export class ReadOnlyViolation extends Error {
   override readonly name = 'ReadOnlyViolation';

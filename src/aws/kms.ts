@@ -16,9 +16,10 @@ export interface KmsPort {
   signDigest(keyId: string, digest: Buffer): Promise<Buffer>;
 }
 
-export function createKmsPort(settings: AwsSettings): KmsPort {
-  // Not read-only: Sign is neither Get nor List, and a dry-run's journal is signed too.
-  const client = instrument(new KMSClient(clientOptions(settings)), false);
+export function createKmsPort(settings: AwsSettings, readOnly = false): KmsPort {
+  // Not read-only by default: Sign is neither Get nor List, and a dry-run's journal is signed too.
+  // Preflight only reads the public key, on a read-only client.
+  const client = instrument(new KMSClient(clientOptions(settings)), readOnly);
   return {
     async getPublicKey(keyId) {
       const out = await client.send(new GetPublicKeyCommand({ KeyId: keyId }));

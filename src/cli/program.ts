@@ -16,6 +16,7 @@ import {
   registerValidate,
 } from './offline-commands.js';
 import { registerPlan, registerResume, registerRun } from './run-commands.js';
+import { registerPreflight } from './preflight-command.js';
 import { VERSION } from '../version.js';
 
 /** In the order `drp --help` lists them. */
@@ -32,6 +33,7 @@ const COMMANDS: RegisterCommand[] = [
   registerHarden,
   registerStatus,
   registerPermissions,
+  registerPreflight,
   registerKeygen,
   registerVerify,
   registerReport,

@@ -35,7 +35,7 @@ describe('read-only clients', () => {
     expect((err as Error).name).not.toBe('ReadOnlyViolation');
   });
 
-  it("treat exactly Get, List, Describe, Head and Lookup as reads, and Cognito's AdminGet and AdminList", () => {
+  it("treat exactly Get, List, Describe, Head, Lookup and Simulate as reads, and Cognito's AdminGet and AdminList", () => {
     for (const op of [
       'GetBucketPolicy',
       'ListObjectVersions',
@@ -44,6 +44,7 @@ describe('read-only clients', () => {
       'LookupEvents',
       'AdminGetUser',
       'AdminListGroupsForUser',
+      'SimulatePrincipalPolicy',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(true);
     for (const op of [
@@ -56,6 +57,7 @@ describe('read-only clients', () => {
       'AdminDisableUser',
       'AdminUserGlobalSignOut',
       'AdminSetUserPassword',
+      'Simulated',
     ])
       expect(READ_ONLY_OPERATION.test(op)).toBe(false);
   });

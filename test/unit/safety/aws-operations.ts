@@ -200,8 +200,12 @@ export const AWS_OPERATIONS: Record<string, Record<string, string>> = {
     ListGroupMembershipsForMember:
       "idc-contain-user plan: the user's groups (assignments to a group reach its members)",
   },
+  'iam-simulate.ts': {
+    SimulatePrincipalPolicy:
+      "drp preflight: whether each identity's policies, boundary and SCPs allow every action its steps call (evaluates, changes nothing)",
+  },
   'kms.ts': {
-    GetPublicKey: '--kms-key-id: the public key recorded in the genesis',
+    GetPublicKey: '--kms-key-id: the public key recorded in the genesis; drp preflight: the key is usable',
     Sign: '--kms-key-id: signs each journal entry',
   },
   'network.ts': {
