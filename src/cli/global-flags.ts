@@ -2,6 +2,8 @@ import { type Command, Option } from 'commander';
 import type { CommandEnv } from '../commands/env.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { terminalProgress } from '../output/progress.js';
+import type { Interrupts } from '../terminal.js';
+import { askLine, isYes } from './prompt.js';
 import { awsRegion } from './values.js';
 
 export interface GlobalFlags {
@@ -32,9 +34,10 @@ export function withGlobalFlags(program: Command): Command {
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
 }
 
-export function commandEnv(flags: GlobalFlags): CommandEnv {
+export function commandEnv(flags: GlobalFlags, interrupts?: Interrupts): CommandEnv {
   const json = flags.output === 'json';
   let log: CommandEnv['log'] | undefined;
+  const ask = (question: string) => askLine(question, interrupts?.signal);
   return {
     aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
     incidentId: flags.incident,
@@ -46,15 +49,10 @@ export function commandEnv(flags: GlobalFlags): CommandEnv {
     progress: terminalProgress(process.stderr),
     say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
     notice: (text) => process.stderr.write(`${text}\n`),
-    confirm: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-      } finally {
-        rl.close();
-      }
-    },
+    confirm: async (question) => isYes(await ask(`${question} [y/N] `)),
+    ask,
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    interrupts,
   };
 }

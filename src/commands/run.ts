@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { join, resolve } from 'node:path';
+import { interruptedBy, SIGNAL_EXIT, UserError } from '../errors.js';
+import { drpCommand } from '../invocation.js';
 import type { Signer } from '../journal/signer.js';
 import { acquireIncidentLock } from '../journal/lock.js';
 import { JournalWriter } from '../journal/writer.js';
-import { changeCount, renderHeader, renderPlan, renderSummary } from '../output/render.js';
+import { changeCount, renderHeader, renderPlan } from '../output/render.js';
 import { applySteps, planSteps, recordPlans, runOutcome, type RunReport } from '../runbook/execute.js';
 import { loadRunbook, type LoadedRunbook } from '../runbook/load.js';
 import type { GivenParam } from '../runbook/params.js';
@@ -14,6 +15,8 @@ import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
 import type { CommandEnv, CommandResult } from './env.js';
+import { describeUnfinished, findUnfinishedRun } from './live-runs.js';
+import { countOutcomes, result } from './run-summary.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export interface RunOptions extends SigningOptions {
@@ -109,11 +112,16 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     concurrency: opts.concurrency,
     evidenceDir: opts.evidenceDir,
     evidenceBucket: opts.evidenceBucket,
+    dryRun: opts.dryRun,
     writable: !opts.dryRun,
     log: env.log,
     progress: env.progress,
     now: env.now,
+    signal: env.interrupts?.signal,
   });
+  const resumed =
+    opts.dryRun || opts.evidenceDir ? undefined : await offerResume(session.incidentId, opts, env);
+  if (resumed) return resumed;
   // Before anything is planned: a second run of this incident now would race the first.
   const releaseIncident = opts.dryRun
     ? () => {}
@@ -125,6 +133,53 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   }
 }
 
+/**
+ * A re-run of an incident whose last run was interrupted (or cut short) would start run-N/ beside
+ * it and leave the first unsealed or half done: it says so and offers `drp resume` of that run
+ * instead. Without a terminal to ask on, it refuses (exit 2) with the command that resumes.
+ */
+async function offerResume(
+  incidentId: string,
+  opts: RunOptions,
+  env: CommandEnv,
+): Promise<CommandResult | undefined> {
+  const run = findUnfinishedRun(join('evidence', incidentId));
+  if (!run) return undefined;
+  const what = describeUnfinished(run, incidentId);
+  if (!env.stdinIsTTY || opts.yes)
+    throw new UserError(`${what}; to start a separate run anyway, pass --evidence-dir with a new directory`);
+  env.notice(`drp: ${what}`);
+  if (!(await env.confirm('Resume that run instead of starting a new one?'))) {
+    env.notice('drp: starting a new run beside it; the unfinished one stays as it is.');
+    return undefined;
+  }
+  const { resume } = await import('./resume.js');
+  const signing = { keyPath: opts.keyPath, kmsKeyId: opts.kmsKeyId };
+  return resume(run.journal, { yes: false, concurrency: opts.concurrency, ...signing }, env);
+}
+
+type Phase = 'planning' | 'prompt' | 'applying' | 'sealing';
+
+/** What Ctrl-C says in each phase of a run (the first one; the second forces the exit). */
+function interruptTexts(state: { phase: Phase; journalPath?: string }) {
+  return {
+    first: () =>
+      ({
+        planning: 'Interrupt received: stopping before any change (nothing has been changed).',
+        prompt: 'Interrupt received: taken as "no" (nothing has been changed).',
+        applying:
+          'Interrupt received: finishing the calls in flight, then recording them and sealing the journal. ' +
+          'Press Ctrl-C again to force exit.',
+        sealing:
+          'Interrupt received: the run is already finishing; sealing the journal. Ctrl-C again forces exit.',
+      })[state.phase],
+    forced: () =>
+      state.journalPath && state.phase !== 'planning'
+        ? `drp: forced exit: the journal is valid up to its last entry, but not sealed; finish the run with: ${drpCommand('resume', state.journalPath)}`
+        : 'drp: forced exit: nothing was changed.',
+  };
+}
+
 async function planAndApply(
   loaded: LoadedRunbook,
   session: Session,
@@ -133,6 +188,25 @@ async function planAndApply(
   env: CommandEnv,
   startedAt: Date,
 ): Promise<CommandResult> {
+  const state: { phase: Phase; journalPath?: string } = { phase: 'planning' };
+  const unguard = env.interrupts?.guard(interruptTexts(state)) ?? (() => {});
+  try {
+    return await guardedRun(loaded, session, signer, opts, env, startedAt, state);
+  } finally {
+    unguard();
+  }
+}
+
+async function guardedRun(
+  loaded: LoadedRunbook,
+  session: Session,
+  signer: Signer,
+  opts: RunOptions,
+  env: CommandEnv,
+  startedAt: Date,
+  state: { phase: Phase; journalPath?: string },
+): Promise<CommandResult> {
+  const signal = env.interrupts?.signal;
   const header = renderHeader({
     runbook: loaded.runbook.name,
     incidentId: session.incidentId,
@@ -142,33 +216,45 @@ async function planAndApply(
     dryRun: opts.dryRun,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
+  if (signal?.aborted) return interruptedBeforeJournal(signal);
   const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
+  state.journalPath = journal.path;
   let report: RunReport;
   try {
     await journal.append('genesis', genesis(loaded, session, signer, opts, startedAt));
     env.say(`${header}\n\nPlan:\n${renderPlan(planned)}\n`);
+    state.phase = 'prompt';
     if (opts.dryRun) {
       report = { outcome: 'dry-run', steps: await recordPlans(planned, journal) };
     } else if (
-      !opts.yes &&
-      !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`))
+      signal?.aborted ||
+      (!opts.yes &&
+        !(await env.confirm(
+          `Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`,
+        )))
     ) {
       report = { outcome: 'declined', steps: await recordPlans(planned, journal) };
     } else {
+      state.phase = 'applying';
       const steps = await applySteps(planned, {
         journal,
         contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts),
         log: env.log,
+        signal,
       });
       report = { outcome: runOutcome(steps), steps };
+      if (report.outcome === 'interrupted') report.interrupt = interruptedBy(signal!).signal;
     }
+    state.phase = 'sealing';
     await journal.seal({ outcome: report.outcome, counts: countOutcomes(report) });
   } finally {
     journal.close();
     if (!journal.isSealed)
-      env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
+      env.notice(
+        `drp: the run stopped before its end; finish it with: ${drpCommand('resume', journal.path)}`,
+      );
   }
-  const summary = result(report, journal.path, session, opts);
+  const summary = result(report, journal.path, session, opts, env);
   if (!wantsAnchor(opts.dryRun, session.steps)) return summary;
   const anchor = await anchorSealedRun({
     report,
@@ -182,48 +268,11 @@ async function planAndApply(
   return withAnchor(summary, anchor, journal.path);
 }
 
-export function countOutcomes(report: RunReport): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
-  return counts;
-}
-
-function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
-  if (report.outcome === 'dry-run') {
-    return [
-      `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
-    ];
-  }
-  if (report.outcome !== 'failed') return [`Check the journal: drp verify ${journalPath}`];
-  const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
-  const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
-  return [
-    `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
-    `Fix the cause shown above (permissions, quotas, the resource), then run the same command again with`,
-    `  --incident ${incidentId}: every step is idempotent within an incident, so what already succeeded`,
-    '  reports "nothing-to-do" (a new incident id would add a second revoke policy and SCP).',
-  ];
-}
-
-export function result(
-  report: RunReport,
-  journalPath: string,
-  session: Session,
-  opts: Pick<RunOptions, 'dryRun'>,
-): CommandResult {
-  const exitCode = report.outcome === 'completed' || report.outcome === 'dry-run' ? 0 : 1;
+function interruptedBeforeJournal(signal: AbortSignal): CommandResult {
+  const stop = interruptedBy(signal);
   return {
-    exitCode,
-    text: renderSummary(report, journalPath, nextSteps(report, journalPath, session.incidentId)),
-    json: {
-      incidentId: session.incidentId,
-      accountId: session.caller.accountId,
-      region: session.region,
-      caller: session.caller,
-      dryRun: opts.dryRun,
-      outcome: report.outcome,
-      journal: journalPath,
-      steps: report.steps,
-    },
+    exitCode: SIGNAL_EXIT[stop.signal],
+    text: 'Interrupted while planning: nothing was changed, and no journal was written.',
+    json: { outcome: 'interrupted', interrupt: stop.signal, phase: 'plan', changed: false },
   };
 }

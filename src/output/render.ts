@@ -2,7 +2,7 @@ import type { PlannedStep, RunReport, StepReport } from '../runbook/execute.js';
 import { formatError } from '../errors.js';
 import { visible } from '../report/text.js';
 import type { Change } from '../steps/define.js';
-import { table } from './table.js';
+import { table, wrapLines } from './table.js';
 
 export interface RunHeader {
   runbook: string;
@@ -45,9 +45,42 @@ export const changeCount = (planned: PlannedStep[]) =>
 function whatChanged(r: StepReport): string {
   if (r.error)
     return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}${visible(r.error.text)}`;
+  if (r.outcome === 'interrupted')
+    return `${r.changes.length ? `${r.changes.map(changeLine).join('; ')}; then ` : ''}stopped by the interrupt`;
   if (r.reason) return visible(r.reason);
   if (r.changes.length === 0) return r.outcome === 'planned' ? 'nothing to do' : '-';
   return r.changes.map(changeLine).join('; ');
+}
+
+export interface SummaryOptions {
+  /** The terminal's width: the table and every line fit it. Absent for pipes and files. */
+  columns?: number;
+  /** The run contains an incident (drp contain): a complete run says CONTAINED. */
+  containment?: boolean;
+}
+
+const ids = (steps: StepReport[]) => steps.map((s) => s.id).join(', ');
+
+/** The outcome line: the same words as the report's status and the exit code (see docs/cli.md). */
+export function verdict(report: RunReport, containment = false): string {
+  const notApplicable = report.steps.filter((s) => s.outcome === 'not-applicable');
+  const na = notApplicable.length ? ` (not applicable here: ${ids(notApplicable)})` : '';
+  const failed = report.steps.filter((s) => s.outcome === 'failed');
+  const signal = report.interrupt ?? 'SIGINT';
+  switch (report.outcome) {
+    case 'completed':
+      return containment
+        ? `CONTAINED: every applicable control is in place${na}.`
+        : `COMPLETED: every applicable step succeeded${na}.`;
+    case 'failed':
+      return `${containment ? 'CONTAINMENT INCOMPLETE' : 'INCOMPLETE'}: ${failed.length === 1 ? 'a step' : `${failed.length} steps`} failed (${ids(failed)}).`;
+    case 'interrupted':
+      return `INTERRUPTED by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM'}: the calls in flight finished and are recorded; the journal is sealed.`;
+    case 'dry-run':
+      return 'Dry-run: nothing was changed.';
+    case 'declined':
+      return 'Declined: nothing was changed.';
+  }
 }
 
 /** The closing summary: one row per step, then what to do next. */
@@ -55,21 +88,15 @@ export function renderSummary(
   report: RunReport,
   journalPath: string | undefined,
   nextSteps: string[] = [],
+  options: SummaryOptions = {},
 ): string {
   const rows = report.steps.map((r) => [r.id, r.outcome, whatChanged(r)]);
   const notes = report.steps.flatMap((r) => r.notes.map((n) => `  ! ${r.id}: ${visible(n)}`));
-  const verdict = {
-    completed: 'Every step succeeded.',
-    failed: 'CONTAINMENT INCOMPLETE: a step failed.',
-    'dry-run': 'Dry-run: nothing was changed.',
-    declined: 'Declined: nothing was changed.',
-  }[report.outcome];
-  return [
-    table(['step', 'outcome', 'what changed'], rows),
-    ...(notes.length ? ['', 'Findings:', ...notes] : []),
-    '',
-    verdict,
+  const text = [
+    ...(notes.length ? ['Findings:', ...notes, ''] : []),
+    verdict(report, options.containment),
     ...nextSteps.map((s) => `  - ${s}`),
     ...(journalPath ? [`journal: ${journalPath}`] : []),
   ].join('\n');
+  return `${table(['step', 'outcome', 'what changed'], rows, options.columns)}\n\n${wrapLines(text, options.columns)}`;
 }

@@ -1,6 +1,6 @@
 import type { AwsSettings } from '../aws/config.js';
 import { loadPorts, servicesOf, type AwsPorts } from '../aws/ports.js';
-import { UserError } from '../errors.js';
+import { NEVER_ABORTED, UserError } from '../errors.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
@@ -87,6 +87,8 @@ export async function openRestoreSession(
         log: options.log.child({ step: action.id, restore: true }),
         progress: options.progress,
         results: new Map(),
+        // A restore is not interrupted gracefully: Ctrl-C ends it (its journal stays valid to its last line).
+        signal: NEVER_ABORTED,
         now,
       };
     },

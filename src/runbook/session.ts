@@ -5,7 +5,7 @@ import { JOURNAL_FILE } from '../journal/writer.js';
 
 import type { AwsSettings } from '../aws/config.js';
 import { loadPorts, servicesOf, type AwsPorts } from '../aws/ports.js';
-import { UserError } from '../errors.js';
+import { NEVER_ABORTED, UserError } from '../errors.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../output/progress.js';
@@ -30,9 +30,13 @@ export interface SessionOptions {
   evidenceBucket?: string;
   /** false for dry-runs and `drp plan`: then no client that could write is ever created. */
   writable: boolean;
+  /** A dry-run: its default evidence dir is evidence/<id>/dry-run-N/, apart from the live runs. */
+  dryRun?: boolean;
   log: Logger;
   progress: Progress;
   now?: () => Date;
+  /** The run's interrupt (Ctrl-C): every apply context carries it (StepContext.signal). */
+  signal?: AbortSignal;
 }
 
 /** Everything a run needs once the runbook, the params and the caller are known. */
@@ -68,10 +72,17 @@ export function checkIncidentId(id: string): string {
 /**
  * ./evidence/<incident-id>/ for an incident's first run; a later run of the same incident (a
  * re-run after a fix) gets run-2/, run-3/, ... inside it, so one incident's evidence stays together
- * and no journal is ever reused.
+ * and no journal is ever reused. A dry-run's journal goes to dry-run-1/, dry-run-2/, ... inside it:
+ * a rehearsal is never where a live run's journal is expected, nor takes its place.
  */
-export function defaultEvidenceDir(incidentId: string): string {
+export function defaultEvidenceDir(incidentId: string, options: { dryRun?: boolean } = {}): string {
   const base = join('evidence', incidentId);
+  if (options.dryRun) {
+    for (let n = 1; ; n++) {
+      const dir = join(base, `dry-run-${n}`);
+      if (!existsSync(join(dir, JOURNAL_FILE))) return dir;
+    }
+  }
   if (!existsSync(join(base, JOURNAL_FILE))) return base;
   for (let n = 2; ; n++) {
     const dir = join(base, `run-${n}`);
@@ -159,7 +170,7 @@ export async function openSession(
   const exemptPrincipals = [
     ...new Set([caller.principalArn, ...(caller.alsoExempt ?? []), ...options.exemptPrincipals]),
   ];
-  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
+  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId, { dryRun: options.dryRun });
   const now = options.now ?? (() => new Date());
 
   return {
@@ -186,6 +197,8 @@ export async function openSession(
         log: options.log.child({ step: step.id }),
         progress: options.progress,
         results: NO_RESULTS,
+        // In plan too: a long survey of versions stops at Ctrl-C, and the run stops before any change.
+        signal: options.signal ?? NEVER_ABORTED,
         now,
       };
     },

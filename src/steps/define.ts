@@ -50,6 +50,13 @@ export interface StepContext {
    * with the data of what they did (a StepFailure's partial). Empty during plan.
    */
   readonly results: ReadonlyMap<string, unknown>;
+  /**
+   * Aborted when the operator interrupts the run (Ctrl-C, SIGTERM), with an Interrupted reason.
+   * Per-object loops honour it (forEachPaged takes it): they stop taking new items, let the calls
+   * in flight finish and record them (close their manifest), then throw StepFailure with what was
+   * done and the Interrupted as cause. A step that ignores it runs to its end; the run stops after it.
+   */
+  readonly signal: AbortSignal;
   now(): Date;
 }
 

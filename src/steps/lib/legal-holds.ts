@@ -74,6 +74,8 @@ function manifestLine(entry: VersionEntry, heldBefore: boolean, heldNow: boolean
  * Puts a legal hold ON on every version of the bucket, `concurrency` calls in flight, streaming
  * the listing and writing one JSON line per version and delete marker to the manifest artefact.
  * `checkHolds` (Object Lock was already on) reads each version's hold first and skips held ones.
+ * The manifest is closed on every way out, an interrupt (ctx.signal) included: a failure or an
+ * interrupt is a StepFailure carrying the counts and the closed manifest.
  */
 export async function holdEveryVersion(
   ctx: StepContext,
@@ -113,7 +115,10 @@ export async function holdEveryVersion(
 
   let failure: { error: unknown } | undefined;
   try {
-    await forEachPaged(s3.listObjectVersions(bucket), ctx.settings.concurrency, holdOne);
+    // On Ctrl-C the holds in flight finish and reach the manifest below; no new one starts.
+    await forEachPaged(s3.listObjectVersions(bucket), ctx.settings.concurrency, holdOne, {
+      signal: ctx.signal,
+    });
   } catch (error) {
     failure = { error };
   } finally {

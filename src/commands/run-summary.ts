@@ -1,0 +1,86 @@
+import { SIGNAL_EXIT } from '../errors.js';
+import { drpCommand } from '../invocation.js';
+import { renderSummary } from '../output/render.js';
+import type { RunReport, StepReport } from '../runbook/execute.js';
+import type { Session } from '../runbook/session.js';
+import type { CommandEnv, CommandResult } from './env.js';
+
+export function countOutcomes(report: RunReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of report.steps) counts[s.outcome] = (counts[s.outcome] ?? 0) + 1;
+  return counts;
+}
+
+const ids = (steps: StepReport[]) => steps.map((s) => s.id).join(', ');
+const IN_PLACE = new Set(['applied', 'nothing-to-do', 'not-applicable']);
+
+/** After Ctrl-C: what is in place, what is not, and the command that finishes the run. */
+function afterInterrupt(report: RunReport, journalPath: string): string[] {
+  const done = report.steps.filter((s) => IN_PLACE.has(s.outcome));
+  const cut = report.steps.filter((s) => s.outcome === 'interrupted');
+  const failed = report.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'skipped');
+  const notRun = report.steps.filter((s) => s.outcome === 'not-run');
+  return [
+    `In place: ${done.length ? ids(done) : 'nothing yet'}.`,
+    ...cut.map(
+      (s) =>
+        `Stopped part-way: ${s.id}${s.changes.length ? ` (done before the interrupt, and recorded: ${s.changes.map((c) => c.detail ?? c.action).join('; ')})` : ''}.`,
+    ),
+    ...(failed.length ? [`Failed or skipped: ${ids(failed)}.`] : []),
+    ...(notRun.length ? [`Not run: ${ids(notRun)}.`] : []),
+    `Finish the run (steps already done are kept; the interrupted one is re-planned): ${drpCommand('resume', journalPath)}`,
+  ];
+}
+
+function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
+  if (report.outcome === 'dry-run') {
+    return [
+      `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
+    ];
+  }
+  if (report.outcome === 'interrupted') return afterInterrupt(report, journalPath);
+  if (report.outcome !== 'failed') return [`Check the journal: ${drpCommand('verify', journalPath)}`];
+  const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
+  const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
+  return [
+    `Failed: ${failed.join(', ')}.${skipped.length ? ` Not run: ${skipped.join(', ')}.` : ''}`,
+    `Fix the cause shown above (permissions, quotas, the resource), then run the same command again with ` +
+      `--incident ${incidentId}: every step is idempotent within an incident, so what already succeeded ` +
+      'reports "nothing-to-do" (a new incident id would add a second revoke policy and SCP).',
+  ];
+}
+
+/** The exit code the outcome line stands for: 0 completed (or dry-run), 130/143 interrupted, else 1. */
+export function exitCodeOf(report: RunReport): CommandResult['exitCode'] {
+  if (report.outcome === 'completed' || report.outcome === 'dry-run') return 0;
+  if (report.outcome === 'interrupted') return SIGNAL_EXIT[report.interrupt ?? 'SIGINT'];
+  return 1;
+}
+
+export function result(
+  report: RunReport,
+  journalPath: string,
+  session: Session,
+  opts: { dryRun: boolean; command?: string },
+  env?: Pick<CommandEnv, 'columns'>,
+): CommandResult {
+  return {
+    exitCode: exitCodeOf(report),
+    text: renderSummary(report, journalPath, nextSteps(report, journalPath, session.incidentId), {
+      columns: env?.columns,
+      containment: opts.command === 'contain',
+    }),
+    json: {
+      incidentId: session.incidentId,
+      accountId: session.caller.accountId,
+      region: session.region,
+      caller: session.caller,
+      dryRun: opts.dryRun,
+      outcome: report.outcome,
+      ...(report.interrupt ? { interrupt: report.interrupt } : {}),
+      exitCode: exitCodeOf(report),
+      journal: journalPath,
+      steps: report.steps,
+    },
+  };
+}
