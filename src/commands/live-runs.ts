@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isJournalLocked } from '../journal/lock.js';
 import { verifyJournal } from '../journal/verify.js';
 import { JOURNAL_FILE } from '../journal/writer.js';
 import { drpCommand } from '../invocation.js';
@@ -50,6 +51,8 @@ export interface UnfinishedRun {
 /** A live run of the incident that did not finish and can be resumed; the latest one. */
 export function findUnfinishedRun(incidentDir: string): UnfinishedRun | undefined {
   for (const journal of liveRunJournals(incidentDir).reverse()) {
+    // Being written right now: the incident lock refuses the second run, naming who holds it.
+    if (isJournalLocked(journal)) continue;
     const v = verifyJournal(readFileSync(journal));
     if (!v.stoppedByInterrupt && !v.interrupted) continue;
     if (v.entries[0]?.dryRun === true) continue;

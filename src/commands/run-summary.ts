@@ -1,6 +1,6 @@
 import { SIGNAL_EXIT } from '../errors.js';
 import { drpCommand } from '../invocation.js';
-import { renderSummary } from '../output/render.js';
+import { renderSummary, type NextStep } from '../output/render.js';
 import type { RunReport, StepReport } from '../runbook/execute.js';
 import type { Session } from '../runbook/session.js';
 import type { CommandEnv, CommandResult } from './env.js';
@@ -15,7 +15,7 @@ const ids = (steps: StepReport[]) => steps.map((s) => s.id).join(', ');
 const IN_PLACE = new Set(['applied', 'nothing-to-do', 'not-applicable']);
 
 /** After Ctrl-C: what is in place, what is not, and the command that finishes the run. */
-function afterInterrupt(report: RunReport, journalPath: string): string[] {
+function afterInterrupt(report: RunReport, journalPath: string): NextStep[] {
   const done = report.steps.filter((s) => IN_PLACE.has(s.outcome));
   const cut = report.steps.filter((s) => s.outcome === 'interrupted');
   const failed = report.steps.filter((s) => s.outcome === 'failed' || s.outcome === 'skipped');
@@ -28,18 +28,22 @@ function afterInterrupt(report: RunReport, journalPath: string): string[] {
     ),
     ...(failed.length ? [`Failed or skipped: ${ids(failed)}.`] : []),
     ...(notRun.length ? [`Not run: ${ids(notRun)}.`] : []),
-    `Finish the run (steps already done are kept; the interrupted one is re-planned): ${drpCommand('resume', journalPath)}`,
+    {
+      text: 'Finish the run (steps already done are kept; the interrupted one is re-planned)',
+      command: drpCommand('resume', journalPath),
+    },
   ];
 }
 
-function nextSteps(report: RunReport, journalPath: string, incidentId: string): string[] {
+function nextSteps(report: RunReport, journalPath: string, incidentId: string): NextStep[] {
   if (report.outcome === 'dry-run') {
     return [
       `Apply this plan: the same command without --dry-run, with --incident ${incidentId} to keep one incident id.`,
     ];
   }
   if (report.outcome === 'interrupted') return afterInterrupt(report, journalPath);
-  if (report.outcome !== 'failed') return [`Check the journal: ${drpCommand('verify', journalPath)}`];
+  if (report.outcome !== 'failed')
+    return [{ text: 'Check the journal', command: drpCommand('verify', journalPath) }];
   const failed = report.steps.filter((s) => s.outcome === 'failed').map((s) => s.id);
   const skipped = report.steps.filter((s) => s.outcome === 'skipped').map((s) => s.id);
   return [

@@ -52,6 +52,9 @@ function whatChanged(r: StepReport): string {
   return r.changes.map(changeLine).join('; ');
 }
 
+/** A next step: a sentence, or a sentence and the command to run, printed whole on its own line. */
+export type NextStep = string | { text: string; command: string };
+
 export interface SummaryOptions {
   /** The terminal's width: the table and every line fit it. Absent for pipes and files. */
   columns?: number;
@@ -87,16 +90,21 @@ export function verdict(report: RunReport, containment = false): string {
 export function renderSummary(
   report: RunReport,
   journalPath: string | undefined,
-  nextSteps: string[] = [],
+  nextSteps: NextStep[] = [],
   options: SummaryOptions = {},
 ): string {
+  const wrap = (text: string) => wrapLines(text, options.columns);
   const rows = report.steps.map((r) => [r.id, r.outcome, whatChanged(r)]);
   const notes = report.steps.flatMap((r) => r.notes.map((n) => `  ! ${r.id}: ${visible(n)}`));
-  const text = [
-    ...(notes.length ? ['Findings:', ...notes, ''] : []),
-    verdict(report, options.containment),
-    ...nextSteps.map((s) => `  - ${s}`),
+  return [
+    table(['step', 'outcome', 'what changed'], rows, options.columns),
+    '',
+    ...(notes.length ? [wrap(['Findings:', ...notes].join('\n')), ''] : []),
+    wrap(verdict(report, options.containment)),
+    // A command is never wrapped: copied from the terminal, it must run as printed.
+    ...nextSteps.map((s) =>
+      typeof s === 'string' ? wrap(`  - ${s}`) : `${wrap(`  - ${s.text}:`)}\n      ${s.command}`,
+    ),
     ...(journalPath ? [`journal: ${journalPath}`] : []),
   ].join('\n');
-  return `${table(['step', 'outcome', 'what changed'], rows, options.columns)}\n\n${wrapLines(text, options.columns)}`;
 }

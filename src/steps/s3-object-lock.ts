@@ -1,3 +1,4 @@
+import { Interrupted } from '../errors.js';
 import * as z from 'zod';
 import type { BucketVersioning, ObjectLockConfig } from '../aws/s3-bucket-config.js';
 import { defineStep, StepFailure, type Applied, type Change } from './define.js';
@@ -44,13 +45,13 @@ function lockChange(bucket: string, lock: ObjectLockConfig | null, days: number)
   return { change };
 }
 
-const holdsChange = (bucket: string, r: HoldResult, expected?: number): Change => ({
+const holdsChange = (bucket: string, r: HoldResult, expected?: number, stop = 'the failure'): Change => ({
   action: 'put-legal-hold',
   target: `s3://${bucket}`,
   detail:
     (expected === undefined
       ? `${plural(r.placed, 'version')} held`
-      : `${r.placed} of ${plural(expected, 'version')} held before the failure`) +
+      : `${r.placed} of ${plural(expected, 'version')} held before ${stop}`) +
     ` (${plural(r.deleteMarkers, 'delete marker')} skipped${r.alreadyHeld ? `, ${r.alreadyHeld} already held` : ''}); manifest ${r.manifest.path}`,
   count: r.placed,
 });
@@ -195,7 +196,15 @@ export default defineStep({
         const r = err.partial as HoldResult;
         throw new StepFailure(
           {
-            changes: [...done.changes, holdsChange(p.bucket, r, expected)],
+            changes: [
+              ...done.changes,
+              holdsChange(
+                p.bucket,
+                r,
+                expected,
+                err.cause instanceof Interrupted ? 'the interrupt' : undefined,
+              ),
+            ],
             requestIds: [...done.requestIds, ...r.requestIds],
             data: holdsData(r),
           },
