@@ -1,4 +1,4 @@
-import { SIGNAL_EXIT } from '../errors.js';
+import { exitCodeFor } from '../outcome.js';
 import { drpCommand } from '../invocation.js';
 import { renderSummary, type NextStep } from '../output/render.js';
 import type { RunReport, StepReport } from '../runbook/execute.js';
@@ -55,11 +55,8 @@ function nextSteps(report: RunReport, journalPath: string, incidentId: string): 
 }
 
 /** The exit code the outcome line stands for: 0 completed (or dry-run), 130/143 interrupted, else 1. */
-export function exitCodeOf(report: RunReport): CommandResult['exitCode'] {
-  if (report.outcome === 'completed' || report.outcome === 'dry-run') return 0;
-  if (report.outcome === 'interrupted') return SIGNAL_EXIT[report.interrupt ?? 'SIGINT'];
-  return 1;
-}
+export const exitCodeOf = (report: RunReport): CommandResult['exitCode'] =>
+  exitCodeFor(report.outcome, report.interrupt);
 
 export function result(
   report: RunReport,

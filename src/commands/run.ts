@@ -14,6 +14,7 @@ import { PrincipalArn } from '../names.js';
 import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
+import { checkDetectedAt, detectionTime, type DetectionTime } from './clock.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { describeUnfinished, findUnfinishedRun } from './live-runs.js';
 import { countOutcomes, result } from './run-summary.js';
@@ -52,19 +53,15 @@ export function checkOptions(
   }
 }
 
-/** An ISO 8601 time with a zone (Z or +hh:mm), not in the future: normalised to UTC. */
-export function checkDetectedAt(value: string, now: Date): string {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(ms)) {
-    throw new UserError(
-      `--detected-at ${value}: expected an ISO 8601 time with a zone, e.g. 2026-11-25T02:40:00Z or 2026-11-25T03:40:00+01:00`,
-    );
-  }
-  if (ms > now.getTime() + 5 * 60_000) throw new UserError(`--detected-at ${value}: is in the future`);
-  return new Date(ms).toISOString();
-}
+export { checkDetectedAt };
 
-function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: RunOptions, startedAt: Date) {
+function genesis(
+  loaded: LoadedRunbook,
+  session: Session,
+  signer: Signer,
+  opts: RunOptions,
+  detection: DetectionTime,
+) {
   const osUser = currentOsUser();
   return {
     tool: { name: 'drp', version: VERSION },
@@ -82,7 +79,9 @@ function genesis(loaded: LoadedRunbook, session: Session, signer: Signer, opts: 
     exemptPrincipals: session.exemptPrincipals,
     region: session.region,
     evidenceBucket: session.evidenceBucket,
-    detectedAt: opts.detectedAt ? checkDetectedAt(opts.detectedAt, startedAt) : startedAt.toISOString(),
+    detectedAt: detection.detectedAt,
+    // false: nobody said when; the run's start stands in, and the report says the clock is late.
+    detectedAtGiven: detection.given,
     host: hostname(),
     osUser,
     operator: opts.operator ?? osUser,
@@ -104,6 +103,8 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   const startedAt = env.now?.() ?? new Date();
   checkOptions(opts, env);
   const loaded = typeof opts.runbook === 'string' ? loadRunbook(opts.runbook) : opts.runbook;
+  // Asked before anything else happens, on a terminal, for a live run the operator confirms.
+  const detection = await detectionTime(opts.detectedAt, startedAt, env, !opts.dryRun && !opts.yes);
   const signer = await loadSigner(opts, env);
   const session = await openSession(loaded, opts.params, {
     aws: { ...env.aws, concurrency: opts.concurrency },
@@ -127,7 +128,7 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
     ? () => {}
     : acquireIncidentLock(session.evidenceDir, session.incidentId);
   try {
-    return await planAndApply(loaded, session, signer, opts, env, startedAt);
+    return await planAndApply(loaded, session, signer, opts, env, detection);
   } finally {
     releaseIncident();
   }
@@ -186,12 +187,12 @@ async function planAndApply(
   signer: Signer,
   opts: RunOptions,
   env: CommandEnv,
-  startedAt: Date,
+  detection: DetectionTime,
 ): Promise<CommandResult> {
   const state: { phase: Phase; journalPath?: string } = { phase: 'planning' };
   const unguard = env.interrupts?.guard(interruptTexts(state)) ?? (() => {});
   try {
-    return await guardedRun(loaded, session, signer, opts, env, startedAt, state);
+    return await guardedRun(loaded, session, signer, opts, env, detection, state);
   } finally {
     unguard();
   }
@@ -203,7 +204,7 @@ async function guardedRun(
   signer: Signer,
   opts: RunOptions,
   env: CommandEnv,
-  startedAt: Date,
+  detection: DetectionTime,
   state: { phase: Phase; journalPath?: string },
 ): Promise<CommandResult> {
   const signal = env.interrupts?.signal;
@@ -214,6 +215,7 @@ async function guardedRun(
     region: session.region,
     callerArn: session.caller.arn,
     dryRun: opts.dryRun,
+    detection,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
   if (signal?.aborted) return interruptedBeforeJournal(signal);
@@ -221,7 +223,7 @@ async function guardedRun(
   state.journalPath = journal.path;
   let report: RunReport;
   try {
-    await journal.append('genesis', genesis(loaded, session, signer, opts, startedAt));
+    await journal.append('genesis', genesis(loaded, session, signer, opts, detection));
     env.say(`${header}\n\nPlan:\n${renderPlan(planned)}\n`);
     state.phase = 'prompt';
     if (opts.dryRun) {

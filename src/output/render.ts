@@ -2,6 +2,7 @@ import type { PlannedStep, RunReport, StepReport } from '../runbook/execute.js';
 import { formatError } from '../errors.js';
 import { visible } from '../report/text.js';
 import type { Change } from '../steps/define.js';
+import { headline } from '../outcome.js';
 import { table, wrapLines } from './table.js';
 
 export interface RunHeader {
@@ -11,6 +12,17 @@ export interface RunHeader {
   region: string;
   callerArn: string;
   dryRun: boolean;
+  /** When the incident was detected, and whether a person said so (--detected-at, or the prompt). */
+  detection?: { detectedAt: string; given: boolean };
+}
+
+const HOUR_MS = 3_600_000;
+
+function clockLine(d: { detectedAt: string; given: boolean }): string {
+  const deadline = new Date(Date.parse(d.detectedAt) + 72 * HOUR_MS).toISOString();
+  return d.given
+    ? `detected ${d.detectedAt}: notify the supervisory authority by ${deadline} (GDPR Art. 33, 72 hours)`
+    : `WARNING: detection time not given: the clock starts at this run (${d.detectedAt}), which is later than the real detection; pass --detected-at (e.g. 45m) so the 72-hour deadline (now ${deadline}) is right`;
 }
 
 // Targets, details, notes and AWS messages can carry object keys, which may hold any character:
@@ -19,7 +31,11 @@ const changeLine = (c: Change) => visible(`${c.action} ${c.target}${c.detail ? `
 
 export function renderHeader(h: RunHeader): string {
   const mode = h.dryRun ? 'DRY-RUN (nothing will change)' : 'LIVE';
-  return `drp ${h.runbook}  incident ${h.incidentId}  ${mode}\naccount ${h.accountId}  region ${h.region}  as ${h.callerArn}`;
+  return [
+    `drp ${h.runbook}  incident ${h.incidentId}  ${mode}`,
+    `account ${h.accountId}  region ${h.region}  as ${h.callerArn}`,
+    ...(h.detection ? [clockLine(h.detection)] : []),
+  ].join('\n');
 }
 
 /** The plan an operator reads before confirming: per step, what would change. */
@@ -62,28 +78,16 @@ export interface SummaryOptions {
   containment?: boolean;
 }
 
-const ids = (steps: StepReport[]) => steps.map((s) => s.id).join(', ');
-
-/** The outcome line: the same words as the report's status and the exit code (see docs/cli.md). */
+/** The outcome line: the same words as the report's status box (src/outcome.ts). */
 export function verdict(report: RunReport, containment = false): string {
-  const notApplicable = report.steps.filter((s) => s.outcome === 'not-applicable');
-  const na = notApplicable.length ? ` (not applicable here: ${ids(notApplicable)})` : '';
-  const failed = report.steps.filter((s) => s.outcome === 'failed');
-  const signal = report.interrupt ?? 'SIGINT';
-  switch (report.outcome) {
-    case 'completed':
-      return containment
-        ? `CONTAINED: every applicable control is in place${na}.`
-        : `COMPLETED: every applicable step succeeded${na}.`;
-    case 'failed':
-      return `${containment ? 'CONTAINMENT INCOMPLETE' : 'INCOMPLETE'}: ${failed.length === 1 ? 'a step' : `${failed.length} steps`} failed (${ids(failed)}).`;
-    case 'interrupted':
-      return `INTERRUPTED by ${signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM'}: the calls in flight finished and are recorded; the journal is sealed.`;
-    case 'dry-run':
-      return 'Dry-run: nothing was changed.';
-    case 'declined':
-      return 'Declined: nothing was changed.';
-  }
+  const ids = (outcome: string) => report.steps.filter((s) => s.outcome === outcome).map((s) => s.id);
+  return headline({
+    outcome: report.outcome,
+    containment,
+    failed: ids('failed'),
+    notApplicable: ids('not-applicable'),
+    signal: report.interrupt,
+  });
 }
 
 /** The closing summary: one row per step, then what to do next. */

@@ -13,6 +13,10 @@ table.kv th { width: 190px; }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .mode { font-weight: 700; letter-spacing: .04em; }
 .mode.live { color: var(--ok); } .mode.rehearsal { color: var(--rehearsal); }
+.status { border: 3px solid var(--line); border-radius: 4px; padding: 10px 14px; margin: 12px 0 16px; font-size: 15px; }
+.status ul { margin: 6px 0 0; padding-left: 20px; } .status li { font-size: 14px; }
+.status.ok { border-color: var(--ok); background: #ecfdf3; } .status.danger { border-color: var(--danger); background: #fef3f2; }
+.status.warning { border-color: var(--warn); background: #fffaeb; } .status.rehearsal { border-color: var(--rehearsal); background: #f4f3ff; }
 .banner { border: 2px solid; border-left-width: 8px; padding: 8px 12px; margin: 10px 0; }
 .banner.danger { border-color: var(--danger); background: #fef3f2; }
 .banner.warning { border-color: var(--warn); background: #fffaeb; }

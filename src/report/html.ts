@@ -1,5 +1,6 @@
 import { timelineChart } from './chart.js';
 import type { ReportModel } from './model.js';
+import { statusBox } from './status.js';
 import { STYLE } from './html-style.js';
 import { escapeHtml as esc } from './text.js';
 import {
@@ -105,6 +106,11 @@ function clock(m: ReportModel): string {
     .join('')}`;
 }
 
+function statusHtml(m: ReportModel): string {
+  const box = statusBox(m);
+  return `<div class="status ${box.level}"><strong>${esc(box.headline)}</strong><ul>${box.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`;
+}
+
 /** One self-contained, printable HTML file: inline CSS and SVG, no script, every journal value escaped. */
 export function renderHtml(m: ReportModel): string {
   const title =
@@ -117,6 +123,7 @@ export function renderHtml(m: ReportModel): string {
   const rehearsalTag = m.rehearsal ? ` (${REHEARSAL})` : '';
   const body = [
     `<header><h1>${esc(title)}</h1><p class="mode ${m.rehearsal ? 'rehearsal' : 'live'}">${esc(modeText(m))}</p></header>`,
+    statusHtml(m),
     ...banners(m).map(
       (b) => `<div class="banner ${b.level}"><strong>${esc(b.title)}</strong>: ${esc(b.text)}</div>`,
     ),

@@ -1,4 +1,5 @@
 import type { ReportModel } from './model.js';
+import { statusBox } from './status.js';
 import { visible } from './text.js';
 import {
   banners,
@@ -137,8 +138,10 @@ export function renderMarkdown(m: ReportModel): string {
     (f) =>
       `- **${FINDING_LABEL[f.kind] ?? f.kind}**${f.stepId ? ` ${mdCode(f.stepId, false)}` : ''}: ${mdText(f.text)}`,
   );
+  const status = statusBox(m);
   const sections = [
     title.trimEnd(),
+    [`> **${mdText(status.headline)}**`, '>', ...status.lines.map((l) => `> - ${mdText(l)}`)].join('\n'),
     ...banners(m).map((b) => `> **${mdText(b.title)}**: ${mdText(b.text)}`),
     '## Summary',
     keyValue(summaryRows(m)),

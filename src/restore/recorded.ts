@@ -15,6 +15,9 @@ export interface RunGenesis {
   caller: { accountId: string };
   exemptPrincipals: string[];
   evidenceBucket?: string;
+  /** The run's detection time (the start of GDPR's 72 hours), and whether a person gave it. */
+  detectedAt?: string;
+  detectedAtGiven?: boolean;
 }
 
 /** One step of the run that may have changed something: its first intent and its last result. */

@@ -8,6 +8,7 @@ import {
   type StopSignal,
 } from '../errors.js';
 import type { EntryType, Outcome } from '../journal/entry.js';
+import type { RunOutcome } from '../outcome.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { logFailure, type Logger } from '../log.js';
 import { type AnyStep, type Change, type Plan, type StepContext, StepFailure } from '../steps/define.js';
@@ -50,7 +51,7 @@ export interface StepReport {
   data?: unknown;
 }
 
-export type RunOutcome = 'completed' | 'failed' | 'dry-run' | 'declined' | 'interrupted';
+export type { RunOutcome } from '../outcome.js';
 
 export interface RunReport {
   outcome: RunOutcome;
@@ -234,6 +235,25 @@ async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport>
   }
   try {
     const applied = await step.definition.apply(contextFor(step), step.params, step.plan);
+    if (applied.notApplicable !== undefined && applied.changes.length === 0) {
+      const reason = applied.notApplicable;
+      await journal.append(close, {
+        ...base,
+        outcome: 'not-applicable',
+        reason,
+        changes: [],
+        requestIds: [],
+        ...(applied.data !== undefined ? { data: applied.data } : {}),
+        ...(applied.notes?.length ? { notes: applied.notes } : {}),
+      });
+      return {
+        ...report,
+        outcome: 'not-applicable',
+        reason,
+        notes: [...report.notes, ...(applied.notes ?? [])],
+        ...(applied.data !== undefined ? { data: applied.data } : {}),
+      };
+    }
     const outcome: Outcome = applied.changes.length ? 'applied' : 'nothing-to-do';
     const requestIds = applied.requestIds.slice(0, MAX_REQUEST_IDS);
     await journal.append(close, {

@@ -107,6 +107,12 @@ export interface Applied {
   /** Step-specific facts a restore or a report needs (ids of things drp created, counts). */
   data?: unknown;
   notes?: string[];
+  /**
+   * Found only while applying: the step cannot apply where it runs (the endpoint does not implement
+   * the operation at all, as emulators lack some). Journaled `not-applicable` with this reason,
+   * never "nothing-to-do": that outcome says the work was already done. `changes` must be empty.
+   */
+  notApplicable?: string;
 }
 
 export interface StepDefinition<Params extends z.ZodType = z.ZodType, Observed = unknown> {

@@ -162,7 +162,8 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       'revoke-role-sessions': 'nothing-to-do',
       'object-lock': 'nothing-to-do',
       'deny-policy': 'nothing-to-do',
-      'scp-deny': 'nothing-to-do',
+      // The emulator's caller is the management account, which SCPs never restrict.
+      'scp-deny': 'not-applicable',
     });
     const lockIntent = entries.find((e) => e.type === 'intent' && e.stepId === 'object-lock');
     expect(lockIntent).toMatchObject({ plan: { observed: { versions: 36, alreadyHeld: 36 }, changes: [] } });
