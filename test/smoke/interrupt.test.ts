@@ -83,7 +83,11 @@ describe('Ctrl-C during apply', () => {
         env,
       },
     );
+    // On a terminal drp asks when the incident was detected (the GDPR clock) before it plans.
+    await run.waitFor(/When was the incident detected\?/);
+    run.type('45m\r');
     await run.waitFor(/\[y\/N\]/);
+    expect(unwrapped(run.screen())).toMatch(/detected \S+Z: notify the supervisory authority by \S+Z/);
     run.type('y\r');
     await until(() => proxy.stats.held >= 4, 'four legal holds held at the proxy');
     run.type('\x03');
@@ -170,7 +174,10 @@ describe('Ctrl-C at the [y/N] prompt', () => {
       endpoint: motoUrl,
       cwd,
     });
+    await run.waitFor(/When was the incident detected\?/);
+    run.type('\r');
     await run.waitFor(/\[y\/N\]/);
+    expect(unwrapped(run.screen())).toMatch(/WARNING: detection time not given: the clock starts at this run/);
     run.type('\x03');
     const { code, screen } = await run.done;
     expect(code, screen).toBe(1);
