@@ -21,8 +21,15 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .banner.danger { border-color: var(--danger); background: #fef3f2; }
 .banner.warning { border-color: var(--warn); background: #fffaeb; }
 .banner.rehearsal { border-color: var(--rehearsal); background: #f4f3ff; }
-.outcome-failed, .outcome-no-result, .check-bad { color: var(--danger); font-weight: 700; }
-.outcome-skipped, .outcome-interrupted { color: var(--warn); font-weight: 700; }
+code.id { word-break: normal; white-space: nowrap; }
+table.timeline td:nth-child(5), table.timeline td:nth-child(6), table.timeline td:nth-child(7) { white-space: nowrap; }
+tr.details td { border-top: none; color: var(--muted); font-size: 12px; padding-top: 0; }
+tr.details code { word-break: normal; margin-right: 6px; }
+.outcome { font-weight: 700; white-space: nowrap; }
+/* A failed step is as plain to see as LIVE: a solid badge, not only red text. */
+.outcome-failed, .outcome-no-result { background: var(--danger); color: #fff; padding: 1px 6px; border-radius: 3px; letter-spacing: .04em; }
+.outcome-interrupted, .outcome-skipped, .outcome-not-run { background: var(--warn); color: #fff; padding: 1px 6px; border-radius: 3px; }
+.check-bad { color: var(--danger); font-weight: 700; }
 .outcome-applied, .check-ok { color: var(--ok); }
 .finding { margin: 3px 0; } .finding .kind { font-weight: 700; }
 .muted, footer { color: var(--muted); }
