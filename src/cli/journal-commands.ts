@@ -24,7 +24,7 @@ interface RestoreFlags extends SigningFlags {
 }
 
 interface ReportFlags {
-  format?: 'md' | 'html';
+  format?: 'md' | 'html' | 'gdpr';
   out?: string;
   force?: boolean;
   pubkey?: string;
@@ -128,14 +128,16 @@ export function registerReport(program: Command, action: Action): void {
   program
     .command('report')
     .description(
-      'an incident report from a journal (verified first): markdown for the ticket, or one HTML file',
+      'an incident report from a journal (verified first): markdown for the ticket, one HTML file, or a GDPR notification draft',
     )
-    .argument('<journal>', 'path to journal.jsonl')
+    .argument('<journal>', "a run's journal.jsonl, or its evidence directory")
     .addOption(
-      new Option('--format <format>', 'md or html (default: html when --out ends in .html)').choices([
-        'md',
-        'html',
-      ]),
+      new Option(
+        '--format <format>',
+        'md or html: the incident report; gdpr: a draft of the GDPR Art. 33(3) notification, HTML when --out ends in .html',
+      )
+        .choices(['md', 'html', 'gdpr'])
+        .default(undefined, 'html when --out ends in .html, else md'),
     )
     .option('--out <file>', 'write the report to this file (never replaces one without --force)')
     .option('--force', 'replace an existing --out file (never the journal or its artefacts)')
