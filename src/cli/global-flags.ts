@@ -28,7 +28,7 @@ export function withGlobalFlags(program: Command): Command {
       ),
     )
     .addOption(
-      new Option('--incident <id>', 'incident id (default generated, e.g. INC-20261125-183000-7f3a)'),
+      new Option('--incident <id>', 'incident id (default: a new one, e.g. INC-20261125-183000-7f3a)'),
     )
     .addOption(new Option('--output <format>', 'stdout format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));

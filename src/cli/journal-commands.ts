@@ -53,10 +53,10 @@ export function registerRestore(program: Command, action: Action): void {
     )
     .option(
       '--evidence-dir <dir>',
-      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
+      "where the restore journal goes (default: <run's evidence dir>/restore-<time>/)",
     )
     .addOption(concurrencyOption())
-    .option('--key <path>', 'Ed25519 signing key (default as for run)')
+    .option('--key <path>', 'Ed25519 signing key (default: as for drp run)')
     .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
     .addOption(operatorOption())
     .action(
@@ -85,7 +85,7 @@ export function registerKeygen(program: Command, action: Action): void {
   program
     .command('keygen')
     .description('create an Ed25519 journal signing key pair and print its fingerprint')
-    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default ~/.config/drp)')
+    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default: ~/.config/drp)')
     .action(
       action(async (_env, _flags, opts: { out?: string }) =>
         (await import('../commands/keygen.js')).keygen(opts.out),
@@ -97,7 +97,7 @@ export function registerVerify(program: Command, action: Action): void {
   program
     .command('verify')
     .description('verify a journal offline: exit 0 intact and sealed, 1 anything else (naming the line)')
-    .argument('<journal>', 'path to journal.jsonl')
+    .argument('<journal>', "a run's journal.jsonl, or its evidence directory")
     .option(
       '--pubkey <pem>',
       'the public key it must be signed with (else the key in its genesis, with a warning)',
@@ -144,7 +144,7 @@ export function registerReport(program: Command, action: Action): void {
     .option('--pubkey <pem>', 'the public key the journal must be signed with (else the key in its genesis)')
     .option(
       '--tz <zone>',
-      'IANA time zone for the notification clock, besides UTC (e.g. Europe/Berlin)',
+      'IANA time zone for the notification clock, besides UTC, e.g. Europe/Berlin',
       'UTC',
     )
     .addOption(

@@ -177,7 +177,9 @@ describe('Ctrl-C at the [y/N] prompt', () => {
     await run.waitFor(/When was the incident detected\?/);
     run.type('\r');
     await run.waitFor(/\[y\/N\]/);
-    expect(unwrapped(run.screen())).toMatch(/WARNING: detection time not given: the clock starts at this run/);
+    expect(unwrapped(run.screen())).toMatch(
+      /WARNING: detection time not given: the clock starts at this run/,
+    );
     run.type('\x03');
     const { code, screen } = await run.done;
     expect(code, screen).toBe(1);
