@@ -8,6 +8,7 @@ import type { CommandHandler } from './cli/action.js';
 import { commandEnv, type GlobalFlags } from './cli/global-flags.js';
 import { nextStepFor } from './cli/next-step.js';
 import { exitWhenFlushed } from './cli/flush.js';
+import { createInterrupts } from './cli/interrupts.js';
 import { buildProgram } from './cli/program.js';
 import type { CommandResult } from './commands/env.js';
 import { formatError, isUserError } from './errors.js';
@@ -19,6 +20,9 @@ mapStackTraces();
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const exit = (code: number) => process.exit(code);
+
+// Ctrl-C and SIGTERM inside a command's guarded stretch (a run's apply): see src/cli/interrupts.ts.
+const interrupts = createInterrupts(exit, (text) => process.stderr.write(text));
 
 function print(result: CommandResult, flags: GlobalFlags): Promise<never> {
   if (flags.output === 'json') process.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
@@ -55,7 +59,7 @@ function action<A extends unknown[]>(handler: CommandHandler<A>) {
     const cmd = args[args.length - 1] as Command;
     const flags = cmd.optsWithGlobals<GlobalFlags>();
     try {
-      const result = await handler(commandEnv(flags), flags, ...(args.slice(0, -1) as A));
+      const result = await handler(commandEnv(flags, interrupts), flags, ...(args.slice(0, -1) as A));
       await print(result, flags);
     } catch (err) {
       await fail(err, flags);

@@ -44,3 +44,29 @@ export function formatError(err: unknown): string {
   const id = e.requestId ? ` (request id ${e.requestId})` : '';
   return `${where}${code}${e.message}${id}`;
 }
+
+/** The signals drp stops for gracefully: Ctrl-C (SIGINT) and a polite kill (SIGTERM). */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** The conventional exit status of a process stopped by a signal: 128 + its number. */
+export const SIGNAL_EXIT: Record<StopSignal, 130 | 143> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The reason an interrupted run's AbortSignal carries: the operator pressed Ctrl-C (or the process
+ * got SIGTERM). Work that honours the signal stops taking new items, lets the calls in flight
+ * finish and record themselves, and throws this (or a StepFailure caused by it).
+ */
+export class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  constructor(readonly signal: StopSignal) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/** The Interrupted that stopped `signal`, or one standing in for a reason that is not one. */
+export function interruptedBy(signal: AbortSignal): Interrupted {
+  return signal.reason instanceof Interrupted ? signal.reason : new Interrupted('SIGINT');
+}
+
+/** An AbortSignal that is never aborted: for work with nothing to interrupt it (plan, tests). */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;

@@ -90,14 +90,14 @@ export const CONTAIN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--retention-days <n>',
     param: 'retentionDays',
-    description: 'default Object Lock retention (GOVERNANCE) of the bucket, in days (default 30)',
+    description: 'default Object Lock retention (GOVERNANCE) of the bucket, in days (default: 30)',
     parse: wholeNumber('--retention-days', 1, 36500),
   },
   {
     flags: '--batch-threshold <n>',
     param: 'batchThreshold',
     description:
-      'above this many versions, one S3 Batch Operations job places the legal holds (default 100000)',
+      'above this many versions, one S3 Batch Operations job places the legal holds (default: 100000)',
     parse: wholeNumber('--batch-threshold', 1, 1_000_000_000_000),
   },
   {
@@ -154,19 +154,19 @@ export const EVIDENCE_FLAGS: readonly FlagRow[] = [
   {
     flags: '--since <when>',
     param: 'since',
-    description: 'preserve logs from this far back: 7d, 36h, 90m or an ISO time (runbook default 7d)',
+    description: 'preserve logs from this far back: 7d, 36h, 90m or an ISO time (default: 7d)',
     parse: sinceValue,
   },
   {
     flags: '--evidence-retention-days <n>',
     param: 'evidenceRetentionDays',
-    description: 'default retention of an evidence bucket drp creates (runbook default 365)',
+    description: 'default retention of an evidence bucket drp creates (default: 365)',
     parse: wholeNumber('--evidence-retention-days', 1, 36500),
   },
   {
     flags: '--evidence-lock-mode <mode>',
     param: 'evidenceLockMode',
-    description: 'Object Lock mode of that retention (runbook default GOVERNANCE)',
+    description: 'Object Lock mode of that retention (default: GOVERNANCE)',
     choices: ['GOVERNANCE', 'COMPLIANCE'],
   },
   // The SOC's evidence (issue 18).
@@ -215,7 +215,7 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--min-confidence <n>',
     param: 'minConfidence',
-    description: 'a label at or above this confidence is a finding (default 80)',
+    description: 'a label at or above this confidence is a finding (default: 80)',
     parse: wholeNumber('--min-confidence', 0, 100),
   },
   {
@@ -268,7 +268,7 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--provenance-max-bytes <n>',
     param: 'provenanceMaxBytes',
-    description: 'bytes read from one object at most for its provenance (default 16777216)',
+    description: 'bytes read from one object at most for its provenance (default: 16777216)',
     parse: wholeNumber('--provenance-max-bytes', 65536, 1073741824),
   },
   {
@@ -284,7 +284,7 @@ export const SCAN_FLAGS: readonly FlagRow[] = [
   {
     flags: '--max-tps <n>',
     param: 'maxTps',
-    description: 'Rekognition calls per second at most (default 10)',
+    description: 'Rekognition calls per second at most (default: 10)',
     parse: wholeNumber('--max-tps', 1, 1000),
   },
 ];

@@ -32,14 +32,34 @@ export interface FlagRow {
   negatable?: { description: string };
 }
 
+/**
+ * Required options, marked in --help and the docs. Not commander's makeOptionMandatory: commander
+ * checks those before unknown options, so `--bucekt x` would say "--bucket not specified" instead
+ * of "unknown option '--bucekt' (Did you mean --bucket?)". requireFlags checks them after.
+ */
+const REQUIRED = new WeakSet<Option>();
+export const isRequired = (option: Option) => REQUIRED.has(option) || option.mandatory;
+
 const optionOf = (row: FlagRow) => {
   const option = new Option(row.flags, row.description);
   if (row.list) option.argParser(collect);
   else if (row.parse) option.argParser(row.parse);
   if (row.choices) option.choices(row.choices);
-  if (row.required) option.makeOptionMandatory();
+  if (row.required) REQUIRED.add(option);
   return option;
 };
+
+/** Refuses a missing required flag as commander would, but after unknown options are reported. */
+function requireFlags(cmd: Command): void {
+  cmd.hook('preAction', (self) => {
+    for (const option of self.options)
+      if (REQUIRED.has(option) && self.getOptionValue(option.attributeName()) === undefined)
+        self.error(`error: required option '${option.flags}' not specified`, {
+          exitCode: 2,
+          code: 'commander.missingMandatoryOptionValue',
+        });
+  });
+}
 
 export function addFlagRows(cmd: Command, rows: readonly FlagRow[]): Command {
   for (const row of rows) {
@@ -47,6 +67,7 @@ export function addFlagRows(cmd: Command, rows: readonly FlagRow[]): Command {
     if (row.negatable)
       cmd.addOption(new Option(row.flags.replace(/^--/, '--no-'), row.negatable.description));
   }
+  if (rows.some((r) => r.required)) requireFlags(cmd);
   return cmd;
 }
 

@@ -66,10 +66,13 @@ export function withRunFlags(cmd: Command): Command {
   return cmd
     .addOption(dryRunOption())
     .addOption(yesOption())
-    .option('--evidence-dir <dir>', 'where the journal and artefacts go (default ./evidence/<incident-id>/)')
+    .option(
+      '--evidence-dir <dir>',
+      "where the journal and artefacts go (default: ./evidence/<incident-id>/; a dry-run's in dry-run-N/ inside it)",
+    )
     .option(
       '--evidence-bucket <name>',
-      'Object-Locked bucket for preserved evidence (default drp-evidence-<account>-<region>)',
+      'Object-Locked bucket for preserved evidence (default: drp-evidence-<account>-<region>)',
     )
     .addOption(
       new Option(
@@ -79,13 +82,13 @@ export function withRunFlags(cmd: Command): Command {
     )
     .option(
       '--detected-at <time>',
-      'when the incident was detected, ISO 8601 with a zone (default: now); starts the 72-hour clock',
+      "when the incident was detected: an ISO 8601 time with a zone, or how long ago (45m, 2h); starts the 72-hour GDPR clock (default: asked on a terminal, else the run's start, later than the real detection)",
     )
     .addOption(exemptPrincipalOption())
     .addOption(concurrencyOption())
     .option(
       '--key <path>',
-      'Ed25519 signing key (PKCS#8 PEM); default $DRP_SIGNING_KEY or ~/.config/drp/signing-key.pem',
+      'Ed25519 signing key, PKCS#8 PEM (default: $DRP_SIGNING_KEY, else ~/.config/drp/signing-key.pem)',
     )
     .option('--kms-key-id <arn>', 'sign the journal with this AWS KMS ECC_NIST_P256 key instead')
     .addOption(operatorOption())

@@ -4,6 +4,8 @@ import type { CommandEnv } from '../commands/env.js';
 import type { AccountOptions } from '../runbook/identities.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../log.js';
 import { terminalProgress } from '../output/progress.js';
+import type { Interrupts } from '../terminal.js';
+import { askLine, isYes } from './prompt.js';
 import { awsRegion } from './values.js';
 
 export interface GlobalFlags extends AccountFlags {
@@ -28,12 +30,12 @@ export function withGlobalFlags(program: Command): Command {
       ),
     )
     .addOption(
-      new Option('--incident <id>', 'incident id (default generated, e.g. INC-20261125-183000-7f3a)'),
+      new Option('--incident <id>', 'incident id (default: a new one, e.g. INC-20261125-183000-7f3a)'),
     )
     .addOption(
       new Option(
         '--config <file>',
-        'the roles of a multi-account organization (default ./drp.config.yaml, then ~/.config/drp/config.yaml)',
+        'the roles of a multi-account organization (default: ./drp.config.yaml, then ~/.config/drp/config.yaml)',
       ),
     )
     .addOption(new Option('--account <id>', "the workload account: its role from the config file's accounts"))
@@ -56,10 +58,11 @@ export function withGlobalFlags(program: Command): Command {
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
 }
 
-export function commandEnv(flags: GlobalFlags): CommandEnv {
+export function commandEnv(flags: GlobalFlags, interrupts?: Interrupts): CommandEnv {
   const json = flags.output === 'json';
   let log: CommandEnv['log'] | undefined;
   let accounts: AccountOptions | undefined;
+  const ask = (question: string) => askLine(question, interrupts?.signal);
   return {
     aws: { region: flags.region, profile: flags.profile, endpointUrl: flags.endpointUrl },
     // Read on first use: commands that never reach AWS never read the config file.
@@ -73,24 +76,10 @@ export function commandEnv(flags: GlobalFlags): CommandEnv {
     progress: terminalProgress(process.stderr),
     say: (text) => (json ? process.stderr : process.stdout).write(`${text}\n`),
     notice: (text) => process.stderr.write(`${text}\n`),
-    ask: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return await rl.question(question);
-      } finally {
-        rl.close();
-      }
-    },
-    confirm: async (question) => {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      try {
-        return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-      } finally {
-        rl.close();
-      }
-    },
+    confirm: async (question) => isYes(await ask(`${question} [y/N] `)),
+    ask,
     stdinIsTTY: Boolean(process.stdin.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    interrupts,
   };
 }

@@ -25,7 +25,7 @@ interface RestoreFlags extends SigningFlags {
 }
 
 interface ReportFlags {
-  format?: 'md' | 'html';
+  format?: 'md' | 'html' | 'gdpr';
   out?: string;
   force?: boolean;
   pubkey?: string;
@@ -58,10 +58,10 @@ export function registerRestore(program: Command, action: Action): void {
     )
     .option(
       '--evidence-dir <dir>',
-      "where the restore journal goes (default <run's evidence dir>/restore-<time>/)",
+      "where the restore journal goes (default: <run's evidence dir>/restore-<time>/)",
     )
     .addOption(concurrencyOption())
-    .option('--key <path>', 'Ed25519 signing key (default as for run)')
+    .option('--key <path>', 'Ed25519 signing key (default: as for drp run)')
     .option('--kms-key-id <arn>', 'sign the restore journal with this AWS KMS ECC_NIST_P256 key instead')
     .addOption(operatorOption())
     .action(
@@ -91,7 +91,7 @@ export function registerKeygen(program: Command, action: Action): void {
   program
     .command('keygen')
     .description('create an Ed25519 journal signing key pair and print its fingerprint')
-    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default ~/.config/drp)')
+    .option('--out <dir>', 'directory for signing-key.pem and signing-key.pub.pem (default: ~/.config/drp)')
     .action(
       action(async (_env, _flags, opts: { out?: string }) =>
         (await import('../commands/keygen.js')).keygen(opts.out),
@@ -103,7 +103,7 @@ export function registerVerify(program: Command, action: Action): void {
   program
     .command('verify')
     .description('verify a journal offline: exit 0 intact and sealed, 1 anything else (naming the line)')
-    .argument('<journal>', 'path to journal.jsonl')
+    .argument('<journal>', "a run's journal.jsonl, or its evidence directory")
     .option(
       '--pubkey <pem>',
       'the public key it must be signed with (else the key in its genesis, with a warning)',
@@ -134,21 +134,23 @@ export function registerReport(program: Command, action: Action): void {
   program
     .command('report')
     .description(
-      'an incident report from a journal (verified first): markdown for the ticket, or one HTML file',
+      'an incident report from a journal (verified first): markdown for the ticket, one HTML file, or a GDPR notification draft',
     )
-    .argument('<journal>', 'path to journal.jsonl')
+    .argument('<journal>', "a run's journal.jsonl, or its evidence directory")
     .addOption(
-      new Option('--format <format>', 'md or html (default: html when --out ends in .html)').choices([
-        'md',
-        'html',
-      ]),
+      new Option(
+        '--format <format>',
+        'md or html: the incident report; gdpr: a draft of the GDPR Art. 33(3) notification, HTML when --out ends in .html',
+      )
+        .choices(['md', 'html', 'gdpr'])
+        .default(undefined, 'html when --out ends in .html, else md'),
     )
     .option('--out <file>', 'write the report to this file (never replaces one without --force)')
     .option('--force', 'replace an existing --out file (never the journal or its artefacts)')
     .option('--pubkey <pem>', 'the public key the journal must be signed with (else the key in its genesis)')
     .option(
       '--tz <zone>',
-      'IANA time zone for the notification clock, besides UTC (e.g. Europe/Berlin)',
+      'IANA time zone for the notification clock, besides UTC, e.g. Europe/Berlin',
       'UTC',
     )
     .addOption(
@@ -169,7 +171,7 @@ export function registerStatus(program: Command, action: Action): void {
     )
     .option(
       '--evidence-dir <dir>',
-      "the incident's folder (default ./evidence/<incident-id>/; --incident names it)",
+      "the incident's folder, named by --incident (default: ./evidence/<incident-id>/)",
     )
     .addOption(
       new Option(

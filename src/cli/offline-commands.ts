@@ -51,7 +51,7 @@ export function registerDrill(program: Command, action: Action): void {
     .description(
       'tabletop drill: seed a leak on a local AWS emulator (moto, or the one --endpoint-url names), contain it with drp, check every control, score card and report',
     )
-    .option('--scenario <name>', 'the incident seeded: deepfake-s3-leak (the only one)', 'deepfake-s3-leak')
+    .option('--scenario <name>', 'the incident seeded; deepfake-s3-leak is the only one', 'deepfake-s3-leak')
     .addOption(
       new Option(
         '--accounts <mode>',
@@ -61,7 +61,10 @@ export function registerDrill(program: Command, action: Action): void {
         .default('single'),
     )
     .option('--keep', 'leave the emulator running afterwards (prints its endpoint and pid)')
-    .option('--out <dir>', 'for the drill key, journal, evidence and report (default ./drill/<incident-id>/)')
+    .option(
+      '--out <dir>',
+      'for the drill key, journal, evidence and report (default: ./drill/<incident-id>/)',
+    )
     .action(
       action(
         async (

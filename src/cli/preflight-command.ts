@@ -23,7 +23,7 @@ export function registerPreflight(program: Command, action: Action): void {
     .option('--runbook <name|file>', 'the runbook to check for', 'deepfake-s3-leak')
     .option(
       '--evidence-bucket <name>',
-      'the evidence bucket a run would use (default drp-evidence-<account>-<region>)',
+      'the evidence bucket a run would use (default: drp-evidence-<account>-<region>)',
     )
     .addOption(
       new Option(

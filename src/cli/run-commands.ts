@@ -70,7 +70,7 @@ export function registerResume(program: Command, action: Action): void {
     .argument('<journal>', 'path to the unsealed journal.jsonl')
     .addOption(yesOption())
     .addOption(concurrencyOption())
-    .option('--key <path>', 'the Ed25519 key that signed the journal (default as for run)')
+    .option('--key <path>', 'the Ed25519 key that signed the journal (default: as for drp run)')
     .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
     .action(
       action(

@@ -101,9 +101,10 @@ export function accountOptions(flags: AccountFlags, env: NodeJS.ProcessEnv = pro
 
 /** Asks for the code of the MFA device on the terminal: six digits (STS's TokenCode). */
 export const mfaPrompt =
-  (ask: (question: string) => Promise<string>) =>
+  (ask: (question: string) => Promise<string | undefined>) =>
   async (serial: string): Promise<string> => {
-    const code = (await ask(`MFA code for ${serial}: `)).trim();
+    // undefined: Ctrl-C or Ctrl-D at the prompt, which is no code.
+    const code = ((await ask(`MFA code for ${serial}: `)) ?? '').trim();
     if (!/^\d{6}$/.test(code))
       throw new UserError(`--mfa-serial ${serial}: an MFA code is 6 digits; nothing was changed`);
     return code;

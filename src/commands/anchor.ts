@@ -103,8 +103,9 @@ export const wantsAnchor = (dryRun: boolean, steps: PreparedStep[]) =>
 
 /**
  * After the seal: uploads journal.jsonl, every artefact and a signed head.json to the evidence
- * bucket, when the evidence-bucket step made it usable. A failure is reported, never thrown: the
- * run's own outcome stands, and the local journal is intact either way.
+ * bucket, when the evidence-bucket step made it usable (or, for a run interrupted before that
+ * step, when the bucket already exists with Object Lock on). A failure is reported, never thrown:
+ * the run's own outcome stands, and the local journal is intact either way.
  */
 export async function anchorSealedRun(input: {
   report: RunReport;
@@ -114,18 +115,30 @@ export async function anchorSealedRun(input: {
   evidenceBucket: string;
   aws: AwsSettings;
   log: Logger;
+  /** Artefacts of the journal's earlier runs (drp resume): anchored with this run's. */
+  earlierArtefacts?: StoredArtefact[];
 }): Promise<AnchorStatus> {
   const { report, journal } = input;
   if (report.outcome === 'declined') return { status: 'not-anchored', reason: 'the run was declined' };
   const bucketStep = report.steps.find((s) => s.type === EVIDENCE_BUCKET_STEP);
-  if (!bucketStep || !['applied', 'nothing-to-do'].includes(bucketStep.outcome))
-    return {
-      status: 'not-anchored',
-      reason: `step "${bucketStep?.id ?? EVIDENCE_BUCKET_STEP}" did not make s3://${input.evidenceBucket} usable; the journal stays local`,
-    };
+  const madeUsable = bucketStep && ['applied', 'nothing-to-do'].includes(bucketStep.outcome);
   try {
     const { createS3Client, createS3Port } = await import('../aws/s3.js');
     const s3 = createS3Port(createS3Client(input.aws, false));
+    if (!madeUsable) {
+      const interrupted = report.outcome === 'interrupted' && bucketStep?.outcome === 'not-run';
+      // Read-only, and only after an interrupt: a bucket an earlier run made is safe to anchor in.
+      const lock = interrupted
+        ? await s3.getEvidenceBucketLock(input.evidenceBucket).catch(() => undefined)
+        : undefined;
+      if (!lock?.enabled)
+        return {
+          status: 'not-anchored',
+          reason: interrupted
+            ? `the run stopped before step "${bucketStep.id}" and s3://${input.evidenceBucket} is not an Object-Locked bucket yet; the journal stays local (drp resume anchors it)`
+            : `step "${bucketStep?.id ?? EVIDENCE_BUCKET_STEP}" did not make s3://${input.evidenceBucket} usable; the journal stays local`,
+        };
+    }
     const result = await anchorJournal(
       s3,
       { bucket: input.evidenceBucket, incidentId: input.incidentId },
@@ -134,7 +147,7 @@ export async function anchorSealedRun(input: {
         journalId: journal.journalId,
         entryCount: journal.entryCount,
         headHash: journal.headHash,
-        artefacts: journal.artefacts.list(),
+        artefacts: [...(input.earlierArtefacts ?? []), ...journal.artefacts.list()],
       },
       input.signer,
     );

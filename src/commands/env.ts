@@ -17,7 +17,8 @@ export interface CommandEnv extends Terminal {
 
 /** A command's answer: src/cli.ts prints `text` or `json` and exits with `exitCode`. */
 export interface CommandResult {
-  exitCode: 0 | 1 | 2;
+  /** 130 and 143: the run was interrupted by SIGINT (Ctrl-C) or SIGTERM, and stopped cleanly. */
+  exitCode: 0 | 1 | 2 | 130 | 143;
   text: string;
   json: unknown;
 }

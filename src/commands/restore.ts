@@ -8,8 +8,10 @@ import { defaultRestoreDir, restoreGenesis } from '../restore/journal.js';
 import { readRun, type RecordedRun } from '../restore/recorded.js';
 import { renderRestorePlan, renderRestoreSummary, type RestoreReport } from '../restore/render.js';
 import { openRestoreSession } from '../restore/session.js';
+import { journalPathOf } from '../journal/locate.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { identityOptions } from './accounts.js';
+import { incidentDirOf, liveRunJournals, liveRunsHint } from './live-runs.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export interface RestoreFlags extends SigningOptions {
@@ -29,6 +31,11 @@ export interface RestoreFlags extends SigningOptions {
 }
 
 function unsealedWarnings(run: RecordedRun): string[] {
+  if (run.stoppedByInterrupt)
+    return [
+      `${run.path} is a run that was interrupted (Ctrl-C) before its end: restoring what it did up to then ` +
+        `(to finish the containment instead: drp resume ${run.path})`,
+    ];
   if (run.sealed) return [];
   return [
     `${run.path} is not sealed: the run was cut short after ${run.entries} entries; restoring what its results say was applied`,
@@ -63,17 +70,21 @@ function nextSteps(report: RestoreReport, run: RecordedRun): string[] {
  * read-only (with drift warnings), confirms, applies, and journals it all in a new journal
  * linked to the run's by journal id and head hash.
  */
-export async function restore(
-  journalPath: string,
-  flags: RestoreFlags,
-  env: CommandEnv,
-): Promise<CommandResult> {
+export async function restore(given: string, flags: RestoreFlags, env: CommandEnv): Promise<CommandResult> {
+  const journalPath = journalPathOf(given);
   const run = readRun(journalPath);
   if (run.genesis.dryRun)
     return {
       exitCode: 0,
-      text: `${journalPath} is the journal of a dry-run: it changed nothing, so there is nothing to restore.`,
-      json: { restored: false, dryRunJournal: true, journal: journalPath },
+      text:
+        `${journalPath} is the journal of a dry-run: it changed nothing, so there is nothing to restore. ` +
+        `To undo a live run, restore its journal: ${liveRunsHint(journalPath, run.genesis.incidentId)}.`,
+      json: {
+        restored: false,
+        dryRunJournal: true,
+        journal: journalPath,
+        liveRuns: liveRunJournals(incidentDirOf(journalPath, run.genesis.incidentId)),
+      },
     };
   if (env.incidentId && env.incidentId !== run.genesis.incidentId)
     throw new UserError(`--incident ${env.incidentId}: the journal is of incident ${run.genesis.incidentId}`);

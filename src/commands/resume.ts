@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { UserError } from '../errors.js';
-import type { Entry } from '../journal/entry.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { interruptedBy, UserError } from '../errors.js';
+import { drpCommand } from '../invocation.js';
+import type { StoredArtefact } from '../journal/artefacts.js';
+import { journalPathOf } from '../journal/locate.js';
+import type { ArtefactRef, Entry } from '../journal/entry.js';
 import { acquireIncidentLock, acquireLock } from '../journal/lock.js';
 import { moveTornTail } from '../journal/torn.js';
 import { JournalInvalid, verifyJournal, type Verification } from '../journal/verify.js';
 import { JournalWriter } from '../journal/writer.js';
 import { changeCount, renderPlan } from '../output/render.js';
-import { applySteps, planSteps, runOutcome, type StepReport } from '../runbook/execute.js';
+import { applySteps, planSteps, runOutcome, type RunReport, type StepReport } from '../runbook/execute.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { ParamValue } from '../runbook/schema.js';
 import { identitiesUsed } from '../runbook/acting.js';
@@ -22,6 +25,8 @@ import { findStep } from '../steps/index.js';
 import { identityOptions } from './accounts.js';
 import type { Signer } from '../journal/signer.js';
 import type { CommandEnv, CommandResult } from './env.js';
+import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
+import { liveRunsHint } from './live-runs.js';
 import { countOutcomes, result } from './run-summary.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
@@ -32,6 +37,7 @@ export interface ResumeOptions extends SigningOptions {
 
 interface Genesis {
   incidentId: string;
+  command?: string;
   dryRun: boolean;
   runbook: { name: string; path: string; sha256: string };
   params: Record<string, ParamValue>;
@@ -72,7 +78,7 @@ function finishedSteps(entries: Entry[]): Map<string, StepReport> {
 }
 
 function check(verification: Verification, journalPath: string, signerFingerprint: string): Genesis {
-  if (!verification.interrupted) {
+  if (!verification.interrupted && !verification.stoppedByInterrupt) {
     const { line, reason } = verification.failure!;
     throw new JournalInvalid(
       `${journalPath}:${line}: ${reason}; drp will not continue a journal that fails verification`,
@@ -86,7 +92,7 @@ function check(verification: Verification, journalPath: string, signerFingerprin
   }
   if (genesis.dryRun)
     throw new UserError(
-      `${journalPath} is a dry-run that was cut short: it changed nothing; run the dry-run again`,
+      `${journalPath} is a dry-run's journal: it changed nothing, so there is nothing to resume; ${liveRunsHint(journalPath, genesis.incidentId)}`,
     );
   return genesis;
 }
@@ -97,11 +103,8 @@ function check(verification: Verification, journalPath: string, signerFingerprin
  * holds already placed are skipped); the rest run. The same key signs, so the whole verifies as
  * one journal.
  */
-export async function resume(
-  journalPath: string,
-  opts: ResumeOptions,
-  env: CommandEnv,
-): Promise<CommandResult> {
+export async function resume(given: string, opts: ResumeOptions, env: CommandEnv): Promise<CommandResult> {
+  const journalPath = journalPathOf(given);
   readJournal(journalPath); // a journal that is not there is a usage error, before a lock is made beside it
   // Locked before it is read: a journal another drp is still writing may end in a half-written
   // line, which must not be verified, let alone moved aside, while that run goes on.
@@ -120,7 +123,7 @@ async function resumeLocked(
   lock: () => void,
 ): Promise<CommandResult> {
   const verification = verifyJournal(readJournal(journalPath));
-  if (verification.ok)
+  if (verification.ok && !verification.stoppedByInterrupt)
     return {
       exitCode: 0,
       text: `${journalPath} is sealed: the run finished; nothing to resume.`,
@@ -164,6 +167,7 @@ async function resumeLocked(
       log: env.log,
       progress: env.progress,
       now: env.now,
+      signal: env.interrupts?.signal,
     },
   );
   checkSameAccounts(genesis.identities, genesis.caller.accountId, session.identities, session.used);
@@ -187,7 +191,31 @@ interface Resumable {
 }
 
 async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): Promise<CommandResult> {
+  const state = { applying: false };
+  const unguard =
+    env.interrupts?.guard({
+      first: () =>
+        state.applying
+          ? 'Interrupt received: finishing the calls in flight, then recording them and sealing the journal. Press Ctrl-C again to force exit.'
+          : 'Interrupt received: stopping before any change.',
+      forced: () =>
+        `drp: forced exit: the journal is valid up to its last entry; resume it again with: ${drpCommand('resume', r.journalPath)}`,
+    }) ?? (() => {});
+  try {
+    return await continueGuarded(r, opts, env, state);
+  } finally {
+    unguard();
+  }
+}
+
+async function continueGuarded(
+  r: Resumable,
+  opts: ResumeOptions,
+  env: CommandEnv,
+  state: { applying: boolean },
+): Promise<CommandResult> {
   const { journalPath, verification, genesis, session, signer, lock } = r;
+  const signal = env.interrupts?.signal;
   const done = finishedSteps(verification.entries);
   const remaining = session.steps.filter((s) => !done.has(s.id));
   const stoppedBy = session.steps.find(
@@ -199,15 +227,17 @@ async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): 
     `Resuming ${genesis.incidentId}: ${done.size} step(s) done, ${remaining.length} to go.\n\nPlan:\n${renderPlan(planned)}\n`,
   );
   if (
-    !opts.yes &&
-    !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`))
+    signal?.aborted ||
+    (!opts.yes &&
+      !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`)))
   ) {
     return {
       exitCode: 1,
-      text: 'Declined: nothing was changed; the journal is still unsealed.',
+      text: `Declined: nothing was changed; the journal is as it was (resume it later: ${drpCommand('resume', journalPath)}).`,
       json: { resumed: false, declined: true },
     };
   }
+  state.applying = true;
   const torn = moveTornTail(journalPath, env.now?.() ?? new Date());
   const journal = JournalWriter.continue(dirname(journalPath), signer, verification.head!, env.now, lock);
   try {
@@ -221,14 +251,54 @@ async function continueRun(r: Resumable, opts: ResumeOptions, env: CommandEnv): 
     });
     const applied = await applySteps(
       planned,
-      { journal, contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts), log: env.log },
+      {
+        journal,
+        contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts),
+        log: env.log,
+        signal,
+      },
       { stoppedBy, results: new Map([...done].map(([id, r]) => [id, r.data])) },
     );
     const steps = session.steps.map((s) => done.get(s.id) ?? applied.find((r) => r.id === s.id)!);
-    const report = { outcome: runOutcome(steps), steps };
+    const report: RunReport = { outcome: runOutcome(steps), steps };
+    if (report.outcome === 'interrupted') report.interrupt = interruptedBy(signal!).signal;
     await journal.seal({ outcome: report.outcome, counts: countOutcomes(report), resumed: true });
-    return result(report, journal.path, session, { dryRun: false });
+    const summary = result(report, journal.path, session, { dryRun: false, command: genesis.command }, env);
+    if (!wantsAnchor(false, session.steps)) return summary;
+    // The whole journal is anchored, with the artefacts its earlier runs wrote (the legal-hold
+    // manifest of the interrupted attempt too): the evidence bucket may not have existed then.
+    const anchor = await anchorSealedRun({
+      report,
+      journal,
+      signer,
+      incidentId: genesis.incidentId,
+      evidenceBucket: session.evidenceBucket,
+      aws: { ...session.settingsOf('evidence'), concurrency: opts.concurrency },
+      log: env.log,
+      earlierArtefacts: storedArtefacts(dirname(journalPath), verification.entries, env.notice),
+    });
+    return withAnchor(summary, anchor, journal.path);
   } finally {
     journal.close();
   }
+}
+
+/**
+ * The artefacts a journal's entries record, with where they are on this machine. One whose file is
+ * not beside the journal (a journal copied without its artefacts/) is named and left out of the
+ * anchor: its SHA-256 stays in the journal, which is anchored whole.
+ */
+function storedArtefacts(dir: string, entries: Entry[], notice: (text: string) => void): StoredArtefact[] {
+  const recorded = entries
+    .filter((e) => e.type === 'artefact' && typeof e.path === 'string')
+    .map((e) => {
+      const ref = e as unknown as ArtefactRef;
+      return { ...ref, file: resolve(dir, ref.path) };
+    });
+  const missing = recorded.filter((a) => !existsSync(a.file));
+  if (missing.length)
+    notice(
+      `drp: not anchored, their files are not beside the journal (their SHA-256 is in it): ${missing.map((a) => a.path).join(', ')}`,
+    );
+  return recorded.filter((a) => existsSync(a.file));
 }

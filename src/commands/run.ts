@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { join, resolve } from 'node:path';
+import { interruptedBy, SIGNAL_EXIT, UserError } from '../errors.js';
+import { drpCommand } from '../invocation.js';
 import type { Signer } from '../journal/signer.js';
 import { acquireIncidentLock } from '../journal/lock.js';
 import { JournalWriter } from '../journal/writer.js';
@@ -24,10 +25,12 @@ import { currentOsUser } from '../os-user.js';
 import { VERSION } from '../version.js';
 import { headerIdentities, identityOptions } from './accounts.js';
 import { anchorSealedRun, wantsAnchor, withAnchor } from './anchor.js';
+import { checkDetectedAt, detectionTime, type DetectionTime } from './clock.js';
 import type { CommandEnv, CommandResult } from './env.js';
 import { createNotifier } from './notify.js';
 import { runNotices } from './notify-run.js';
 import { countOutcomes, result, withRunFacts } from './run-summary.js';
+import { describeUnfinished, findUnfinishedRun } from './live-runs.js';
 import { loadSigner, type SigningOptions } from './signing.js';
 
 export { countOutcomes, result } from './run-summary.js';
@@ -84,24 +87,14 @@ function checkMaxCost(maxCost: number | undefined, estimate: Estimate): void {
   );
 }
 
-/** An ISO 8601 time with a zone (Z or +hh:mm), not in the future: normalised to UTC. */
-export function checkDetectedAt(value: string, now: Date): string {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(ms)) {
-    throw new UserError(
-      `--detected-at ${value}: expected an ISO 8601 time with a zone, e.g. 2026-11-25T02:40:00Z or 2026-11-25T03:40:00+01:00`,
-    );
-  }
-  if (ms > now.getTime() + 5 * 60_000) throw new UserError(`--detected-at ${value}: is in the future`);
-  return new Date(ms).toISOString();
-}
+export { checkDetectedAt };
 
 function genesis(
   loaded: LoadedRunbook,
   session: Session,
   signer: Signer,
   opts: RunOptions,
-  startedAt: Date,
+  detection: DetectionTime,
   estimate: Estimate,
 ) {
   const osUser = currentOsUser();
@@ -126,7 +119,9 @@ function genesis(
     exemptPrincipals: session.exemptPrincipals,
     region: session.region,
     evidenceBucket: session.evidenceBucket,
-    detectedAt: opts.detectedAt ? checkDetectedAt(opts.detectedAt, startedAt) : startedAt.toISOString(),
+    detectedAt: detection.detectedAt,
+    // false: nobody said when; the run's start stands in, and the report says the clock is late.
+    detectedAtGiven: detection.given,
     host: hostname(),
     osUser,
     operator: opts.operator ?? osUser,
@@ -150,9 +145,14 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
   const startedAt = env.now?.() ?? new Date();
   checkOptions(opts, env);
   const loaded = typeof opts.runbook === 'string' ? loadRunbook(opts.runbook) : opts.runbook;
+  // Asked before anything else happens, on a terminal, for a live run the operator confirms.
+  const detection = await detectionTime(opts.detectedAt, startedAt, env, !opts.dryRun && !opts.yes);
   const signer = await loadSigner(opts, env);
   const incidentId = checkIncidentId(env.incidentId ?? newIncidentId(startedAt));
-  const evidenceDir = opts.evidenceDir ?? defaultEvidenceDir(incidentId);
+  // A re-run of an incident whose last run is unfinished offers to resume that run instead.
+  const resumed = opts.dryRun || opts.evidenceDir ? undefined : await offerResume(incidentId, opts, env);
+  if (resumed) return resumed;
+  const evidenceDir = opts.evidenceDir ?? defaultEvidenceDir(incidentId, { dryRun: opts.dryRun });
   // Before any AWS call: a second run of this incident now would race the first.
   const releaseIncident = opts.dryRun ? () => {} : acquireIncidentLock(evidenceDir, incidentId);
   try {
@@ -165,15 +165,64 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
       evidenceDir,
       evidenceBucket: opts.evidenceBucket,
       evidenceRegion: opts.evidenceRegion,
+      dryRun: opts.dryRun,
       writable: !opts.dryRun,
       log: env.log,
       progress: env.progress,
       now: env.now,
+      signal: env.interrupts?.signal,
     });
-    return await planAndApply(loaded, session, signer, opts, env, startedAt);
+    return await planAndApply(loaded, session, signer, opts, env, detection);
   } finally {
     releaseIncident();
   }
+}
+
+/**
+ * A re-run of an incident whose last run was interrupted (or cut short) would start run-N/ beside
+ * it and leave the first unsealed or half done: it says so and offers `drp resume` of that run
+ * instead. Without a terminal to ask on, it refuses (exit 2) with the command that resumes.
+ */
+async function offerResume(
+  incidentId: string,
+  opts: RunOptions,
+  env: CommandEnv,
+): Promise<CommandResult | undefined> {
+  const run = findUnfinishedRun(join('evidence', incidentId));
+  if (!run) return undefined;
+  const what = describeUnfinished(run, incidentId);
+  if (!env.stdinIsTTY || opts.yes)
+    throw new UserError(`${what}; to start a separate run anyway, pass --evidence-dir with a new directory`);
+  env.notice(`drp: ${what}`);
+  if (!(await env.confirm('Resume that run instead of starting a new one?'))) {
+    env.notice('drp: starting a new run beside it; the unfinished one stays as it is.');
+    return undefined;
+  }
+  const { resume } = await import('./resume.js');
+  const signing = { keyPath: opts.keyPath, kmsKeyId: opts.kmsKeyId };
+  return resume(run.journal, { yes: false, concurrency: opts.concurrency, ...signing }, env);
+}
+
+type Phase = 'planning' | 'prompt' | 'applying' | 'sealing';
+
+/** What Ctrl-C says in each phase of a run (the first one; the second forces the exit). */
+function interruptTexts(state: { phase: Phase; journalPath?: string }) {
+  return {
+    first: () =>
+      ({
+        planning: 'Interrupt received: stopping before any change (nothing has been changed).',
+        prompt: 'Interrupt received: taken as "no" (nothing has been changed).',
+        applying:
+          'Interrupt received: finishing the calls in flight, then recording them and sealing the journal. ' +
+          'Press Ctrl-C again to force exit.',
+        sealing:
+          'Interrupt received: the run is already finishing; sealing the journal. Ctrl-C again forces exit.',
+      })[state.phase],
+    forced: () =>
+      state.journalPath && state.phase !== 'planning'
+        ? `drp: forced exit: the journal is valid up to its last entry, but not sealed; finish the run with: ${drpCommand('resume', state.journalPath)}`
+        : 'drp: forced exit: nothing was changed.',
+  };
 }
 
 async function planAndApply(
@@ -182,8 +231,27 @@ async function planAndApply(
   signer: Signer,
   opts: RunOptions,
   env: CommandEnv,
-  startedAt: Date,
+  detection: DetectionTime,
 ): Promise<CommandResult> {
+  const state: { phase: Phase; journalPath?: string } = { phase: 'planning' };
+  const unguard = env.interrupts?.guard(interruptTexts(state)) ?? (() => {});
+  try {
+    return await guardedRun(loaded, session, signer, opts, env, detection, state);
+  } finally {
+    unguard();
+  }
+}
+
+async function guardedRun(
+  loaded: LoadedRunbook,
+  session: Session,
+  signer: Signer,
+  opts: RunOptions,
+  env: CommandEnv,
+  detection: DetectionTime,
+  state: { phase: Phase; journalPath?: string },
+): Promise<CommandResult> {
+  const signal = env.interrupts?.signal;
   const header = renderHeader({
     runbook: loaded.runbook.name,
     incidentId: session.incidentId,
@@ -193,8 +261,10 @@ async function planAndApply(
     dryRun: opts.dryRun,
     identities: headerIdentities(session),
     notes: session.identityNotes,
+    detection,
   });
   const planned = await planSteps(session.steps, (step) => session.contextFor(step, 'plan'), env.log);
+  if (signal?.aborted) return interruptedBeforeJournal(signal);
   const estimate = await estimateCost(planned, session.region, await runPriceLookup(env.aws));
   const notifier = await createNotifier(opts.notifyTopics ?? [], env.aws, env.log, !opts.dryRun);
   const topicNotes = (await notifier?.check()) ?? [];
@@ -207,7 +277,8 @@ async function planAndApply(
   if (opts.maxCost !== undefined && estimate.totalUsd > opts.maxCost) env.say(planText);
   checkMaxCost(opts.maxCost, estimate);
   const journal = JournalWriter.create(session.evidenceDir, signer, env.now);
-  const entry = genesis(loaded, session, signer, opts, startedAt, estimate);
+  state.journalPath = journal.path;
+  const entry = genesis(loaded, session, signer, opts, detection, estimate);
   const notices =
     notifier &&
     runNotices(planned, {
@@ -224,30 +295,40 @@ async function planAndApply(
   try {
     await journal.append('genesis', entry);
     env.say(planText);
+    state.phase = 'prompt';
     if (opts.dryRun) {
       report = { outcome: 'dry-run', steps: await recordPlans(planned, journal) };
     } else if (
-      !opts.yes &&
-      !(await env.confirm(`Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`))
+      signal?.aborted ||
+      (!opts.yes &&
+        !(await env.confirm(
+          `Apply ${changeCount(planned)} change(s) to account ${session.caller.accountId}?`,
+        )))
     ) {
       report = { outcome: 'declined', steps: await recordPlans(planned, journal) };
     } else {
+      state.phase = 'applying';
       notices?.approved(estimate);
       const steps = await applySteps(planned, {
         journal,
         contextFor: (step) => session.contextFor(step, 'apply', journal.artefacts),
         log: env.log,
         onStepDone: notices?.stepDone,
+        signal,
       });
       report = { outcome: runOutcome(steps), steps };
+      if (report.outcome === 'interrupted') report.interrupt = interruptedBy(signal!).signal;
     }
+    state.phase = 'sealing';
     await journal.seal({ outcome: report.outcome, counts: countOutcomes(report) });
   } finally {
     journal.close();
     if (!journal.isSealed)
-      env.notice(`drp: the run stopped before its end; finish it with: drp resume ${journal.path}`);
+      env.notice(
+        `drp: the run stopped before its end; finish it with: ${drpCommand('resume', journal.path)}`,
+      );
   }
-  const summary = result(report, journal.path, session, opts);
+  const summary = result(report, journal.path, session, opts, env);
   const facts = async (anchorAt?: string) => {
     // Only a run that applied something has evidence to report (a dry-run or a "no" sends nothing).
     if (report.outcome === 'completed' || report.outcome === 'failed') notices?.finished(anchorAt);
@@ -265,4 +346,13 @@ async function planAndApply(
   });
   const anchored = anchor.status === 'anchored' ? anchor.location : undefined;
   return withRunFacts(withAnchor(summary, anchor, journal.path), await facts(anchored));
+}
+
+function interruptedBeforeJournal(signal: AbortSignal): CommandResult {
+  const stop = interruptedBy(signal);
+  return {
+    exitCode: SIGNAL_EXIT[stop.signal],
+    text: 'Interrupted while planning: nothing was changed, and no journal was written.',
+    json: { outcome: 'interrupted', interrupt: stop.signal, phase: 'plan', changed: false },
+  };
 }

@@ -6,7 +6,10 @@ import { UserError } from '../errors.js';
 import type { AnchorCheck } from '../journal/anchor-check.js';
 import type { ArtefactRef } from '../journal/entry.js';
 import { isUsablePublicKey, verifyJournal, type Failure, type Verification } from '../journal/verify.js';
+import { drpCommand } from '../invocation.js';
+import { journalPathOf, looksLikeJournal } from '../journal/locate.js';
 import { readInput } from '../read-input.js';
+import { liveRunsHint } from './live-runs.js';
 import type { CommandResult } from './env.js';
 
 export interface VerifyOptions {
@@ -64,13 +67,37 @@ export async function checkArtefacts(
   return undefined;
 }
 
+/** What the journal's own outcome means for its reader: a rehearsal, or a run left unfinished. */
+function aboutTheRun(journalPath: string, v: Verification): string[] {
+  const genesis = v.entries[0];
+  const incidentId = typeof genesis?.incidentId === 'string' ? genesis.incidentId : '?';
+  if (genesis?.dryRun === true)
+    return [
+      `note: this is a dry-run's journal: it changed nothing in AWS. ${liveRunsHint(journalPath, incidentId)}.`,
+    ];
+  if (v.stoppedByInterrupt)
+    return [
+      `note: the run was interrupted (Ctrl-C) and sealed before its end; finish it with: ${drpCommand('resume', journalPath)}`,
+    ];
+  if (v.interrupted)
+    return [
+      `note: the run stopped without a seal; if it was cut short, finish it with: ${drpCommand('resume', journalPath)}`,
+    ];
+  return [];
+}
+
 /** `drp verify <journal>`: exit 0 intact and sealed, 1 anything else (naming the line), 2 usage. */
 export async function verify(
-  journalPath: string,
+  given: string,
   opts: VerifyOptions,
   aws: AwsSettings = {},
 ): Promise<CommandResult> {
+  const journalPath = journalPathOf(given);
   const bytes = readInput(journalPath, '<journal>');
+  if (!looksLikeJournal(bytes))
+    throw new UserError(
+      `<journal>: ${journalPath} is not a drp journal (no line of it is a signed journal entry); pass the journal.jsonl of a run, or its evidence directory`,
+    );
   const pubkeyPem = opts.pubkey ? readInput(opts.pubkey, '--pubkey').toString('utf8') : undefined;
   if (pubkeyPem && (!pubkeyPem.includes('PUBLIC KEY') || !isUsablePublicKey(pubkeyPem)))
     throw new UserError(`--pubkey ${opts.pubkey}: not a PEM public key`);
@@ -86,6 +113,7 @@ export async function verify(
   const artefacts = verification.entries.filter((e) => e.type === 'artefact').length;
   const text = [
     ...verification.warnings.map((w) => `warning: ${w}`),
+    ...aboutTheRun(journalPath, verification),
     failure
       ? `FAILED: ${journalPath}:${failure.line}: ${failure.reason}`
       : `OK: ${journalPath}: ${count} entries, sealed, signed by ${verification.fingerprint}` +
@@ -101,6 +129,8 @@ export async function verify(
     json: {
       ok,
       journal: journalPath,
+      dryRun: verification.entries[0]?.dryRun === true,
+      stoppedByInterrupt: verification.stoppedByInterrupt,
       entries: count,
       sealed: verification.sealed,
       fingerprint: verification.fingerprint,

@@ -1,5 +1,7 @@
 import type { Argument, Command, Option } from 'commander';
 import type { Action } from '../cli/action.js';
+import { EXAMPLES } from '../cli/examples.js';
+import { isRequired } from '../cli/flag-table.js';
 import { buildProgram } from '../cli/program.js';
 import { blocks, bullet, code, fence, paragraph, text } from './markdown.js';
 
@@ -18,7 +20,7 @@ export const commandAnchor = (cmd: Command) => `drp-${cmd.name()}`;
 
 function optionFacts(option: Option): string[] {
   const facts: string[] = [];
-  if (option.mandatory) facts.push('required');
+  if (isRequired(option)) facts.push('required');
   if (option.argChoices) facts.push(`one of ${option.argChoices.map(code).join(', ')}`);
   const shown = option.defaultValueDescription ?? option.defaultValue;
   if (shown !== undefined) facts.push(`default ${code(String(shown))}`);
@@ -47,6 +49,7 @@ function commandSection(cmd: Command): string {
     fence('text', `drp ${cmd.name()} ${cmd.usage()}`),
     args.length > 0 && `Arguments:\n\n${args.map(argumentLine).join('\n')}`,
     cmd.options.length > 0 && `Options:\n\n${cmd.options.map(optionLine).join('\n')}`,
+    EXAMPLES[cmd.name()] && `Examples:\n\n${fence('sh', EXAMPLES[cmd.name()]!.join('\n'))}`,
   );
 }
 

@@ -14,6 +14,11 @@ export interface ControlCheck {
   /** The runbook step that puts this control in place: its result time is the time to this control. */
   stepId?: string;
   verified: boolean;
+  /**
+   * The control cannot work where the drill ran (an SCP in the management account): neither
+   * verified nor failed, "no effect" on the score card.
+   */
+  noEffect?: boolean;
   detail: string;
 }
 
@@ -28,7 +33,7 @@ export interface CheckTarget {
   edge?: SeededEdge;
 }
 
-export type Verdict = Pick<ControlCheck, 'verified' | 'detail'>;
+export type Verdict = Pick<ControlCheck, 'verified' | 'detail' | 'noEffect'>;
 export type Check = (ports: DrillReadPorts, t: CheckTarget) => Promise<Verdict>;
 type Statement = Record<string, unknown>;
 
@@ -150,6 +155,15 @@ export const denyPolicy: Check = async ({ s3 }, { scenario, seeded, responderArn
 
 export const scpAttached: Check = async ({ organizations }, { scenario, seeded, incidentId }) => {
   const name = `drp-${incidentId}`;
+  // SCPs never restrict the management account (AWS Organizations User Guide): there, no SCP is
+  // the right outcome (scp-deny is not applicable), and one attached anyway would change nothing.
+  const management = (await organizations.describeOrganization()).managementAccountId;
+  if (management === seeded.account)
+    return {
+      verified: false,
+      noEffect: true,
+      detail: `account ${seeded.account} is the organization's management account, which SCPs never restrict (scp-deny: not applicable)`,
+    };
   const scp = await organizations.findScpByName(name);
   if (!scp) return verdict(false, `no SCP named ${name}`);
   const content = JSON.parse(await organizations.getPolicyContent(scp.id)) as { Statement?: unknown };

@@ -28,7 +28,7 @@ export interface Scorecard {
   emulator: { url: string; pid?: number; state: 'stopped' | 'left running' | 'external' };
 }
 
-const DONE = new Set(['applied', 'nothing-to-do']);
+const DONE = new Set(['applied', 'nothing-to-do', 'not-applicable']);
 
 /** Times to each control, time to contain and its gaps, all from the report model's timeline. */
 export function timesFromReport(model: ReportModel, controls: ControlCheck[]) {
@@ -51,7 +51,9 @@ export function timesFromReport(model: ReportModel, controls: ControlCheck[]) {
 }
 
 export const failedControls = (card: Pick<Scorecard, 'controls'>) =>
-  card.controls.filter((c) => !c.verified).map((c) => c.control);
+  card.controls.filter((c) => !c.verified && !c.noEffect).map((c) => c.control);
+
+const resultOf = (c: ControlCheck) => (c.verified ? 'verified' : c.noEffect ? 'no effect' : 'NOT verified');
 
 const since = (ms: number | undefined) => (ms === undefined ? '-' : `+${formatDuration(ms)}`);
 
@@ -70,23 +72,25 @@ function emulatorLine(e: Scorecard['emulator']): string {
   return `Emulator: left running at ${e.url} (pid ${e.pid}): stop it with \`kill ${e.pid}\``;
 }
 
+function verdictLine(card: Scorecard, failed: string[]): string {
+  const moot = card.controls.filter((c) => c.noEffect).map((c) => c.control);
+  const applicable = card.controls.length - moot.length;
+  const none = moot.length ? ` No effect where the drill ran: ${moot.join(', ')}.` : '';
+  return failed.length
+    ? `${applicable - failed.length} of ${applicable} applicable controls verified. NOT verified: ${failed.join(', ')}.${none}`
+    : `All ${applicable} applicable controls verified.${none}`;
+}
+
 /** The score card: one line per control (verified or NOT, time to it, what was seen), then the times. */
 export function renderScorecard(card: Scorecard): string {
   const failed = failedControls(card);
-  const rows = card.controls.map((c) => [
-    c.control,
-    c.verified ? 'verified' : 'NOT verified',
-    since(c.sinceStartMs),
-    c.detail,
-  ]);
+  const rows = card.controls.map((c) => [c.control, resultOf(c), since(c.sinceStartMs), c.detail]);
   return [
     `Score card: ${card.scenario}, incident ${card.incidentId}`,
     '',
     table(['control', 'result', 'time', 'detail'], rows),
     '',
-    failed.length
-      ? `${card.controls.length - failed.length} of ${card.controls.length} controls verified. NOT verified: ${failed.join(', ')}`
-      : `All ${card.controls.length} controls verified.`,
+    verdictLine(card, failed),
     containLine(card),
     `Seeding took ${formatDuration(card.seedMs)}; drp contain ran ${formatDuration(card.containMs)}.`,
     `Journal: ${card.journal}`,

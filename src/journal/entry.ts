@@ -8,6 +8,8 @@ export const ENTRY_TYPES = [
   'result',
   'artefact',
   'resume',
+  // Ctrl-C or SIGTERM stopped the run: the step it cut short, what that step did, what did not run.
+  'interrupted',
   // drp restore's journal: closes each restore action's intent, as `result` closes a step's.
   'restore',
   'seal',

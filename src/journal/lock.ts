@@ -117,6 +117,13 @@ function lockFile(
   throw new UserError(`could not lock ${lockPath}: it keeps reappearing; another drp is starting.`);
 }
 
+/** Whether a live drp on this host (or any drp elsewhere) holds the lock beside this journal now. */
+export function isJournalLocked(journalPath: string): boolean {
+  const owner = readOwner(`${journalPath}.lock`);
+  if (!owner) return false;
+  return owner.host !== hostname() || isAlive(owner.pid);
+}
+
 function readOwner(lockPath: string): LockOwner | undefined {
   try {
     const owner = JSON.parse(readFileSync(lockPath, 'utf8')) as LockOwner;

@@ -25,6 +25,11 @@ export interface Verification {
   /** Every complete line verified and only the end is missing (no seal, or a torn last line): resumable. */
   interrupted: boolean;
   sealed: boolean;
+  /**
+   * Sealed at an interrupt (Ctrl-C): intact, but the run did not finish; `drp resume` continues the
+   * chain after that seal with a `resume` entry. (A second Ctrl-C leaves it unsealed: `interrupted`.)
+   */
+  stoppedByInterrupt: boolean;
   /** The entries that verified, in order: up to the first failure. */
   entries: Entry[];
   failure?: Failure;
@@ -103,6 +108,8 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
   let journalId: string | undefined;
   let prev = GENESIS_PREV;
   let sealed = false;
+  // The last seal's outcome: an `interrupted` seal is the only one a `resume` entry may follow.
+  let sealOutcome: unknown;
   let firstTime = '';
 
   const result = (explicit?: Failure): Verification => {
@@ -118,6 +125,7 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
       ok: !failure,
       interrupted: !explicit && !sealed && entries.length > 0,
       sealed,
+      stoppedByInterrupt: sealed && sealOutcome === 'interrupted',
       entries,
       failure,
       tornLine,
@@ -135,7 +143,7 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
 
   for (const [index, line] of lines.entries()) {
     const fail = (reason: string) => result({ line: line.number, reason });
-    if (sealed) return fail('entry after the seal: nothing may follow it');
+    if (sealed && sealOutcome !== 'interrupted') return fail('entry after the seal: nothing may follow it');
     const envelope = parseEnvelope(line.text);
     if (typeof envelope === 'string') return fail(envelope);
     const payload = Buffer.from(envelope.payload, 'base64');
@@ -177,9 +185,14 @@ export function verifyJournal(bytes: Buffer, options: VerifyOptions = {}): Verif
     }
     if (entry.prev !== prev)
       return fail('prev does not match the hash of the previous entry: the chain is broken');
+    if (sealed && entry.type !== 'resume')
+      return fail(
+        `a "${String(entry.type)}" entry after an interrupted run's seal: only drp resume's may follow it`,
+      );
     const problem = checkOrder(entry, index, openIntents);
     if (problem) return fail(problem);
-    if (entry.type === 'seal') sealed = true;
+    sealed = entry.type === 'seal';
+    if (sealed) sealOutcome = entry.outcome;
     if (index === 0) firstTime = entry.time;
     prev = sha256Hex(signed);
     entries.push(entry);
@@ -216,6 +229,13 @@ function checkOrder(entry: Entry, index: number, openIntents: Set<string>): stri
   if (entry.type === 'intent') {
     if (!stepId) return 'intent without stepId';
     openIntents.add(stepId);
+  }
+  // An interrupt closes the intent of the step it cut short (resume opens a new one).
+  if (entry.type === 'interrupted') {
+    if (stepId && !openIntents.has(stepId))
+      return `interrupted entry for step "${stepId}" without its intent`;
+    if (stepId) openIntents.delete(stepId);
+    return undefined;
   }
   const closes = entry.type === 'result' || entry.type === 'restore';
   if (closes && entry.outcome !== 'skipped' && entry.outcome !== 'failed') {

@@ -1,8 +1,11 @@
 /**
  * A one-line progress display on stderr for long per-object work (legal holds, copies, scans):
  * done/total, rate and ETA, redrawn at most every 200 ms, and only on a terminal so logs and CI
- * output stay clean.
+ * output stay clean. The ETA appears once the rate has been measured for ETA_AFTER_MS: the first
+ * calls (TLS handshakes, a slow first page) would otherwise promise hours, or seconds, that are false.
  */
+
+export const ETA_AFTER_MS = 3000;
 export interface ProgressBar {
   tick(n?: number): void;
   done(): void;
@@ -36,8 +39,11 @@ export function terminalProgress(
         const elapsed = (now() - started) / 1000;
         const rate = elapsed > 0 ? count / elapsed : 0;
         const of = total !== undefined ? `/${total}` : '';
+        const measured = now() - started >= ETA_AFTER_MS;
         const eta =
-          total !== undefined && rate > 0 && !final ? ` eta ${formatDuration((total - count) / rate)}` : '';
+          total !== undefined && rate > 0 && measured && !final
+            ? ` eta ${formatDuration((total - count) / rate)}`
+            : '';
         stream.write(`\r\x1b[2K${label}: ${count}${of} (${rate.toFixed(0)}/s)${eta}${final ? '\n' : ''}`);
       };
       return {

@@ -6,12 +6,15 @@ import { isUsablePublicKey, verifyJournal, type Verification } from '../journal/
 import { JOURNAL_FILE } from '../journal/writer.js';
 import { readInput } from '../read-input.js';
 import { checkArtefactFiles } from './artefacts.js';
+import { gdprDraft } from './gdpr.js';
+import { renderGdprHtml, renderGdprMarkdown } from './gdpr-render.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildReportModel, type ReportModel } from './model.js';
 import { checkTimeZone, parseInstant } from './time.js';
 
-export type ReportFormat = 'md' | 'html';
+/** `gdpr`: the draft of the GDPR Art. 33(3) notification (markdown, or HTML for an --out ending in .html). */
+export type ReportFormat = 'md' | 'html' | 'gdpr';
 
 export interface ReportOptions {
   /** Default: html when --out ends in .html/.htm, else md. */
@@ -24,6 +27,8 @@ export interface ReportOptions {
   tz?: string;
   /** The time the report is made at (default now): for reproducible reports and tests. */
   now?: string;
+  /** With `gdpr`: journals of the incident's scan runs, whose synthetic-media findings the draft states. */
+  scanJournals?: string[];
 }
 
 function verifyWith(bytes: Buffer, pubkeyPath: string | undefined): Verification {
@@ -87,15 +92,28 @@ export async function buildReport(journalPath: string, opts: ReportOptions): Pro
   if (opts.out) checkOut(opts.out, journalPath);
   const bytes = readInput(journalPath, '<journal>');
   const verification = verifyWith(bytes, opts.pubkey);
-  const model = buildReportModel({
-    verification,
-    totalLines: lineCount(bytes),
-    pinned: Boolean(opts.pubkey),
-    artefactChecks: await checkArtefactFiles(verification.entries, dirname(journalPath)),
-    now,
-    timeZone,
-  });
-  const doc = format === 'html' ? renderHtml(model) : renderMarkdown(model);
+  const modelOf = async (path: string, bytes: Buffer, verification: Verification) =>
+    buildReportModel({
+      verification,
+      totalLines: lineCount(bytes),
+      pinned: Boolean(opts.pubkey),
+      artefactChecks: await checkArtefactFiles(verification.entries, dirname(path)),
+      now,
+      timeZone,
+    });
+  const model = await modelOf(journalPath, bytes, verification);
+  let doc: string;
+  if (format === 'gdpr') {
+    // A scan's findings count only from a journal that verifies: the draft states them as facts.
+    const scans: ReportModel[] = [];
+    for (const path of opts.scanJournals ?? []) {
+      const scanBytes = readInput(path, '<scan journal>');
+      const v = verifyWith(scanBytes, opts.pubkey);
+      if (v.ok) scans.push(await modelOf(path, scanBytes, v));
+    }
+    const draft = gdprDraft(model, scans);
+    doc = /\.html?$/i.test(opts.out ?? '') ? renderGdprHtml(draft) : renderGdprMarkdown(draft);
+  } else doc = format === 'html' ? renderHtml(model) : renderMarkdown(model);
   if (opts.out) writeOut(opts.out, doc, Boolean(opts.force));
   return { format, model, doc };
 }

@@ -65,7 +65,7 @@ export function buildFindings(
 ): { findings: Finding[]; remaining: string[] } {
   const findings: Finding[] = [];
   const remaining: string[] = [];
-  for (const s of steps) {
+  for (const [index, s] of steps.entries()) {
     const id = s.stepId;
     if (s.outcome === 'failed') {
       const done = s.changes.length
@@ -92,12 +92,21 @@ export function buildFindings(
       const what = s.planned.length ? s.planned.map(changeLine).join('; ') : 'its changes';
       remaining.push(`${id}: check ${what} in AWS, then run the same command again.`);
     }
-    if (s.outcome === 'interrupted')
+    if (s.outcome === 'interrupted') {
+      const again = steps.slice(index + 1).some((o) => o.stepId === id);
+      const done = s.changes.length
+        ? ` (done before it, and recorded: ${s.changes.map(changeLine).join('; ')})`
+        : '';
       findings.push({
         kind: 'interrupted',
         stepId: id,
-        text: 'the run stopped during this step (intent, no result); it ran again after the resume',
+        text: `the run was stopped during this step${done}; ${again ? 'it ran again after the resume' : 'it has not run to its end'}`,
       });
+      if (!again)
+        remaining.push(
+          `${id}: interrupted part-way: finish it with drp resume of this journal (what is done is kept).`,
+        );
+    }
     for (const note of s.notes) findings.push({ kind: 'note', stepId: id, text: note });
     const data = obj(s.data);
     if (data && SCAN_STEP_TYPES.includes(s.stepType)) {

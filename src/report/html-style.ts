@@ -13,12 +13,23 @@ table.kv th { width: 190px; }
 code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 .mode { font-weight: 700; letter-spacing: .04em; }
 .mode.live { color: var(--ok); } .mode.rehearsal { color: var(--rehearsal); }
+.status { border: 3px solid var(--line); border-radius: 4px; padding: 10px 14px; margin: 12px 0 16px; font-size: 15px; }
+.status ul { margin: 6px 0 0; padding-left: 20px; } .status li { font-size: 14px; }
+.status.ok { border-color: var(--ok); background: #ecfdf3; } .status.danger { border-color: var(--danger); background: #fef3f2; }
+.status.warning { border-color: var(--warn); background: #fffaeb; } .status.rehearsal { border-color: var(--rehearsal); background: #f4f3ff; }
 .banner { border: 2px solid; border-left-width: 8px; padding: 8px 12px; margin: 10px 0; }
 .banner.danger { border-color: var(--danger); background: #fef3f2; }
 .banner.warning { border-color: var(--warn); background: #fffaeb; }
 .banner.rehearsal { border-color: var(--rehearsal); background: #f4f3ff; }
-.outcome-failed, .outcome-no-result, .check-bad { color: var(--danger); font-weight: 700; }
-.outcome-skipped, .outcome-interrupted { color: var(--warn); font-weight: 700; }
+code.id { word-break: normal; white-space: nowrap; }
+table.timeline td:nth-child(5), table.timeline td:nth-child(6), table.timeline td:nth-child(7) { white-space: nowrap; }
+tr.details td { border-top: none; color: var(--muted); font-size: 12px; padding-top: 0; }
+tr.details code { word-break: normal; margin-right: 6px; }
+.outcome { font-weight: 700; white-space: nowrap; }
+/* A failed step is as plain to see as LIVE: a solid badge, not only red text. */
+.outcome-failed, .outcome-no-result { background: var(--danger); color: #fff; padding: 1px 6px; border-radius: 3px; letter-spacing: .04em; }
+.outcome-interrupted, .outcome-skipped, .outcome-not-run { background: var(--warn); color: #fff; padding: 1px 6px; border-radius: 3px; }
+.check-bad { color: var(--danger); font-weight: 700; }
 .outcome-applied, .check-ok { color: var(--ok); }
 .finding { margin: 3px 0; } .finding .kind { font-weight: 700; }
 .muted, footer { color: var(--muted); }

@@ -1,5 +1,6 @@
 import { timelineChart } from './chart.js';
 import type { ReportModel } from './model.js';
+import { statusBox } from './status-box.js';
 import { STYLE } from './html-style.js';
 import { escapeHtml as esc } from './text.js';
 import {
@@ -32,10 +33,14 @@ const rich = (r: Rich) =>
     )
     .join('');
 
-/** Cells are already escaped HTML. */
-function table(header: string[], rows: string[][]): string {
+/** Cells are already escaped HTML; a row may be a full-width details row under the one before. */
+function table(header: string[], rows: (string[] | { details: string })[], cls = ''): string {
   const head = `<thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
-  return `<table>${head}<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const row = (r: string[] | { details: string }) =>
+    Array.isArray(r)
+      ? `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`
+      : `<tr class="details"><td></td><td colspan="${header.length - 1}">${r.details}</td></tr>`;
+  return `<table${cls ? ` class="${cls}"` : ''}>${head}<tbody>${rows.map(row).join('')}</tbody></table>`;
 }
 
 const keyValue = (rows: Row[]) =>
@@ -43,17 +48,21 @@ const keyValue = (rows: Row[]) =>
 
 function timeline(m: ReportModel): string {
   if (!m.steps.length) return '<p class="muted">No step was journaled.</p>';
-  const rows = m.steps.map((s, i) => {
+  // Request ids go in a details row under their step: a column of them stacked a dozen lines high
+  // squeezed every other column.
+  const rows = m.steps.flatMap((s, i) => {
     const ids = requestIdsOf(s);
-    const idCells = [...ids.shown.map(code), ...(ids.more ? [esc(`+${ids.more} more in the journal`)] : [])];
+    const idText = [...ids.shown.map(code), ...(ids.more ? [esc(`+${ids.more} more in the journal`)] : [])];
     return [
-      String(i + 1),
-      code(s.stepId),
-      code(s.stepType),
-      `<span class="outcome-${esc(s.outcome)}">${esc(outcomeText(s))}</span>`,
-      ...timelineCells(s).map(esc),
-      esc(whatChanged(s)),
-      idCells.join('<br>') || '-',
+      [
+        String(i + 1),
+        `<code class="id">${esc(s.stepId)}</code>`,
+        `<code class="id">${esc(s.stepType)}</code>`,
+        `<span class="outcome outcome-${esc(s.outcome)}">${esc(outcomeText(s))}</span>`,
+        ...timelineCells(s).map(esc),
+        esc(whatChanged(s)),
+      ],
+      ...(idText.length ? [{ details: `request ids: ${idText.join(' ')}` }] : []),
     ];
   });
   const chart = timelineChart(m);
@@ -61,18 +70,9 @@ function timeline(m: ReportModel): string {
     (chart ||
       `<p class="muted">${esc(m.rehearsal ? `${REHEARSAL}: nothing was applied, so there is no timing to draw.` : 'No step has a result to draw.')}</p>`) +
     table(
-      [
-        '#',
-        'step',
-        'type',
-        'outcome',
-        'start (UTC)',
-        'duration',
-        'time to control',
-        'what changed',
-        'request ids',
-      ],
+      ['#', 'step', 'type', 'outcome', 'start (UTC)', 'duration', 'time to control', 'what changed'],
       rows,
+      'timeline',
     )
   );
 }
@@ -105,6 +105,14 @@ function clock(m: ReportModel): string {
     .join('')}`;
 }
 
+const bannerHtml = (b: { level: string; title: string; text: string }) =>
+  `<div class="banner ${b.level}"><strong>${esc(b.title)}</strong>: ${esc(b.text)}</div>`;
+
+function statusHtml(m: ReportModel): string {
+  const box = statusBox(m);
+  return `<div class="status ${box.level}"><strong>${esc(box.headline)}</strong><ul>${box.lines.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></div>`;
+}
+
 /** One self-contained, printable HTML file: inline CSS and SVG, no script, every journal value escaped. */
 export function renderHtml(m: ReportModel): string {
   const title =
@@ -117,9 +125,14 @@ export function renderHtml(m: ReportModel): string {
   const rehearsalTag = m.rehearsal ? ` (${REHEARSAL})` : '';
   const body = [
     `<header><h1>${esc(title)}</h1><p class="mode ${m.rehearsal ? 'rehearsal' : 'live'}">${esc(modeText(m))}</p></header>`,
-    ...banners(m).map(
-      (b) => `<div class="banner ${b.level}"><strong>${esc(b.title)}</strong>: ${esc(b.text)}</div>`,
-    ),
+    // A journal that failed verification (or artefacts that do not match it) is said before anything it claims.
+    ...banners(m)
+      .filter((b) => b.level === 'danger')
+      .map(bannerHtml),
+    statusHtml(m),
+    ...banners(m)
+      .filter((b) => b.level !== 'danger')
+      .map(bannerHtml),
     section('Summary', keyValue(summaryRows(m))),
     section(`GDPR Art. 33 notification clock${rehearsalTag}`, clock(m)),
     section(`Timeline${m.rehearsal ? ` (${REHEARSAL}: planned, not applied)` : ''}`, timeline(m)),

@@ -1,4 +1,5 @@
 import type { ReportModel } from './model.js';
+import { statusBox } from './status-box.js';
 import { visible } from './text.js';
 import {
   banners,
@@ -137,9 +138,17 @@ export function renderMarkdown(m: ReportModel): string {
     (f) =>
       `- **${FINDING_LABEL[f.kind] ?? f.kind}**${f.stepId ? ` ${mdCode(f.stepId, false)}` : ''}: ${mdText(f.text)}`,
   );
+  const status = statusBox(m);
   const sections = [
     title.trimEnd(),
-    ...banners(m).map((b) => `> **${mdText(b.title)}**: ${mdText(b.text)}`),
+    // A journal that failed verification (or artefacts that do not match it) is said before anything it claims.
+    ...banners(m)
+      .filter((b) => b.level === 'danger')
+      .map((b) => `> **${mdText(b.title)}**: ${mdText(b.text)}`),
+    [`> **${mdText(status.headline)}**`, '>', ...status.lines.map((l) => `> - ${mdText(l)}`)].join('\n'),
+    ...banners(m)
+      .filter((b) => b.level !== 'danger')
+      .map((b) => `> **${mdText(b.title)}**: ${mdText(b.text)}`),
     '## Summary',
     keyValue(summaryRows(m)),
     `## GDPR Art. 33 notification clock${m.rehearsal ? ` (${REHEARSAL})` : ''}`,

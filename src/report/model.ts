@@ -6,10 +6,10 @@ import { num, obj, str, strings, type Fields } from './fields.js';
 import { buildFindings, type Finding } from './findings.js';
 import { provenanceLines } from './provenance.js';
 import { formatUtc, notificationDeadline, validTime } from './time.js';
-import { buildTimeline, type ResumeEvent, type TimelineStep } from './timeline.js';
+import { buildTimeline, type InterruptEvent, type ResumeEvent, type TimelineStep } from './timeline.js';
 
 export type { Finding } from './findings.js';
-export type { ResumeEvent, StepOutcome, TimelineStep } from './timeline.js';
+export type { InterruptEvent, ResumeEvent, StepOutcome, TimelineStep } from './timeline.js';
 
 export type { ArtefactCheck, ArtefactRow } from './evidence.js';
 
@@ -48,8 +48,12 @@ export interface ReportModel {
   /** GDPR Art. 33's 72 hours; absent when the journal has no usable time. */
   clock?: {
     detectedAt: string;
-    /** `first-entry`: a journal from before --detected-at; the run's start stands in. */
-    detectedAtSource: 'genesis' | 'first-entry';
+    /**
+     * `genesis`: a person gave it (--detected-at, or the prompt). `not-given`: nobody did, the run's
+     * start stands in (so the deadline is later than the real one). `first-entry`: a journal from
+     * before --detected-at; its first entry stands in.
+     */
+    detectedAtSource: 'genesis' | 'not-given' | 'first-entry';
     deadline: string;
     now: string;
     remainingMs: number;
@@ -60,6 +64,8 @@ export interface ReportModel {
   steps: TimelineStep[];
   /** Each `drp resume` that continued this journal. */
   resumes: ResumeEvent[];
+  /** Each Ctrl-C (or SIGTERM) that stopped it cleanly. */
+  interrupts: InterruptEvent[];
   artefacts: ArtefactRow[];
   evidenceBucket?: { bucket: string; prefix: string; stored: number };
   findings: Finding[];
@@ -134,7 +140,11 @@ function clockOf(genesis: Entry | undefined, now: Date): ReportModel['clock'] {
   const deadline = notificationDeadline(detectedAt);
   return {
     detectedAt,
-    detectedAtSource: recorded ? 'genesis' : 'first-entry',
+    detectedAtSource: !recorded
+      ? 'first-entry'
+      : genesis?.detectedAtGiven === false
+        ? 'not-given'
+        : 'genesis',
     deadline,
     now: now.toISOString(),
     remainingMs: Date.parse(deadline) - now.getTime(),
@@ -149,7 +159,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
   const seal = entries.at(-1)?.type === 'seal' ? entries.at(-1) : undefined;
   const rehearsal = genesis?.dryRun === true || seal?.outcome === 'dry-run';
   const outcome = str(seal?.outcome) ?? (v.sealed ? 'sealed' : 'not sealed');
-  const { steps, resumes, artefactSteps } = buildTimeline(entries);
+  const { steps, resumes, interrupts, artefactSteps } = buildTimeline(entries);
   const artefacts = artefactRows(entries, steps, artefactSteps, input.artefactChecks);
   const clock = clockOf(genesis, now);
   const incident = incidentOf(genesis ?? {});
@@ -159,6 +169,11 @@ export function buildReportModel(input: ReportInput): ReportModel {
     resumes,
   });
 
+  const lastInterrupt = outcome === 'interrupted' ? interrupts.at(-1) : undefined;
+  if (lastInterrupt?.notRun.length)
+    remaining.push(
+      `Not run yet (the run was interrupted): ${lastInterrupt.notRun.join(', ')}. drp resume of this journal runs them; the steps already done are kept.`,
+    );
   if (clock && !rehearsal)
     remaining.push(
       `If personal data is affected, notify the supervisory authority by ${formatUtc(clock.deadline)} ` +
@@ -196,6 +211,7 @@ export function buildReportModel(input: ReportInput): ReportModel {
     ...(isEstimate(genesis?.estimate) ? { estimate: genesis.estimate } : {}),
     steps,
     resumes,
+    interrupts,
     artefacts,
     evidenceBucket: bucket
       ? { bucket, prefix, stored: artefacts.filter((a) => a.location?.startsWith(prefix)).length }

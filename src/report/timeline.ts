@@ -4,7 +4,8 @@ import { changesOf, errorText, num, obj, str, strings, type ChangeView } from '.
 /**
  * What became of a step. `planned`: a dry-run or declined run journaled its plan only.
  * `no-result`: an intent with no result after it, the run stopped during this step.
- * `interrupted`: the same, but a `drp resume` followed and ran the step again (a later row).
+ * `interrupted`: Ctrl-C stopped the run in this step (an `interrupted` entry says what it had done),
+ * or the run was cut off in it and a `drp resume` followed; a resume runs it again (a later row).
  */
 export type StepOutcome =
   | 'applied'
@@ -111,9 +112,19 @@ function resumeOf(e: Entry): ResumeEvent {
   };
 }
 
+/** An `interrupted` entry: Ctrl-C or SIGTERM stopped the run cleanly. */
+export interface InterruptEvent {
+  time: string;
+  signal?: string;
+  stepId?: string;
+  /** Steps that had not started. */
+  notRun: string[];
+}
+
 export interface Timeline {
   steps: TimelineStep[];
   resumes: ResumeEvent[];
+  interrupts: InterruptEvent[];
   /** For each artefact entry (by seq): the step that was running when it was journaled. */
   artefactSteps: Map<number, string>;
 }
@@ -124,6 +135,7 @@ export function buildTimeline(entries: Entry[]): Timeline {
   const open = new Map<string, TimelineStep>();
   const artefactSteps = new Map<number, string>();
   const resumes: ResumeEvent[] = [];
+  const interrupts: InterruptEvent[] = [];
   const runStart = Date.parse(entries[0]?.time ?? '');
   for (const e of entries) {
     const stepId = str(e.stepId) ?? '?';
@@ -139,10 +151,23 @@ export function buildTimeline(entries: Entry[]): Timeline {
       if (!step) steps.push((step = newStep(e, 'no-result')));
       open.delete(stepId);
       closeStep(step, e, runStart);
-    } else if ((e.type as string) === 'resume') {
-      // `drp resume` (issue 7) continued the journal: what was running when the run stopped is
-      // planned and applied again after it, in a row of its own. (The cast: the entry type
-      // arrives with that branch.)
+    } else if (e.type === 'interrupted') {
+      // What the cut step did (its partial) closes its row; resume gives it a new one.
+      const step = str(e.stepId) ? open.get(stepId) : undefined;
+      if (step) {
+        closeStep(step, e, runStart);
+        step.outcome = 'interrupted';
+        open.delete(stepId);
+      }
+      interrupts.push({
+        time: e.time,
+        signal: str(e.signal),
+        stepId: str(e.stepId),
+        notRun: strings(e.notRun),
+      });
+    } else if (e.type === 'resume') {
+      // `drp resume` continued the journal: what was running when the run stopped is planned and
+      // applied again after it, in a row of its own.
       for (const step of open.values()) step.outcome = 'interrupted';
       open.clear();
       resumes.push(resumeOf(e));
@@ -151,5 +176,5 @@ export function buildTimeline(entries: Entry[]): Timeline {
       if (running) artefactSteps.set(e.seq, running.stepId);
     }
   }
-  return { steps, resumes, artefactSteps };
+  return { steps, resumes, interrupts, artefactSteps };
 }

@@ -1,5 +1,6 @@
 import { itemLine, totalText } from '../runbook/estimate-text.js';
 import { changeLine } from './fields.js';
+import { statusBox } from './status-box.js';
 import type { ReportModel, TimelineStep } from './model.js';
 import { plural } from '../text.js';
 import { formatBytes, formatDuration, timelineTime } from './text.js';
@@ -65,14 +66,6 @@ export function banners(m: ReportModel): Banner[] {
   return out;
 }
 
-const OUTCOME_TEXT: Record<string, string> = {
-  completed: 'completed: every step succeeded',
-  failed: 'FAILED: containment is incomplete',
-  'dry-run': 'dry run: planned only',
-  declined: 'declined: nothing was applied',
-  'not sealed': 'NOT SEALED: the run stopped early or the journal was cut',
-};
-
 export const modeText = (m: ReportModel) => (m.rehearsal ? `${REHEARSAL}: nothing was changed` : 'LIVE');
 
 /** A restore journal reports what was put back; every other journal, the incident's run. */
@@ -90,7 +83,7 @@ export function summaryRows(m: ReportModel): Row[] {
   return [
     ['Incident', [code(i.incidentId)]],
     ['Mode', [{ strong: modeText(m) }]],
-    ['Outcome', [{ strong: OUTCOME_TEXT[run.outcome] ?? run.outcome }]],
+    ['Outcome', [{ strong: statusBox(m).headline }]],
     ['Operator', [i.operator ?? '-', ...(who ? [` (${who})`] : [])]],
     ['Caller', [code(i.caller.arn)]],
     ['Principal', [code(i.caller.principalArn)]],
@@ -144,7 +137,14 @@ export function clockRows(m: ReportModel): string[][] {
     ...(utc ? [] : [formatInZone(iso, m.timeZone)]),
   ];
   return [
-    row(c.detectedAtSource === 'genesis' ? 'Detected' : 'Detected (run start; not recorded)', c.detectedAt),
+    row(
+      {
+        genesis: 'Detected',
+        'not-given': 'Detected (not given: the run started)',
+        'first-entry': 'Detected (run start; not recorded)',
+      }[c.detectedAtSource],
+      c.detectedAt,
+    ),
     row(`Notification deadline (+${NOTIFICATION_HOURS} h)`, c.deadline),
     row('Report time', c.now),
   ];
@@ -155,9 +155,18 @@ export function clockNotes(m: ReportModel): string[] {
   if (!c) return ['The journal has no usable time: the deadline cannot be computed.'];
   return [
     `At report time: ${describeTimeLeft(c.remainingMs)}.`,
+    ...(c.detectedAtSource === 'not-given'
+      ? [
+          m.incident.restoreOf
+            ? "The contained run's detection time was not given, so its start stood in: the real deadline may be earlier than shown."
+            : 'Detection time not given: the clock starts at this run, which is later than the real detection; the real deadline may be earlier than shown.',
+        ]
+      : []),
     ...(c.detectedAtSource === 'first-entry'
       ? [
-          'This journal does not record when the incident was detected (drp before --detected-at): its first entry stands in.',
+          m.incident.restoreOf
+            ? "The restored run's journal does not record its detection time: this restore's start stands in, so the real deadline is earlier than shown; take it from the contained run's report."
+            : 'This journal does not record when the incident was detected (drp before --detected-at): its first entry stands in.',
         ]
       : []),
     ...(m.rehearsal ? [`${REHEARSAL}: the clock is shown for practice.`] : []),
@@ -167,13 +176,15 @@ export function clockNotes(m: ReportModel): string[] {
 export function outcomeText(s: TimelineStep): string {
   if (s.outcome === 'planned') return 'planned (not applied)';
   if (s.outcome === 'no-result') return 'NO RESULT';
-  if (s.outcome === 'interrupted') return 'INTERRUPTED (run again after resume)';
+  if (s.outcome === 'interrupted') return 'INTERRUPTED';
   if (s.outcome === 'failed') return s.phase === 'plan' ? 'FAILED (plan)' : 'FAILED';
   if (s.outcome === 'not-applicable') return 'not applicable';
   return s.outcome;
 }
 
 export function whatChanged(s: TimelineStep): string {
+  if (s.outcome === 'interrupted' && s.changes.length)
+    return `done before the interrupt: ${s.changes.map(changeLine).join('; ')}`;
   const intended = ['planned', 'no-result', 'interrupted'].includes(s.outcome);
   const lines = (intended ? s.planned : s.changes).map(changeLine);
   const prefix = s.outcome === 'planned' ? 'would: ' : intended ? 'intended: ' : '';

@@ -53,6 +53,9 @@ export function restoreGenesis(
       sealed: run.sealed,
     },
     dryRun: input.dryRun,
+    // The contained run's clock: a restore does not restart the 72 hours.
+    ...(run.genesis.detectedAt ? { detectedAt: run.genesis.detectedAt } : {}),
+    ...(run.genesis.detectedAtGiven === false ? { detectedAtGiven: false } : {}),
     only: input.only,
     reactivateKeys: input.options.reactivateKeys,
     releaseHolds: input.options.releaseHolds,

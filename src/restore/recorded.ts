@@ -18,6 +18,9 @@ export interface RunGenesis {
   identities?: RecordedIdentities;
   exemptPrincipals: string[];
   evidenceBucket?: string;
+  /** The run's detection time (the start of GDPR's 72 hours), and whether a person gave it. */
+  detectedAt?: string;
+  detectedAtGiven?: boolean;
 }
 
 /** One step of the run that may have changed something: its first intent and its last result. */
@@ -42,6 +45,8 @@ export interface RecordedRun {
   /** The hash the chain ends with (what a next entry's prev would be): the restore journal links to it. */
   head: string;
   sealed: boolean;
+  /** Sealed at an interrupt (Ctrl-C): the run did not finish; `drp resume` would continue it. */
+  stoppedByInterrupt: boolean;
   entries: number;
   /** Every step that ran (had an intent), in the run's order. */
   steps: RecordedStep[];
@@ -86,6 +91,18 @@ function collectSteps(entries: Entry[]) {
         interrupted: true,
         resumed: false,
       });
+    // Ctrl-C cut this step: its interrupted entry says what it did (the holds placed and their
+    // manifest), which is what a restore undoes; it stays `interrupted` (it may be half done).
+    if (e.type === 'interrupted') {
+      const step = steps.get(id);
+      if (step)
+        step.result = {
+          outcome: 'failed',
+          changes: (e.changes as RecordedResult['changes']) ?? [],
+          ...(e.data !== undefined ? { data: e.data } : {}),
+        };
+      continue;
+    }
     if (e.type !== 'result') continue;
     outcomes.set(id, { type: String(e.stepType), outcome: String(e.outcome) });
     const step = steps.get(id);
@@ -164,6 +181,7 @@ export function readRun(path: string): RecordedRun {
     journalId: verification.head!.journalId,
     head: verification.head!.prev,
     sealed: verification.sealed,
+    stoppedByInterrupt: verification.stoppedByInterrupt,
     entries: entries.length,
     ...collectSteps(entries),
     artefact: artefactReader(dir, entries),

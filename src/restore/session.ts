@@ -1,5 +1,5 @@
 import type { AwsSettings } from '../aws/config.js';
-import { UserError } from '../errors.js';
+import { NEVER_ABORTED, UserError } from '../errors.js';
 import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
@@ -101,6 +101,8 @@ export async function openRestoreSession(
         log: options.log.child({ step: action.id, restore: true }),
         progress: options.progress,
         results: new Map(),
+        // A restore is not interrupted gracefully: Ctrl-C ends it (its journal stays valid to its last line).
+        signal: NEVER_ABORTED,
         now,
       };
     },

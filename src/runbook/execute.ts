@@ -1,5 +1,14 @@
-import { describeError, formatError, isUserError, type AwsErrorInfo } from '../errors.js';
+import {
+  describeError,
+  formatError,
+  Interrupted,
+  interruptedBy,
+  isUserError,
+  type AwsErrorInfo,
+  type StopSignal,
+} from '../errors.js';
 import type { EntryType, Outcome } from '../journal/entry.js';
+import type { RunOutcome } from '../outcome.js';
 import type { JournalWriter } from '../journal/writer.js';
 import { logFailure, type Logger } from '../log.js';
 import { type AnyStep, type Change, type Plan, type StepContext, StepFailure } from '../steps/define.js';
@@ -21,10 +30,17 @@ export interface PlannedStep extends PreparedStep {
   declined?: string;
 }
 
+/**
+ * Outcomes a step has only in a run's report, never in a `result` entry: `interrupted` (Ctrl-C
+ * stopped it part-way; the `interrupted` entry has what it did) and `not-run` (the run was
+ * interrupted before its turn). Neither is closed by a result, so `drp resume` runs them again.
+ */
+export type StopOutcome = 'interrupted' | 'not-run';
+
 export interface StepReport {
   id: string;
   type: string;
-  outcome: Outcome | 'planned';
+  outcome: Outcome | 'planned' | StopOutcome;
   changes: Change[];
   notes: string[];
   requestIds: string[];
@@ -35,11 +51,13 @@ export interface StepReport {
   data?: unknown;
 }
 
-export type RunOutcome = 'completed' | 'failed' | 'dry-run' | 'declined';
+export type { RunOutcome } from '../outcome.js';
 
 export interface RunReport {
   outcome: RunOutcome;
   steps: StepReport[];
+  /** What stopped an interrupted run. */
+  interrupt?: StopSignal;
 }
 
 /** At most this many request ids go in a result entry; bulk ids belong in the step's artefact. */
@@ -80,6 +98,8 @@ export interface ApplyDeps {
   closeWith?: Extract<EntryType, 'result' | 'restore'>;
   /** Told each step's report (by its index in `planned`) once its closing entry is journaled. */
   onStepDone?(report: StepReport, index: number): void;
+  /** The run's interrupt (Ctrl-C): once aborted, no further step starts (see applySteps). */
+  signal?: AbortSignal;
 }
 
 /** Journals the plans of a run that changes nothing: a dry-run, or a run the operator declined. */
@@ -107,6 +127,11 @@ export async function recordPlans(planned: PlannedStep[], journal: JournalWriter
  * the step's first AWS call and closed by a `result` entry; a step with nothing to change is
  * journaled too. After a failure with onError: stop, the remaining steps are skipped (and say so).
  * A resumed run passes what happened before it: a stopping failure, and earlier steps' data.
+ *
+ * An interrupt (deps.signal) stops the run: the step it cut short (which stops its per-object
+ * work and throws StepFailure with what it did) and the steps after it get no result entry, so
+ * `drp resume` re-plans and runs them; one `interrupted` entry records what the cut step had done
+ * and which steps did not run. A step that ignores the signal finishes, and the run stops after it.
  */
 export async function applySteps(
   planned: PlannedStep[],
@@ -117,6 +142,10 @@ export async function applySteps(
   const results = new Map(before.results);
   let stoppedBy = before.stoppedBy;
   for (const [index, step] of planned.entries()) {
+    if (deps.signal?.aborted) {
+      await recordInterrupt(deps, undefined, planned.slice(index), reports);
+      break;
+    }
     // Each step sees a snapshot of what the steps before it completed (StepContext.results).
     const contextFor = (s: PreparedStep) => ({
       ...deps.contextFor(s),
@@ -132,6 +161,10 @@ export async function applySteps(
       : step.declined
         ? await skip(step, step.declined, deps)
         : await applyOne(step, { ...deps, contextFor });
+    if (report.outcome === 'interrupted') {
+      await recordInterrupt(deps, report, planned.slice(index + 1), reports);
+      break;
+    }
     reports.push(report);
     deps.onStepDone?.(report, index);
     // A step that failed part-way passes on what it did get (a partial scan's findings are findings).
@@ -140,6 +173,45 @@ export async function applySteps(
     if (report.outcome === 'failed' && step.onError === 'stop') stoppedBy ??= step.id;
   }
   return reports;
+}
+
+/**
+ * The `interrupted` entry: which signal, the step it cut short with what that step did (changes,
+ * request ids, data such as its closed manifest), and the steps that did not run.
+ */
+async function recordInterrupt(
+  deps: ApplyDeps,
+  cut: StepReport | undefined,
+  notRun: PlannedStep[],
+  reports: StepReport[],
+): Promise<void> {
+  const stop = interruptedBy(deps.signal!);
+  await deps.journal.append('interrupted', {
+    signal: stop.signal,
+    ...(cut
+      ? {
+          stepId: cut.id,
+          stepType: cut.type,
+          changes: cut.changes,
+          requestIds: cut.requestIds,
+          ...(cut.data !== undefined ? { data: cut.data } : {}),
+          ...(cut.notes.length ? { notes: cut.notes } : {}),
+          ...(cut.error ? { error: cut.error } : {}),
+        }
+      : {}),
+    notRun: notRun.map((s) => s.id),
+  });
+  if (cut) reports.push(cut);
+  for (const step of notRun)
+    reports.push({
+      id: step.id,
+      type: step.type,
+      outcome: 'not-run',
+      changes: [],
+      notes: [],
+      requestIds: [],
+      reason: 'the run was interrupted before this step',
+    });
 }
 
 async function skip(step: PlannedStep, reason: string, deps: ApplyDeps): Promise<StepReport> {
@@ -177,6 +249,25 @@ async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport>
   }
   try {
     const applied = await step.definition.apply(contextFor(step), step.params, step.plan);
+    if (applied.notApplicable !== undefined && applied.changes.length === 0) {
+      const reason = applied.notApplicable;
+      await journal.append(close, {
+        ...base,
+        outcome: 'not-applicable',
+        reason,
+        changes: [],
+        requestIds: [],
+        ...(applied.data !== undefined ? { data: applied.data } : {}),
+        ...(applied.notes?.length ? { notes: applied.notes } : {}),
+      });
+      return {
+        ...report,
+        outcome: 'not-applicable',
+        reason,
+        notes: [...report.notes, ...(applied.notes ?? [])],
+        ...(applied.data !== undefined ? { data: applied.data } : {}),
+      };
+    }
     const outcome: Outcome = applied.changes.length ? 'applied' : 'nothing-to-do';
     const requestIds = applied.requestIds.slice(0, MAX_REQUEST_IDS);
     await journal.append(close, {
@@ -197,14 +288,18 @@ async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport>
       ...(applied.data !== undefined ? { data: applied.data } : {}),
     };
   } catch (err) {
-    logFailure(log, 'error', { step: step.id }, err, 'step failed');
     const cause = err instanceof StepFailure ? err.cause : err;
     const partial = err instanceof StepFailure ? err.partial : undefined;
-    report.error = errorOf(cause);
+    const interrupted = deps.signal?.aborted === true;
+    if (!interrupted) logFailure(log, 'error', { step: step.id }, err, 'step failed');
+    // An interrupt is not the step's error; another failure that raced it is kept.
+    if (!(cause instanceof Interrupted)) report.error = errorOf(cause);
     report.changes = partial?.changes ?? [];
     report.requestIds = (partial?.requestIds ?? []).slice(0, MAX_REQUEST_IDS);
     report.notes = [...report.notes, ...(partial?.notes ?? [])];
     if (partial?.data !== undefined) report.data = partial.data;
+    // Journaled by applySteps in the `interrupted` entry: no result, so resume runs it again.
+    if (interrupted) return { ...report, outcome: 'interrupted' };
     await journal.append(close, {
       ...base,
       outcome: 'failed',
@@ -220,5 +315,6 @@ async function applyOne(step: PlannedStep, deps: ApplyDeps): Promise<StepReport>
 }
 
 export function runOutcome(reports: StepReport[]): RunOutcome {
+  if (reports.some((r) => r.outcome === 'interrupted' || r.outcome === 'not-run')) return 'interrupted';
   return reports.some((r) => r.outcome === 'failed') ? 'failed' : 'completed';
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/writer.js';
 
 import type { AwsSettings } from '../aws/config.js';
-import { UserError } from '../errors.js';
+import { NEVER_ABORTED, UserError } from '../errors.js';
 import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
@@ -42,9 +42,13 @@ export interface SessionOptions {
   evidenceRegion?: string;
   /** false for dry-runs and `drp plan`: then no client that could write is ever created. */
   writable: boolean;
+  /** A dry-run: its default evidence dir is evidence/<id>/dry-run-N/, apart from the live runs. */
+  dryRun?: boolean;
   log: Logger;
   progress: Progress;
   now?: () => Date;
+  /** The run's interrupt (Ctrl-C): every apply context carries it (StepContext.signal). */
+  signal?: AbortSignal;
 }
 
 /** Everything a run needs once the runbook, the params and the identities are known. */
@@ -92,10 +96,17 @@ export function checkIncidentId(id: string): string {
 /**
  * ./evidence/<incident-id>/ for an incident's first run; a later run of the same incident (a
  * re-run after a fix) gets run-2/, run-3/, ... inside it, so one incident's evidence stays together
- * and no journal is ever reused.
+ * and no journal is ever reused. A dry-run's journal goes to dry-run-1/, dry-run-2/, ... inside it:
+ * a rehearsal is never where a live run's journal is expected, nor takes its place.
  */
-export function defaultEvidenceDir(incidentId: string): string {
+export function defaultEvidenceDir(incidentId: string, options: { dryRun?: boolean } = {}): string {
   const base = join('evidence', incidentId);
+  if (options.dryRun) {
+    for (let n = 1; ; n++) {
+      const dir = join(base, `dry-run-${n}`);
+      if (!existsSync(join(dir, JOURNAL_FILE))) return dir;
+    }
+  }
   if (!existsSync(join(base, JOURNAL_FILE))) return base;
   for (let n = 2; ; n++) {
     const dir = join(base, `run-${n}`);
@@ -200,7 +211,7 @@ export async function openSession(
       ...steps.flatMap((s) => serviceRoleArns(s.definition, s.params)),
     ]),
   ];
-  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId);
+  const evidenceDir = options.evidenceDir ?? defaultEvidenceDir(incidentId, { dryRun: options.dryRun });
   const now = options.now ?? (() => new Date());
 
   return {
@@ -230,6 +241,8 @@ export async function openSession(
         log: options.log.child({ step: step.id }),
         progress: options.progress,
         results: NO_RESULTS,
+        // In plan too: a long survey of versions stops at Ctrl-C, and the run stops before any change.
+        signal: options.signal ?? NEVER_ABORTED,
         now,
       };
     },

@@ -82,6 +82,13 @@ export interface StepContext {
    * head (this step's intent is the last entry), and what each earlier step of this run did.
    */
   readonly run?: RunSoFar;
+  /**
+   * Aborted when the operator interrupts the run (Ctrl-C, SIGTERM), with an Interrupted reason.
+   * Per-object loops honour it (forEachPaged takes it): they stop taking new items, let the calls
+   * in flight finish and record them (close their manifest), then throw StepFailure with what was
+   * done and the Interrupted as cause. A step that ignores it runs to its end; the run stops after it.
+   */
+  readonly signal: AbortSignal;
   now(): Date;
 }
 
@@ -139,6 +146,12 @@ export interface Applied {
   /** Step-specific facts a restore or a report needs (ids of things drp created, counts). */
   data?: unknown;
   notes?: string[];
+  /**
+   * Found only while applying: the step cannot apply where it runs (the endpoint does not implement
+   * the operation at all, as emulators lack some). Journaled `not-applicable` with this reason,
+   * never "nothing-to-do": that outcome says the work was already done. `changes` must be empty.
+   */
+  notApplicable?: string;
 }
 
 /**

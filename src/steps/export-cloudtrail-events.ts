@@ -172,12 +172,16 @@ export default defineStep({
         if (truncated) notes.push(`${change.target}: stopped at maxEvents ${p.maxEvents}; more events exist`);
       }
     } catch (err) {
-      if (err instanceof NotImplementedByEndpoint) {
+      // Only an endpoint without LookupEvents at all (an emulator) is not-applicable; AWS's own
+      // errors, a 500 InternalFailure after the SDK's retries included, fail the step below.
+      if (err instanceof NotImplementedByEndpoint && changes.length === 0) {
         const cause = describeError(err.cause);
-        notes.push(
-          `${err.service}.${err.operation} is not available from this endpoint (${cause.code}${cause.httpStatus ? `, HTTP ${cause.httpStatus}` : ''}): no events exported`,
-        );
-        return { changes, requestIds: [], notes, data: { lookupEvents: 'not available from this endpoint' } };
+        return {
+          changes,
+          requestIds: [],
+          notApplicable: `${err.service}.${err.operation} is not available from this endpoint (${cause.code}${cause.httpStatus ? `, HTTP ${cause.httpStatus}` : ''}, not an AWS reply): no events exported; emulators such as moto lack it`,
+          data: { lookupEvents: 'not available from this endpoint' },
+        };
       }
       throw new StepFailure({ changes, requestIds: [], ...(notes.length ? { notes } : {}) }, { cause: err });
     }

@@ -45,6 +45,20 @@ const Params = z
 type Params = z.output<typeof Params>;
 
 export { scpName } from './lib/scp-document.js';
+
+/** A plan that cannot apply here: no SCP would have any effect, so none is made (outcome not-applicable). */
+function notApplicable(name: string, target: string, facts: OrgFacts, reason: string) {
+  const observed: Observed = {
+    policyName: name,
+    policyId: null,
+    content: null,
+    attached: false,
+    target,
+    managementAccountId: facts.managementAccountId ?? '',
+    rootId: facts.rootId ?? '',
+  };
+  return { observed, changes: [], notApplicable: reason };
+}
 // The workload account by default: the one the leaked bucket is in, not the organization's own
 // account drp reaches Organizations through (which SCPs never restrict anyway).
 const targetOf = (ctx: StepContext, p: Params) => p.scpTarget || ctx.identities.target.accountId;
@@ -109,6 +123,14 @@ export default defineStep({
     try {
       const organization = await org.describeOrganization();
       facts.managementAccountId = organization.managementAccountId;
+      // AWS Organizations User Guide: "SCPs don't affect users or roles in the management account."
+      if (target === organization.managementAccountId)
+        return notApplicable(
+          name,
+          target,
+          facts,
+          `account ${target} is the organization's management account, which SCPs never restrict: an SCP attached to it would have no effect. The bucket policy deny and the IAM steps contain it; move workloads out of the management account, or pass --scp-target for member accounts or OUs`,
+        );
       if (organization.featureSet !== 'ALL')
         throw new ScpError(
           'AllFeaturesNotEnabled',
@@ -145,6 +167,14 @@ export default defineStep({
       const notes = [...targetNotes(target, organization.managementAccountId), ...endpointNotes(p)];
       return { observed, changes, ...(notes.length ? { notes } : {}) };
     } catch (err) {
+      // DescribeOrganization answers this (HTTP 404) to an account outside any organization.
+      if ((err as Error).name === 'AWSOrganizationsNotInUseException')
+        return notApplicable(
+          name,
+          target,
+          facts,
+          `account ${ctx.caller.accountId} is not in an AWS Organization, so no SCP applies to it; the bucket policy deny and the IAM steps contain the leak (if the account does belong to an organization, run drp with credentials that can read it)`,
+        );
       throw isUserError(err) ? err : explainOrgError(err, facts);
     }
   },

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Interrupted } from '../errors.js';
 import type { ObjectLockConfig } from '../aws/s3-bucket-config.js';
 import { defineStep, StepFailure, type Applied, type Change, type StepContext } from './define.js';
 import { batchJobChange, checkBatchPath, runLegalHoldJob, type BatchResult } from './lib/legal-hold-batch.js';
@@ -43,11 +44,19 @@ const batchOptions = (ctx: StepContext, p: Params) => ({
   roleArn: p.batchRoleArn || undefined,
 });
 
-const holdsChange = (bucket: string, r: HoldResult, failed: boolean): Change => ({
+/** `stop`: what cut the holds short (the failure, or the interrupt), with how many were planned. */
+const holdsChange = (
+  bucket: string,
+  r: HoldResult,
+  stop?: { by: 'the failure' | 'the interrupt'; expected?: number },
+): Change => ({
   action: 'put-legal-hold',
   target: `s3://${bucket}`,
   detail:
-    `${plural(r.placed, 'version')} held${failed ? ' before the failure' : ''} (` +
+    (stop
+      ? `${stop.expected === undefined ? plural(r.placed, 'version') : `${r.placed} of ${plural(stop.expected, 'version')}`} held before ${stop.by}`
+      : `${plural(r.placed, 'version')} held`) +
+    ' (' +
     [
       plural(r.deleteMarkers, 'delete marker') + ' skipped',
       r.alreadyHeld ? `${r.alreadyHeld} already held` : '',
@@ -87,17 +96,19 @@ function openChange(bucket: string, listed: VersionCount, p: Params): Change {
   };
 }
 
+/** `listed`: the versions and delete markers the plan or the count found (the progress bar's total). */
 async function perVersion(
   ctx: StepContext,
   p: Params,
   checkHolds: boolean,
-  total?: number,
+  listed?: { versions: number; deleteMarkers: number },
 ): Promise<Applied> {
+  const total = listed && listed.versions + listed.deleteMarkers;
   try {
     const r = await holdEveryVersion(ctx, p.bucket, { checkHolds, ...(total ? { total } : {}) });
     const notes = vanishedNote(r);
     return {
-      changes: r.placed ? [holdsChange(p.bucket, r, false)] : [],
+      changes: r.placed ? [holdsChange(p.bucket, r)] : [],
       requestIds: r.requestIds,
       data: holdsData(r),
       ...(notes.length ? { notes } : {}),
@@ -107,7 +118,12 @@ async function perVersion(
     const r = err.partial as HoldResult;
     throw new StepFailure(
       {
-        changes: [holdsChange(p.bucket, r, true)],
+        changes: [
+          holdsChange(p.bucket, r, {
+            by: err.cause instanceof Interrupted ? 'the interrupt' : 'the failure',
+            ...(listed ? { expected: listed.versions } : {}),
+          }),
+        ],
         requestIds: r.requestIds,
         data: holdsData(r),
         notes: vanishedNote(r),
@@ -216,7 +232,7 @@ export default defineStep({
     const checkHolds = plan.observed.objectLock?.enabled === true;
     if (plan.changes.some((c) => c.action === 'create-batch-job')) return batch(ctx, p, true);
     const { listed } = plan.observed;
-    if (listed.complete) return perVersion(ctx, p, checkHolds, listed.versions + listed.deleteMarkers);
+    if (listed.complete) return perVersion(ctx, p, checkHolds, listed);
     // The plan read one page; the count is finished now, after the isolation, up to the threshold.
     let count: VersionCount;
     try {
@@ -228,9 +244,7 @@ export default defineStep({
       ? `counted while applying (the plan read one page): ${plural(count.versions, 'version')} and ${plural(count.deleteMarkers, 'delete marker')}, held per version`
       : `counted while applying (the plan read one page): more than ${plural(p.batchThreshold, 'version')}, held by one S3 Batch Operations job`;
     return noting(counted, () =>
-      count.complete
-        ? perVersion(ctx, p, checkHolds, count.versions + count.deleteMarkers)
-        : batch(ctx, p, false),
+      count.complete ? perVersion(ctx, p, checkHolds, count) : batch(ctx, p, false),
     );
   },
 

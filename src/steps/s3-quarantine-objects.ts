@@ -1,3 +1,4 @@
+import { interruptedBy } from '../errors.js';
 import pLimit from 'p-limit';
 import * as z from 'zod';
 import { UserError } from '../errors.js';
@@ -100,6 +101,8 @@ async function quarantine(ctx: StepContext, bucket: string, findings: FindingRef
   let failure: unknown;
 
   const one = async ({ key, versionId }: FindingRef) => {
+    // Ctrl-C: queued objects are left alone; the calls in flight finish and are recorded.
+    if (ctx.signal.aborted) failure ??= interruptedBy(ctx.signal);
     if (failure !== undefined) return;
     const record: Record<string, unknown> = { key, versionId };
     try {

@@ -24,6 +24,9 @@ const user = 'media-uploader';
 const role = 'media-pipeline';
 const incident = 'INC-IAM-1';
 const FORENSICS = 'arn:aws:iam::123456789012:role/ops/Forensics';
+// The emulator's caller is the organization's management account, which SCPs never restrict: the
+// SCP goes on the root (every member account), where it has an effect.
+let rootId: string;
 
 const keysOf = async (userName: string) =>
   (await iam.send(new ListAccessKeysCommand({ UserName: userName }))).AccessKeyMetadata ?? [];
@@ -62,6 +65,8 @@ function contain(evidenceDir: string, ...extra: string[]) {
       '--yes',
       '--evidence-dir',
       evidenceDir,
+      '--scp-target',
+      rootId,
       ...extra,
     ],
     { endpoint },
@@ -73,7 +78,7 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await seedUserWithKeys(iam, user);
     await seedLambdaRole(iam, role, '/media/');
-    await seedOrganization(organizations);
+    rootId = await seedOrganization(organizations);
   });
 
   it('a user that does not exist is exit 2 naming it, and nothing changes', async () => {
@@ -87,7 +92,7 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
     expect(await drpScps()).toEqual([]);
   });
 
-  it('deactivates both keys (keeping them), revokes the role sessions, and attaches the SCP exempting the responders', async () => {
+  it('deactivates both keys (keeping them), revokes the role sessions, and attaches the SCP to the root exempting the responders', async () => {
     const before = (await keysOf(user)).map((k) => k.AccessKeyId).sort();
     const dir = join(scratch(), 'ev');
     const out = await contain(dir);
@@ -95,7 +100,9 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
     expect(out.stdout).toMatch(/disable-access-keys\s+applied/);
     expect(out.stdout).toMatch(/revoke-role-sessions\s+applied/);
     expect(out.stdout).toMatch(/scp-deny\s+applied/);
-    expect(out.stdout).toMatch(/management account, which SCPs never restrict/);
+    expect(out.stdout).toMatch(
+      /attached to the root: it restricts every member account, never the management account/,
+    );
 
     const keys = await keysOf(user);
     expect(keys.map((k) => k.AccessKeyId).sort()).toEqual(before);
@@ -135,7 +142,7 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
       },
     ]);
     const { Targets } = await organizations.send(new ListTargetsForPolicyCommand({ PolicyId: scps[0]!.Id! }));
-    expect(Targets?.map((t) => t.TargetId)).toEqual(['123456789012']);
+    expect(Targets?.map((t) => t.TargetId)).toEqual([rootId]);
   });
 
   it('a second run of the same incident exits 0 and changes nothing', async () => {
@@ -151,6 +158,30 @@ describe('drp contain: access keys, role sessions and the SCP', () => {
     expect(scps).toHaveLength(1);
     const { Targets } = await organizations.send(new ListTargetsForPolicyCommand({ PolicyId: scps[0]!.Id! }));
     expect(Targets).toHaveLength(1);
+  });
+
+  it('in the management account itself the SCP step is not applicable: no SCP, and the run is CONTAINED, exit 0', async () => {
+    const out = await runDrp(
+      [
+        '--incident',
+        'INC-IAM-MGMT',
+        'contain',
+        '--bucket',
+        bucket,
+        '--yes',
+        '--evidence-dir',
+        join(scratch(), 'ev'),
+      ],
+      { endpoint },
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(
+      /^scp-deny\s+not-applicable\s+account 123456789012 is the organization's management account/m,
+    );
+    expect(out.stdout).toMatch(
+      /CONTAINED: every applicable control is in place \(not applicable here: scp-deny[,)]/,
+    );
+    expect((await drpScps()).map((p) => p.Name)).toEqual([`drp-${incident}`]);
   });
 });
 

@@ -186,7 +186,8 @@ describe('drp contain on a leaked bucket (S3 steps)', () => {
       'object-lock': 'nothing-to-do',
       'legal-holds': 'nothing-to-do',
       'deny-policy': 'nothing-to-do',
-      'scp-deny': 'nothing-to-do',
+      // The emulator's caller is the management account, which SCPs never restrict.
+      'scp-deny': 'not-applicable',
     });
     // The plan read one page; apply read each hold, found it ON, and put none.
     const holdsIntent = entries.find((e) => e.type === 'intent' && e.stepId === 'legal-holds');

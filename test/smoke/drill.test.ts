@@ -22,16 +22,19 @@ describe('drp drill', () => {
     card = JSON.parse(out.stdout) as typeof card;
   }, 180_000);
 
-  it('exits 0 with every control verified from the outside', () => {
+  it('exits 0 with every applicable control verified from the outside; the SCP has no effect in the management account', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(card.failed).toEqual([]);
-    expect(card.controls.map((c) => [c.control, c.verified])).toEqual(
+    expect(card.controls.find((c) => c.control === 'SCP deny attached')).toMatchObject({
+      verified: false,
+      noEffect: true,
+    });
+    expect(card.controls.filter((c) => !c.noEffect).map((c) => [c.control, c.verified])).toEqual(
       [
         'Block Public Access',
         'Vendor access keys inactive',
         'Role sessions revoked',
         'Bucket policy deny',
-        'SCP deny attached',
         'Lambda function throttled',
         'API stage throttled',
         'CDN cache invalidated',
@@ -66,8 +69,11 @@ describe('drp drill', () => {
 
   it('shows drp contain working, then the score card (on stderr under --output json)', () => {
     expect(out.stderr).toMatch(/\$ drp --endpoint-url http:\/\/\S+ --incident DRILL-/);
-    expect(out.stderr).toMatch(/^ {4}scp-deny\s+applied/m);
-    expect(out.stderr).toMatch(/^ {4}Every step succeeded\./m);
+    expect(out.stderr).toMatch(/^ {4}scp-deny\s+not-applicable/m);
+    expect(out.stderr).toMatch(
+      /^ {4}CONTAINED: every applicable control is in place \(not applicable here: scp-deny[,)]/m,
+    );
+    expect(out.stderr).toMatch(/^SCP deny attached\s+no effect\s+/m);
     expect(out.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
@@ -81,7 +87,7 @@ describe('drp drill', () => {
     expect(html).toMatch(/^<!doctype html>/i);
     expect(html).toContain(card.incidentId);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(
-      /\| `scp-deny` \| `org-scp-deny` \| \*\*applied\*\*/,
+      /\| `scp-deny` \| `org-scp-deny` \| \*\*not applicable\*\*/,
     );
     expect(existsSync(join(dir, 'evidence', 'journal.jsonl'))).toBe(true);
     expect(readdirSync(join(dir, 'key')).sort()).toEqual(['signing-key.pem', 'signing-key.pub.pem']);

@@ -44,6 +44,9 @@ const PARTIAL_BPA = {
   RestrictPublicBuckets: true,
 };
 
+// The emulator's caller is the management account, which SCPs never restrict: the SCP goes on the root.
+let rootId = '';
+
 /** Everything the containment changes and a restore must put back (or deliberately keep). */
 async function state() {
   const [policy, bpa, keys, rolePolicies, attached, scps, versions, retention, userPolicies] =
@@ -55,7 +58,7 @@ async function state() {
       iam.send(new ListAccessKeysCommand({ UserName: user })).then((o) => o.AccessKeyMetadata ?? []),
       iam.send(new ListRolePoliciesCommand({ RoleName: role })).then((o) => o.PolicyNames ?? []),
       organizations
-        .send(new ListPoliciesForTargetCommand({ TargetId: ACCOUNT, Filter: 'SERVICE_CONTROL_POLICY' }))
+        .send(new ListPoliciesForTargetCommand({ TargetId: rootId, Filter: 'SERVICE_CONTROL_POLICY' }))
         .then((o) => (o.Policies ?? []).map((p) => p.Name).sort()),
       organizations
         .send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))
@@ -106,10 +109,12 @@ describe('drp restore: contain, then put everything back', () => {
     );
     await seedUserWithKeys(iam, user);
     await seedLambdaRole(iam, role, '/media/');
-    await seedOrganization(organizations);
+    rootId = await seedOrganization(organizations);
     seeded = await state();
     const out = await runDrp(
       ['--incident', incident, 'contain', '--bucket', bucket, '--user', user, '--role', role].concat([
+        '--scp-target',
+        rootId,
         '--yes',
         '--evidence-dir',
         evidence,

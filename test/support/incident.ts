@@ -43,6 +43,11 @@ export interface SeededIncident {
   user?: string;
   accessKeyIds: string[];
   role?: { name: string; arn: string };
+  /**
+   * The organization's root, when one was seeded. The emulator's caller is the management account,
+   * which SCPs never restrict (scp-deny is not applicable there), so the SCP goes on the root.
+   */
+  rootId?: string;
 }
 
 type Clients = ReturnType<typeof emulatorClients>;
@@ -105,7 +110,7 @@ export async function seedIncident(clients: Clients, spec: IncidentSpec = {}): P
   if (role) {
     seeded.role = { name: role.name, arn: await seedLambdaRole(iam, role.name, role.path) };
   }
-  if (spec.organization ?? true) await seedOrganization(organizations);
+  if (spec.organization ?? true) seeded.rootId = await seedOrganization(organizations);
   return seeded;
 }
 
@@ -116,6 +121,7 @@ export function containFlags(seeded: SeededIncident): string[] {
     seeded.bucket,
     ...(seeded.user ? ['--user', seeded.user] : []),
     ...(seeded.role ? ['--role', seeded.role.name] : []),
+    ...(seeded.rootId ? ['--scp-target', seeded.rootId] : []),
   ];
 }
 
@@ -179,12 +185,16 @@ export async function missingControls(
     );
     if (!revoke?.PolicyDocument) missing.push(`role ${seeded.role.name}: no revoke policy`);
   }
+  // Without a root to attach it to, the SCP step is not applicable (the management account): no SCP.
+  const target = seeded.rootId ?? '123456789012';
   const attached = await orUndefined(
     organizations.send(
-      new ListPoliciesForTargetCommand({ TargetId: '123456789012', Filter: 'SERVICE_CONTROL_POLICY' }),
+      new ListPoliciesForTargetCommand({ TargetId: target, Filter: 'SERVICE_CONTROL_POLICY' }),
     ),
   );
-  if (!attached?.Policies?.some((p) => p.Name === `drp-${incidentId}`))
-    missing.push(`SCP drp-${incidentId}: not attached to the account`);
+  const scp = attached?.Policies?.some((p) => p.Name === `drp-${incidentId}`);
+  if (seeded.rootId && !scp) missing.push(`SCP drp-${incidentId}: not attached to root ${seeded.rootId}`);
+  if (!seeded.rootId && scp)
+    missing.push(`SCP drp-${incidentId}: attached to the management account (no effect)`);
   return missing;
 }

@@ -46,6 +46,7 @@ import { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import { createConfigServicePort } from '../../src/aws/configservice.js';
 import { instrument } from '../../src/aws/config.js';
 import type { ArtefactRef, ArtefactSource } from '../../src/journal/entry.js';
+import { NEVER_ABORTED } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 import { silentProgress } from '../../src/output/progress.js';
 import type { StepContext } from '../../src/steps/define.js';
@@ -158,6 +159,7 @@ export function testContext(overrides: Partial<StepContext> = {}) {
     log: silentLogger,
     progress: silentProgress,
     results: new Map(),
+    signal: NEVER_ABORTED,
     now: () => new Date('2026-11-25T03:00:00.000Z'),
     ...overrides,
   };

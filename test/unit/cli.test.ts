@@ -55,6 +55,13 @@ describe('drp CLI (no AWS)', () => {
     expect(out.stderr).toMatch(/--bucket <name>/);
   });
 
+  it('an unknown option is reported before a missing required one, with the flag it was meant to be', async () => {
+    const out = await runDrp(['contain', '--bucekt', 'media-prod']);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/unknown option '--bucekt'\n\(Did you mean --bucket\?\)/);
+    expect(out.stderr).not.toMatch(/required option/);
+  });
+
   it('a bad --concurrency is exit 2 saying what is valid', async () => {
     const out = await runDrp(['contain', '--bucket', 'b', '--concurrency', '0']);
     expect(out.code).toBe(2);

@@ -146,12 +146,18 @@ export async function holdEveryVersion(
   let failure: { error: unknown } | undefined;
   let ref: ArtefactRef | undefined;
   try {
-    await forEachPaged(ctx.aws.s3.listObjectVersions(bucket), ctx.settings.concurrency, async (entry) => {
-      const outcome = await holdVersion(ctx.aws.s3, bucket, entry, options.checkHolds);
-      manifest.record(outcome);
-      bar.tick();
-      if (outcome.result === 'failed') throw errorOf(outcome);
-    });
+    // On Ctrl-C (ctx.signal) the holds in flight finish and reach the manifest; no new one starts.
+    await forEachPaged(
+      ctx.aws.s3.listObjectVersions(bucket),
+      ctx.settings.concurrency,
+      async (entry) => {
+        const outcome = await holdVersion(ctx.aws.s3, bucket, entry, options.checkHolds);
+        manifest.record(outcome);
+        bar.tick();
+        if (outcome.result === 'failed') throw errorOf(outcome);
+      },
+      { signal: ctx.signal },
+    );
   } catch (error) {
     failure = { error };
   } finally {

@@ -1,4 +1,15 @@
 import pLimit from 'p-limit';
+import { interruptedBy } from '../../errors.js';
+
+export interface PagedOptions {
+  /** Fetch the next page once the queue has drained to this many items (default max(1000, 8 x concurrency)). */
+  highWater?: number;
+  /**
+   * The run's interrupt (Ctrl-C): once aborted, queued items are skipped and no page is fetched,
+   * the running calls finish (their results are recorded by `work`), then Interrupted is thrown.
+   */
+  signal?: AbortSignal;
+}
 
 /**
  * Runs `work` on every item of a paged source (ListObjectVersions) with at most `concurrency`
@@ -8,20 +19,30 @@ import pLimit from 'p-limit';
  *
  * Stops at the first failure of `work`: queued items are skipped, running ones finish, then the
  * failure is thrown. A failure of the listing itself is thrown after the queued work is done.
+ * An aborted `signal` stops it the same way, with the signal's Interrupted as the failure.
  */
 export async function forEachPaged<T>(
   pages: AsyncIterable<readonly T[]>,
   concurrency: number,
   work: (item: T) => Promise<void>,
-  highWater = Math.max(1000, concurrency * 8),
+  options: PagedOptions = {},
 ): Promise<void> {
+  const { signal } = options;
+  const highWater = options.highWater ?? Math.max(1000, concurrency * 8);
   const limit = pLimit(concurrency);
-  let failure: { error: unknown } | undefined;
+  let failure: { error: unknown; interrupt?: boolean } | undefined;
   let inFlight = 0;
   let wake: (() => void) | undefined;
+  // An interrupt that left nothing undone (it came during the last calls) is no interruption.
+  let skipped = 0;
+  let exhausted: boolean;
+  const onAbort = () => {
+    failure ??= { error: interruptedBy(signal!), interrupt: true };
+    wake?.();
+  };
 
   const run = async (item: T) => {
-    if (failure) return;
+    if (failure) return void skipped++;
     try {
       await work(item);
     } catch (error) {
@@ -38,8 +59,11 @@ export async function forEachPaged<T>(
     wake = undefined;
   };
 
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const page of pages) {
+      if (failure) break;
       for (const item of page) {
         inFlight++;
         void limit(run, item).finally(settled);
@@ -47,8 +71,11 @@ export async function forEachPaged<T>(
       await until(() => failure !== undefined || limit.pendingCount <= highWater);
       if (failure) break;
     }
+    exhausted = !failure;
   } finally {
     await until(() => inFlight === 0);
+    signal?.removeEventListener('abort', onAbort);
   }
+  if (failure?.interrupt && exhausted && skipped === 0) return;
   if (failure) throw failure.error;
 }

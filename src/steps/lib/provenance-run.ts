@@ -1,3 +1,4 @@
+import { interruptedBy } from '../../errors.js';
 import pLimit from 'p-limit';
 import type { ObjectVersion } from '../../aws/s3-objects.js';
 import { isFinding, type ProvenanceClass, type TrustedSigner } from '../../provenance/classify.js';
@@ -60,6 +61,8 @@ export async function runProvenance(ctx: StepContext, run: ProvenanceRun): Promi
     `${JSON.stringify({ key: v.key, versionId: v.versionId, size: v.size, reason })}\n`;
 
   const readOne = async (v: ObjectVersion): Promise<void> => {
+    // Ctrl-C: queued objects are left alone; the calls in flight finish and are recorded.
+    if (ctx.signal.aborted) fatal ??= interruptedBy(ctx.signal);
     if (fatal !== undefined) return;
     try {
       const source = {

@@ -1,3 +1,4 @@
+import { interruptedBy } from '../../errors.js';
 import pLimit from 'p-limit';
 import type { ObjectVersion } from '../../aws/s3-objects.js';
 import { type Applied, type StepContext, StepFailure } from '../define.js';
@@ -93,6 +94,8 @@ export async function runScan(
   };
 
   const scanOne = async (v: ObjectVersion): Promise<void> => {
+    // Ctrl-C: queued images are not sent; the calls in flight finish and reach the findings.
+    if (ctx.signal.aborted) fatal ??= interruptedBy(ctx.signal);
     if (fatal !== undefined) return;
     try {
       const detected = await Promise.all([
@@ -143,6 +146,7 @@ export async function runScan(
   const pending: Promise<unknown>[] = [];
   try {
     for await (const page of candidatePages(ctx.aws.s3, listingOf(observed, ctx.settings.concurrency))) {
+      if (ctx.signal.aborted) fatal ??= interruptedBy(ctx.signal);
       if (fatal !== undefined) break;
       for (const c of page.filter((c) => c.skip)) {
         tally.skip(c.skip!);

@@ -23,11 +23,8 @@ export async function checkTarget(ctx: StepContext, target: string, roots: OrgRo
     );
 }
 
+/** (A management account as the target is not a note: the step is not applicable there, see org-scp-deny.) */
 export function targetNotes(target: string, managementAccountId: string): string[] {
-  if (target === managementAccountId)
-    return [
-      `account ${target} is the organization's management account, which SCPs never restrict: this SCP has no effect there. The bucket policy deny and the IAM steps are what contain it; move workloads out of the management account, or pass --scp-target for member accounts or OUs.`,
-    ];
   if (target.startsWith('r-'))
     return [
       `attached to the root: it restricts every member account, never the management account (${managementAccountId})`,

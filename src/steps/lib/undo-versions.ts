@@ -103,7 +103,7 @@ export async function undoEach<T extends VersionRef>(
   };
   let failure: { error: unknown } | undefined;
   try {
-    await forEachPaged(versions, ctx.settings.concurrency, one);
+    await forEachPaged(versions, ctx.settings.concurrency, one, { signal: ctx.signal });
   } catch (error) {
     failure = { error };
   } finally {

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLES } from '../../../src/cli/examples.js';
 import { cliReference, commandIndex, program } from '../../../src/docs/cli-reference.js';
 
 describe('the CLI reference', () => {
@@ -11,6 +12,7 @@ describe('the CLI reference', () => {
       expect(reference).toContain(`drp ${cmd.name()} ${cmd.usage()}\n`);
       for (const option of cmd.options) expect(reference).toContain(`- \`${option.flags}\``);
       for (const arg of cmd.registeredArguments) expect(reference).toContain(`: ${arg.description}`);
+      for (const example of EXAMPLES[cmd.name()] ?? []) expect(reference).toContain(`${example}\n`);
     }
     for (const option of root.options) expect(reference).toContain(`- \`${option.flags}\``);
   });

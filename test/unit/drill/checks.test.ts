@@ -149,6 +149,12 @@ function ports(
     ...over.iam,
   };
   const organizations: Partial<OrganizationsPort> = {
+    // The drill's account as a member: the organization is managed from another account.
+    describeOrganization: async () => ({
+      id: 'o-abc',
+      managementAccountId: '999999999999',
+      featureSet: 'ALL',
+    }),
     findScpByName: async (name: string) => (name === `drp-${INCIDENT}` ? { id: 'p-abc', name } : undefined),
     getPolicyContent: async () =>
       JSON.stringify({
@@ -319,6 +325,20 @@ describe('drill checks: a control not in place is NOT verified, saying what was 
     ).toMatchObject({
       verified: false,
       detail: `drp-${INCIDENT} is attached to r-ab12, not ${ACCOUNT}`,
+    });
+  });
+
+  it('an SCP in the management account has no effect: neither verified nor failed', async () => {
+    const management = ports({
+      org: {
+        describeOrganization: async () => ({ id: 'o-abc', managementAccountId: ACCOUNT, featureSet: 'ALL' }),
+        findScpByName: async () => undefined,
+      },
+    });
+    expect(await scpAttached(management, target)).toEqual({
+      verified: false,
+      noEffect: true,
+      detail: `account ${ACCOUNT} is the organization's management account, which SCPs never restrict (scp-deny: not applicable)`,
     });
   });
 

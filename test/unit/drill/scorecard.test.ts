@@ -49,7 +49,7 @@ describe('renderScorecard', () => {
       /^Legal hold on every version\s+verified\s+\+2\.7 s\s+Legal hold on every version detail$/m,
     );
     expect(text).toMatch(/^Journal verified and anchored\s+verified\s+\+9\.1 s\s+/m);
-    expect(text).toContain('All 3 controls verified.');
+    expect(text).toContain('All 3 applicable controls verified.');
     expect(text).toContain(
       "Time to contain: 2.8 s from the run's start to the last containment step's result; 12 min 06 s after detection",
     );
@@ -69,9 +69,26 @@ describe('renderScorecard', () => {
       /^Legal hold on every version\s+NOT verified\s+\+2\.7 s\s+270 of 276 versions held$/m,
     );
     expect(text).toContain(
-      '1 of 3 controls verified. NOT verified: Legal hold on every version, Journal verified and anchored',
+      '1 of 3 applicable controls verified. NOT verified: Legal hold on every version, Journal verified and anchored.',
     );
     expect(failedControls(c)).toEqual(['Legal hold on every version', 'Journal verified and anchored']);
+  });
+
+  it('marks an SCP in the management account "no effect", not verified and not a failure', () => {
+    const c = card();
+    c.controls.push({
+      ...control('SCP deny attached', false, 'scp-deny'),
+      noEffect: true,
+      detail: 'account 123456789012 is the management account',
+    });
+    const text = renderScorecard(c);
+    expect(text).toMatch(
+      /^SCP deny attached\s+no effect\s+-\s+account 123456789012 is the management account$/m,
+    );
+    expect(text).toContain(
+      'All 3 applicable controls verified. No effect where the drill ran: SCP deny attached.',
+    );
+    expect(failedControls(c)).toEqual([]);
   });
 
   it('says when containment is incomplete or never finished, and when there is no report', () => {

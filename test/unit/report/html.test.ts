@@ -85,6 +85,27 @@ describe('HTML report', () => {
     expect(html).toContain('<strong>NOTIFICATION DEADLINE PASSED</strong>');
   });
 
+  it("puts a step's request ids in a details row under it, not in a column that squeezes the others", async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `req-${i}`);
+    const html = await htmlOf({ steps: [{ id: 'block-public-access', requestIds: ids }] });
+    const timeline = html.slice(html.indexOf('<table class="timeline">'));
+    expect(timeline).not.toContain('<th>request ids</th>');
+    expect(timeline).toMatch(
+      /<td><code class="id">block-public-access<\/code><\/td>.*?<\/tr><tr class="details"><td><\/td><td colspan="7">request ids: <code>req-0<\/code> /,
+    );
+    expect(html).toContain('code.id { word-break: normal; white-space: nowrap; }');
+  });
+
+  it('shows a failed outcome as a solid red badge, as plain to see as LIVE', async () => {
+    const html = await htmlOf({
+      steps: [{ id: 'object-lock', fails: { error: new Error('AccessDenied') } }],
+    });
+    expect(html).toMatch(/<span class="outcome outcome-failed">FAILED</);
+    expect(html).toMatch(
+      /\.outcome-failed, \.outcome-no-result \{ background: var\(--danger\); color: #fff;/,
+    );
+  });
+
   it('escapes the incident id in the title', async () => {
     const html = await htmlOf(hostileRun());
     expect(html).toContain(`<title>Incident report INC-&lt;i&gt;1&lt;/i&gt;|\`</title>`);

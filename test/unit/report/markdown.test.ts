@@ -102,7 +102,11 @@ describe('markdown report', () => {
     const md = await markdownOf({ ...containedRun(), dryRun: true });
     const lines = md.split('\n');
     expect(lines[0]).toMatch(/^# REHEARSAL \(dry run\): Incident report/);
-    expect(lines[2]).toMatch(/^> \*\*REHEARSAL \(dry run\)\*\*: Nothing in AWS was changed/);
+    // The status box first, then the banner.
+    expect(lines[2]).toBe('> **Dry-run: nothing was changed.**');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^> \*\*REHEARSAL \(dry run\)\*\*: Nothing in AWS was changed/),
+    );
     expect(md).toContain('| **Mode** | **REHEARSAL (dry run): nothing was changed** |');
     expect(md).toContain('## GDPR Art. 33 notification clock (REHEARSAL (dry run))');
     expect(md).toContain('## Timeline (REHEARSAL (dry run): planned, not applied)');
@@ -123,7 +127,17 @@ describe('markdown report', () => {
         },
       ],
     });
-    expect(md).toContain('| **Outcome** | **FAILED: containment is incomplete** |');
+    expect(md).toContain('| **Outcome** | **CONTAINMENT INCOMPLETE: a step failed (scp).** |');
+    // The report opens with the status: the same words as drp's outcome line, and the exit code.
+    expect(md.split('\n').slice(2, 7)).toEqual([
+      '> **CONTAINMENT INCOMPLETE: a step failed (scp).**',
+      '>',
+      '> - Still open: scp (failed).',
+      expect.stringMatching(
+        /^> - Notify the supervisory authority by 2026-11-28 02:40:00 UTC \(GDPR Art\. 33: 72 hours from detection/,
+      ),
+      '> - Exit code of the run: 1.',
+    ]);
     expect(md).toContain('- **FAILED** `scp`: AccessDeniedException: not the management account');
     expect(md).toContain('1. scp: not done: attach-policy drp-INC to 123456789012. Fix the cause above');
   });
@@ -135,8 +149,10 @@ describe('markdown report', () => {
     writeLines(path, lines);
     const result = await report(path, { now: NOW });
     expect(result.exitCode).toBe(1);
-    expect(result.text.split('\n')[2]).toMatch(
-      /^> \*\*JOURNAL FAILED VERIFICATION at line 4\*\*: seq 4 where 3 was expected: entry 3 was deleted\. This report covers the 3 entries before it/,
+    expect(result.text.split('\n')).toContainEqual(
+      expect.stringMatching(
+        /^> \*\*JOURNAL FAILED VERIFICATION at line 4\*\*: seq 4 where 3 was expected: entry 3 was deleted\. This report covers the 3 entries before it/,
+      ),
     );
     expect(readFileSync(path, 'utf8')).not.toBe('');
   });

@@ -256,4 +256,21 @@ describe('executor', () => {
     expect(reports[0]).toMatchObject({ outcome: 'planned', changes: [{ action: 'do', target: 'a' }] });
     journal.close();
   });
+
+  it('journals an apply that finds the step cannot apply here as not-applicable with its reason, not nothing-to-do', async () => {
+    const step = fakeStep('lookups', []);
+    step.definition = {
+      ...step.definition,
+      apply: async () => ({ changes: [], requestIds: [], notApplicable: 'the endpoint has no LookupEvents' }),
+    };
+    const { reports, entries } = await run([step]);
+    expect(reports[0]).toMatchObject({
+      outcome: 'not-applicable',
+      reason: 'the endpoint has no LookupEvents',
+    });
+    expect(entries.find((e) => e.type === 'result')).toMatchObject({
+      outcome: 'not-applicable',
+      reason: 'the endpoint has no LookupEvents',
+    });
+  });
 });

@@ -69,7 +69,7 @@ describe('export-cloudtrail-events', () => {
     expect(applied.changes.map((c) => c.count)).toEqual([3, 0, 0]);
   });
 
-  it('records "not available from this endpoint" as a note when LookupEvents is not implemented, not a crash', async () => {
+  it('is not applicable (never nothing-to-do) when the endpoint does not implement LookupEvents, not a crash', async () => {
     // What the SDK throws for moto's HTML error page: its parser's SyntaxError, with the raw response.
     ct.on(LookupEventsCommand).rejects(
       Object.assign(new SyntaxError('Unexpected token < in JSON. Deserialization error: ...'), {
@@ -80,12 +80,27 @@ describe('export-cloudtrail-events', () => {
     const { ctx, artefacts } = testContext({ now });
     const applied = await step.apply(ctx, params(), await step.plan(ctx, params()));
     expect(applied.changes).toEqual([]);
-    expect(applied.notes).toEqual([
-      'CloudTrail.LookupEvents is not available from this endpoint (SyntaxError, HTTP 500): no events exported',
-    ]);
+    expect(applied.notApplicable).toBe(
+      'CloudTrail.LookupEvents is not available from this endpoint (SyntaxError, HTTP 500, not an AWS reply): no events exported; emulators such as moto lack it',
+    );
     expect(applied.data).toEqual({ lookupEvents: 'not available from this endpoint' });
     expect(artefacts).toEqual([]);
     expect(ct).toHaveReceivedCommandTimes(LookupEventsCommand, 1);
+  });
+
+  it("fails when AWS answers LookupEvents with HTTP 500 InternalFailure after the SDK's retries: a failure, never nothing-to-do", async () => {
+    // AWS's own 500 is a well-formed JSON error: the SDK parses it (and retries it; 3 attempts here).
+    ct.on(LookupEventsCommand).rejects(
+      Object.assign(new Error('We encountered an internal error. Please try again.'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500, requestId: 'REQ-500', attempts: 3 },
+      }),
+    );
+    const { ctx } = testContext({ now });
+    const failure = await step.apply(ctx, params(), await step.plan(ctx, params())).catch((e: unknown) => e);
+    expect(failure).toMatchObject({ name: 'StepFailure', cause: { name: 'InternalFailure' } });
+    expect((failure as StepFailure).partial).toMatchObject({ changes: [] });
   });
 
   it('fails, not a note, when the endpoint cannot be reached at all', async () => {

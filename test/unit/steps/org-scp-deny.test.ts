@@ -280,13 +280,30 @@ describe('org-scp-deny', () => {
     expect(org).toHaveReceivedCommandTimes(DescribeAccountCommand, 0);
   });
 
-  it('warns that SCPs do not restrict the management account when it is the target', async () => {
+  it('is not applicable when the target is the management account, which SCPs never restrict: no SCP is made', async () => {
     const plan = await step.plan(planCtx(), { ...base, bucket: 'media', scpTarget: MGMT });
-    expect(plan.notes).toEqual([
-      expect.stringMatching(
-        /^account 999999999999 is the organization's management account, which SCPs never restrict/,
-      ),
-    ]);
+    expect(plan.changes).toEqual([]);
+    expect(plan.notApplicable).toMatch(
+      /^account 999999999999 is the organization's management account, which SCPs never restrict: an SCP attached to it would have no effect/,
+    );
+    expect(org).toHaveReceivedCommandTimes(ListPoliciesCommand, 0);
+    expect(org).toHaveReceivedCommandTimes(CreatePolicyCommand, 0);
+    expect(org).toHaveReceivedCommandTimes(AttachPolicyCommand, 0);
+  });
+
+  it('is not applicable in an account outside AWS Organizations (DescribeOrganization answers 404 AWSOrganizationsNotInUseException)', async () => {
+    org.on(DescribeOrganizationCommand).rejects(
+      new AWSOrganizationsNotInUseException({
+        $metadata: { httpStatusCode: 404, requestId: 'REQ-404' },
+        message: "Your account isn't a member of an organization.",
+      }),
+    );
+    const plan = await step.plan(planCtx(), { ...base, bucket: 'media' });
+    expect(plan).toMatchObject({ changes: [], observed: { policyId: null, target: CALLER } });
+    expect(plan.notApplicable).toMatch(
+      /^account 123456789012 is not in an AWS Organization, so no SCP applies to it/,
+    );
+    expect(org).toHaveReceivedCommandTimes(ListRootsCommand, 0);
   });
 
   it('says that an SCP does not stop public endpoints when functions or APIs are named', async () => {
@@ -299,20 +316,6 @@ describe('org-scp-deny', () => {
   });
 
   describe('explains each Organizations failure with what to do', () => {
-    it('not in an organization', async () => {
-      org.on(DescribeOrganizationCommand).rejects(
-        new AWSOrganizationsNotInUseException({
-          ...meta,
-          message: 'Your account is not a member of an organization.',
-        }),
-      );
-      const error = await step.plan(planCtx(), { ...base, bucket: 'media' }).catch((e: unknown) => e);
-      expect(formatError(error)).toBe(
-        'AWSOrganizationsNotInUseException: Your account is not a member of an organization. Account 123456789012 is not in an AWS Organization, so no SCP can be set; the other containment steps do not depend on this one. If the account belongs to an organization, run drp with credentials of its management account (or of a delegated administrator for Organizations policies). (request id REQ-ERR)',
-      );
-      expect((error as Error).cause).toBeInstanceOf(AWSOrganizationsNotInUseException);
-    });
-
     it('caller not in the management account', async () => {
       org.on(ListRootsCommand).rejects(
         new AccessDeniedException({

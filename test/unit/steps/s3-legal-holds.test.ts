@@ -313,7 +313,7 @@ describe('s3-legal-holds apply (one call per version)', () => {
     expect(err.cause).toBe(denied);
     expect(err.partial.changes).toEqual([
       expect.objectContaining({
-        detail: expect.stringMatching(/^2 versions held before the failure/),
+        detail: expect.stringMatching(/^2 of 5 versions held before the failure/),
         count: 2,
       }),
     ]);

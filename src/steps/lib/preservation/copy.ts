@@ -1,4 +1,5 @@
 import type { S3Port } from '../../../aws/s3.js';
+import { interruptedBy } from '../../../errors.js';
 import type { CopiedObject, ListedObject, ObjectHead } from '../../../aws/s3-evidence.js';
 import type { ArtefactStream } from '../../../journal/artefacts.js';
 import type { StepContext } from '../../define.js';
@@ -172,6 +173,8 @@ export async function copyVerified(
   let wake: (() => void) | undefined;
   try {
     for await (const file of files) {
+      // Ctrl-C: no new copy starts; those in flight finish and reach the manifest.
+      if (ctx.signal.aborted) outcome.failure ??= { error: interruptedBy(ctx.signal) };
       if (outcome.failure) break;
       const task: Promise<void> = copyOne(file)
         .catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Interrupted } from '../../../../src/errors.js';
 import { forEachPaged } from '../../../../src/steps/lib/paged-pool.js';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -35,7 +36,9 @@ describe('forEachPaged', () => {
   it('fetches the next page while the previous page is still being worked on', async () => {
     const { state, pages } = pagesOf(3, 4);
     const release: (() => void)[] = [];
-    const run = forEachPaged(pages, 2, () => new Promise<void>((resolve) => release.push(resolve)), 100);
+    const run = forEachPaged(pages, 2, () => new Promise<void>((resolve) => release.push(resolve)), {
+      highWater: 100,
+    });
     await tick();
     // Only 2 calls have started (of page 1's 4 items), yet every page has been fetched and queued.
     expect(release).toHaveLength(2);
@@ -50,7 +53,9 @@ describe('forEachPaged', () => {
   it('stops fetching pages while more than highWater items are queued, so memory stays bounded', async () => {
     const { state, pages } = pagesOf(50, 10);
     const release: (() => void)[] = [];
-    const run = forEachPaged(pages, 2, () => new Promise<void>((resolve) => release.push(resolve)), 15);
+    const run = forEachPaged(pages, 2, () => new Promise<void>((resolve) => release.push(resolve)), {
+      highWater: 15,
+    });
     await tick();
     expect(state.fetched).toBe(2);
     const drain = async () => {
@@ -78,7 +83,7 @@ describe('forEachPaged', () => {
         if (n === 5) throw failure;
         finished++;
       },
-      10,
+      { highWater: 10 },
     );
     await expect(run).rejects.toBe(failure);
     expect(started.length).toBeLessThan(20);
@@ -99,5 +104,43 @@ describe('forEachPaged', () => {
       }),
     ).rejects.toThrow('SlowDown');
     expect(done.sort()).toEqual([1, 2, 3]);
+  });
+
+  it('stops taking work when interrupted: the calls in flight finish, queued ones never start, no page is fetched', async () => {
+    const { state, pages } = pagesOf(10, 10);
+    const controller = new AbortController();
+    const release: (() => void)[] = [];
+    const started: number[] = [];
+    const finished: number[] = [];
+    const run = forEachPaged(
+      pages,
+      4,
+      async (n) => {
+        started.push(n);
+        await new Promise<void>((resolve) => release.push(resolve));
+        finished.push(n);
+      },
+      { highWater: 10, signal: controller.signal },
+    );
+    await tick();
+    expect(started).toEqual([0, 1, 2, 3]);
+    const fetchedBefore = state.fetched;
+    controller.abort(new Interrupted('SIGINT'));
+    for (const r of release.splice(0)) r();
+    await expect(run).rejects.toBeInstanceOf(Interrupted);
+    expect(started).toEqual([0, 1, 2, 3]);
+    expect(finished).toEqual([0, 1, 2, 3]);
+    expect(state.fetched).toBe(fetchedBefore);
+  });
+
+  it('starts nothing when the signal is already aborted', async () => {
+    const { pages } = pagesOf(2, 3);
+    const controller = new AbortController();
+    controller.abort(new Interrupted('SIGTERM'));
+    const started: number[] = [];
+    await expect(
+      forEachPaged(pages, 2, async (n) => void started.push(n), { signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'Interrupted', signal: 'SIGTERM' });
+    expect(started).toEqual([]);
   });
 });
