@@ -24,8 +24,13 @@ export function createLogger(
   level: LogLevel = 'warn',
   destination: NodeJS.WritableStream | number = 2,
 ): Logger {
+  const terminal = destination === 2 ? process.stderr : destination;
   const stream =
-    typeof destination === 'number' ? loadPino().destination({ fd: destination, sync: true }) : destination;
+    isTerminal(terminal) && READABLE_LEVELS.has(level)
+      ? { write: (record: string) => terminal.write(readableLine(record)) }
+      : typeof destination === 'number'
+        ? loadPino().destination({ fd: destination, sync: true })
+        : destination;
   return loadPino().pino(
     {
       name: 'drp',
@@ -38,6 +43,32 @@ export function createLogger(
     },
     stream,
   );
+}
+
+/**
+ * At the default level a person at a terminal gets one readable line per warning or error, not a
+ * JSON record; --log-level info, debug or trace (and any stderr that is not a terminal: CI, a file,
+ * a pipe) keep pino's JSON for whoever digs.
+ */
+const READABLE_LEVELS: ReadonlySet<LogLevel> = new Set(['warn', 'error', 'fatal']);
+const LEVEL_NAMES: Record<number, string> = { 60: 'fatal', 50: 'error', 40: 'warning', 30: 'info' };
+
+const isTerminal = (s: NodeJS.WritableStream | number): s is NodeJS.WriteStream =>
+  typeof s !== 'number' && (s as NodeJS.WriteStream).isTTY === true;
+
+/** One pino record as `drp: warning (step): message: error`, control characters spelled out. */
+export function readableLine(record: string): string {
+  let r: { level?: number; msg?: string; step?: string; error?: string; err?: { message?: string } };
+  try {
+    r = JSON.parse(record) as typeof r;
+  } catch {
+    return record;
+  }
+  const level = LEVEL_NAMES[r.level ?? 40] ?? 'log';
+  const why = r.error ?? r.err?.message;
+  const text = `drp: ${level}${r.step ? ` (${r.step})` : ''}: ${r.msg ?? ''}${why ? `: ${why}` : ''}`;
+  // eslint-disable-next-line no-control-regex
+  return `${text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}\n`;
 }
 
 let silent: Logger | undefined;
