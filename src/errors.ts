@@ -14,6 +14,19 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * No region for the run: none given, or the one in AWS_REGION is not a region (the SDK then gives
+ * none, and "no region is configured" would send the operator looking in the wrong place).
+ */
+export function noRegion(env: NodeJS.ProcessEnv = process.env): UserError {
+  const given = env.AWS_REGION;
+  return given
+    ? new UserError(
+        `AWS_REGION "${given}": not an AWS region (lowercase letters, digits and hyphens, e.g. us-east-1); fix it or pass --region`,
+      )
+    : new UserError('--region: no AWS region is configured; pass --region or set AWS_REGION');
+}
+
 export const isUserError = (err: unknown): err is UserError => err instanceof UserError;
 
 /** Operation, AWS error code, message and request id of an SDK error, for people and the journal. */

@@ -1,6 +1,6 @@
 import type { AwsSettings } from '../aws/config.js';
 import { loadPorts } from '../aws/ports.js';
-import { formatError, UserError } from '../errors.js';
+import { formatError, noRegion } from '../errors.js';
 import { IDENTITIES, type Identity } from '../identities.js';
 import type { Logger } from '../log.js';
 import { identitiesUsed } from '../runbook/acting.js';
@@ -68,7 +68,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightReport>
   const used = identitiesUsed(definitions);
   const { createStsPort } = await import('../aws/sts.js');
   const region = input.aws.region ?? (await createStsPort(input.aws).region());
-  if (!region) throw new UserError('--region: no AWS region is configured; pass --region or set AWS_REGION');
+  if (!region) throw noRegion();
   const aws = { ...input.aws, region };
   const ids = await checkIdentities(aws, { ...input, used });
   const checks: Check[] = [...ids.checks];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/writer.js';
 
 import type { AwsSettings } from '../aws/config.js';
-import { NEVER_ABORTED, UserError } from '../errors.js';
+import { NEVER_ABORTED, noRegion, UserError } from '../errors.js';
 import type { Identity } from '../identities.js';
 import type { ArtefactStore } from '../journal/artefacts.js';
 import type { Logger } from '../log.js';
@@ -164,7 +164,7 @@ export async function openSession(
   const { createStsPort } = await import('../aws/sts.js');
   const runRegion = options.aws.region ?? (await createStsPort(options.aws).region());
   if (!runRegion)
-    throw new UserError('--region: no AWS region is configured; pass --region or set AWS_REGION');
+    throw noRegion();
   const aws = { ...options.aws, region: runRegion };
   const accounts = options.accounts ?? { roles: {} };
   const resolved = await resolveIdentities(aws, {

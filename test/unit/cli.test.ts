@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runDrp, scratch } from '../support/drp.js';
+import { drpEnv, runDrp, scratch } from '../support/drp.js';
 import { journalLines, sampleJournal, writeLines } from '../support/journal.js';
 import { containedRun, writeRun } from '../support/report-journals.js';
 
@@ -31,6 +31,14 @@ describe('drp CLI (no AWS)', () => {
     const out = await runDrp(['contain', '--bucket', 'b', '--frobnicate']);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('an AWS_REGION that is not a region is exit 2 naming AWS_REGION, not "no region is configured"', async () => {
+    const out = await runDrp(['--endpoint-url', NO_AWS, 'contain', '--bucket', 'media-b', '--dry-run'], {
+      env: drpEnv({ AWS_REGION: 'not a region' }),
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^drp: AWS_REGION "not a region": not an AWS region .*pass --region$/m);
   });
 
   it('a --region that cannot be a host name is exit 2 naming the flag, before the SDK sees it', async () => {
