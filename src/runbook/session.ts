@@ -163,8 +163,7 @@ export async function openSession(
 
   const { createStsPort } = await import('../aws/sts.js');
   const runRegion = options.aws.region ?? (await createStsPort(options.aws).region());
-  if (!runRegion)
-    throw noRegion();
+  if (!runRegion) throw noRegion();
   const aws = { ...options.aws, region: runRegion };
   const accounts = options.accounts ?? { roles: {} };
   const resolved = await resolveIdentities(aws, {
