@@ -5,6 +5,7 @@ import { accessLogFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
+  EVIDENCE_COPY_ACTIONS,
   countPending,
   logCopyIo,
   type LogSource,
@@ -53,16 +54,7 @@ export default defineStep({
   // read as the workload account ('target'); the copies are written as the forensics account.
   permissions: ['s3:GetBucketLogging', 's3:ListBucket', 's3:GetObject', 'kms:Decrypt'],
   alsoActsAs: {
-    evidence: [
-      's3:ListBucket',
-      // A server-side copy reads the source as the evidence identity (and decrypts it).
-      's3:GetObject',
-      's3:GetObjectVersion',
-      'kms:Decrypt',
-      's3:PutObject',
-      's3:PutObjectLegalHold',
-      's3:GetObjectLegalHold',
-    ],
+    evidence: EVIDENCE_COPY_ACTIONS,
   },
   example: { bucket: 'product-media-prod', since: '7d' },
 

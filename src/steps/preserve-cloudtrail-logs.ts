@@ -5,6 +5,7 @@ import { cloudTrailFileTime } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
+  EVIDENCE_COPY_ACTIONS,
   countPending,
   logCopyIo,
   type LogCopyIo,
@@ -104,16 +105,7 @@ export default defineStep({
       // Log files encrypted with SSE-KMS (CloudTrail's recommended set-up) are decrypted to be read.
       'kms:Decrypt',
     ],
-    evidence: [
-      's3:ListBucket',
-      // A server-side copy reads the source as the evidence identity (and decrypts it).
-      's3:GetObject',
-      's3:GetObjectVersion',
-      'kms:Decrypt',
-      's3:PutObject',
-      's3:PutObjectLegalHold',
-      's3:GetObjectLegalHold',
-    ],
+    evidence: EVIDENCE_COPY_ACTIONS,
   },
   example: { since: '7d' },
 

@@ -10,6 +10,7 @@ import { flowLogFileTime, s3Uri } from './lib/preservation/layout.js';
 import {
   copyChange,
   copyLogs,
+  EVIDENCE_COPY_ACTIONS,
   countPending,
   logCopyIo,
   type LogSource,
@@ -87,17 +88,7 @@ export default defineStep({
   // Across accounts the evidence bucket is the forensics account's: its copies, holds and policy
   // are written as the evidence identity (one account: the same credentials).
   alsoActsAs: {
-    evidence: [
-      's3:ListBucket',
-      's3:GetObject',
-      's3:GetObjectVersion',
-      'kms:Decrypt',
-      's3:PutObject',
-      's3:PutObjectLegalHold',
-      's3:GetObjectLegalHold',
-      's3:GetBucketPolicy',
-      's3:PutBucketPolicy',
-    ],
+    evidence: [...EVIDENCE_COPY_ACTIONS, 's3:GetBucketPolicy', 's3:PutBucketPolicy'],
   },
   example: { vpcs: ['vpc-0a1b2c3d4e5f67890'], functions: [], since: '7d', exportWaitMinutes: 60 },
 

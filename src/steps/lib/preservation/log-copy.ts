@@ -43,6 +43,20 @@ export interface LogCopyIo {
   canUpload: boolean;
 }
 
+/**
+ * What a log copy does as the evidence identity (a step's `alsoActsAs.evidence`): a server-side
+ * copy reads the source as that identity (and decrypts it), then writes, holds and reads back.
+ */
+export const EVIDENCE_COPY_ACTIONS = [
+  's3:ListBucket',
+  's3:GetObject',
+  's3:GetObjectVersion',
+  'kms:Decrypt',
+  's3:PutObject',
+  's3:PutObjectLegalHold',
+  's3:GetObjectLegalHold',
+] as const;
+
 /** The ports of a log copy: the log files read as `reader`, the evidence written as 'evidence'. */
 export async function logCopyIo(ctx: StepContext, reader: Identity): Promise<LogCopyIo> {
   const [read, write] = await Promise.all([ctx.awsAs(reader), ctx.awsAs('evidence')]);
