@@ -82,6 +82,20 @@ function stsReply(state: FakeS3State, body: string, requestId: string): Reply {
   };
 }
 
+/**
+ * The Price List API that drp's plan asks for the cost of its requests: the fake knows no price,
+ * so the plan states the cost from drp's dated table, as it does wherever the API is out of reach.
+ */
+function pricingReply(state: FakeS3State, target: string): Reply {
+  const action = target.split('.').pop() ?? '?';
+  state.count(`Pricing.${action}`);
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ FormatVersion: 'aws_v1', PriceList: [] }),
+  };
+}
+
 function cloudTrailReply(state: FakeS3State, target: string): Reply {
   const action = target.split('.').pop() ?? '?';
   state.count(`CloudTrail.${action}`);
@@ -147,6 +161,8 @@ export async function startFakeS3(options: FakeS3Options = {}): Promise<FakeS3> 
     if (service === 'sts') reply = stsReply(state, body, requestId);
     else if (typeof target === 'string' && target.includes('CloudTrail'))
       reply = cloudTrailReply(state, target);
+    else if (typeof target === 'string' && target.startsWith('AWSPriceListService.'))
+      reply = pricingReply(state, target);
     else {
       const [bucket = '', ...rest] = path.slice(1).split('/');
       const r: S3Request = {

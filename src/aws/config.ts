@@ -4,12 +4,17 @@ import type { Logger } from '../log.js';
  * Credentials for one identity (a role drp assumed, src/aws/credentials.ts): one provider shared by
  * every client of that identity, so the role is assumed once and refreshed once, not per client.
  */
-export type CredentialProvider = () => Promise<{
+export type CredentialProvider = () => Promise<AwsCredentials>;
+
+/** Credentials a client signs with, as a provider resolved them. Never logged. */
+export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
+  /** Temporary credentials: ask for them again before this. */
   expiration?: Date;
-}>;
+  accountId?: string;
+}
 
 /** How drp reaches AWS: the global flags, resolved once per run. */
 export interface AwsSettings {

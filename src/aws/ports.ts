@@ -64,7 +64,7 @@ type Loader<K extends ServiceName> = (settings: AwsSettings, readOnly: boolean) 
 const loaders: { [K in ServiceName]: Loader<K> } = {
   s3: async (settings, readOnly) => {
     const m = await import('./s3.js');
-    return m.createS3Port(m.createS3Client(settings, readOnly));
+    return m.createS3Port(m.createS3Client(settings, readOnly), readOnly ? undefined : settings);
   },
   iam: async (settings, readOnly) => {
     const m = await import('./iam.js');

@@ -7,7 +7,13 @@ import {
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { callOf, isNotFound, type Call } from './call.js';
-import { clientOptions, instrument, usesCustomS3Endpoint, type AwsSettings } from './config.js';
+import {
+  clientOptions,
+  instrument,
+  usesCustomS3Endpoint,
+  type AwsCredentials,
+  type AwsSettings,
+} from './config.js';
 import { createS3ObjectsPort, type S3ObjectsPort } from './s3-objects.js';
 import { createS3RangesPort, type S3RangesPort } from './s3-ranges.js';
 import { createS3BucketConfigPort, type S3BucketConfigPort } from './s3-bucket-config.js';
@@ -15,6 +21,7 @@ import { createS3VersionsPort, type S3VersionsPort } from './s3-versions.js';
 import { createEvidencePort, type EvidencePort } from './s3-evidence.js';
 import { createS3LifecyclePort, type S3LifecyclePort } from './s3-lifecycle.js';
 import { createS3StreamPort, type S3StreamPort } from './s3-stream.js';
+import { workerAccessOf, type WorkerAccess, type WorkerAwsSettings } from './worker-clients.js';
 
 export interface PublicAccessBlock {
   BlockPublicAcls: boolean;
@@ -45,6 +52,11 @@ export interface S3Port
   putPublicAccessBlock(bucket: string, config: PublicAccessBlock): Promise<Call>;
   /** Only `drp restore` calls it: to put back a bucket that had no Block Public Access configuration. */
   deletePublicAccessBlock(bucket: string): Promise<Call>;
+  /**
+   * What worker threads need to make clients like this one (src/steps/lib/worker-pool.ts), or
+   * undefined for a read-only client (a plan, a dry-run, preflight): those never start workers.
+   */
+  workerAccess(): WorkerAccess | undefined;
 }
 
 /**
@@ -70,7 +82,19 @@ const toBlock = (c: PublicAccessBlockConfiguration): PublicAccessBlock => ({
   RestrictPublicBuckets: c.RestrictPublicBuckets ?? false,
 });
 
-export function createS3Port(client: S3Client): S3Port {
+/** A worker thread's own port: its client signs with the credentials the main thread hands it. */
+export function createWorkerS3Port(
+  settings: WorkerAwsSettings,
+  credentials: () => Promise<AwsCredentials>,
+): S3Port {
+  return createS3Port(createS3Client({ ...settings, credentials }, false));
+}
+
+/**
+ * `writableSettings`: what the client was made from, when it may write; its workers' clients are
+ * made from the same (no settings: no workers, e.g. a read-only client).
+ */
+export function createS3Port(client: S3Client, writableSettings?: AwsSettings): S3Port {
   return {
     ...createS3ObjectsPort(client),
     ...createS3RangesPort(client),
@@ -127,5 +151,7 @@ export function createS3Port(client: S3Client): S3Port {
 
     ...createEvidencePort(client),
     ...createS3LifecyclePort(client),
+
+    workerAccess: () => (writableSettings ? workerAccessOf(client, writableSettings) : undefined),
   };
 }

@@ -22,6 +22,13 @@ export const concurrencyOption = () =>
     .argParser(wholeNumber('--concurrency', 1, 512))
     .default(32);
 
+/** Per-version work on worker threads: the SDK's CPU per call caps one thread below the latency bound. */
+export const workersOption = () =>
+  new Option(
+    '--workers <n>',
+    'threads for per-version work (legal holds, log copies) above 2,000 items; 1 keeps it in one thread (default: one per core)',
+  ).argParser(wholeNumber('--workers', 1, 64));
+
 export const dryRunOption = () =>
   new Option('--dry-run', 'plan and journal only: no AWS call that changes anything is sent');
 
@@ -50,6 +57,7 @@ export interface RunFlags extends SigningFlags {
   detectedAt?: string;
   exemptPrincipal?: string[];
   concurrency: number;
+  workers?: number;
   operator?: string;
   notifyTopic?: string[];
   maxCost?: number;
@@ -86,6 +94,7 @@ export function withRunFlags(cmd: Command): Command {
     )
     .addOption(exemptPrincipalOption())
     .addOption(concurrencyOption())
+    .addOption(workersOption())
     .option(
       '--key <path>',
       'Ed25519 signing key, PKCS#8 PEM (default: $DRP_SIGNING_KEY, else ~/.config/drp/signing-key.pem)',
@@ -111,6 +120,7 @@ export function runOptions(flags: RunFlags): Omit<RunOptions, 'runbook' | 'param
     detectedAt: flags.detectedAt,
     exemptPrincipals: flags.exemptPrincipal ?? [],
     concurrency: flags.concurrency,
+    ...(flags.workers ? { workers: flags.workers } : {}),
     ...signingOptions(flags),
     operator: flags.operator,
     notifyTopics: flags.notifyTopic ?? [],

@@ -10,6 +10,7 @@ import {
   type SigningFlags,
   signingOptions,
   withRunFlags,
+  workersOption,
   yesOption,
 } from './flags.js';
 
@@ -70,14 +71,25 @@ export function registerResume(program: Command, action: Action): void {
     .argument('<journal>', 'path to the unsealed journal.jsonl')
     .addOption(yesOption())
     .addOption(concurrencyOption())
+    .addOption(workersOption())
     .option('--key <path>', 'the Ed25519 key that signed the journal (default: as for drp run)')
     .option('--kms-key-id <arn>', 'the AWS KMS key that signed the journal')
     .action(
       action(
-        async (env, _flags, journal: string, opts: SigningFlags & { yes?: boolean; concurrency: number }) =>
+        async (
+          env,
+          _flags,
+          journal: string,
+          opts: SigningFlags & { yes?: boolean; concurrency: number; workers?: number },
+        ) =>
           (await import('../commands/resume.js')).resume(
             journal,
-            { yes: Boolean(opts.yes), concurrency: opts.concurrency, ...signingOptions(opts) },
+            {
+              yes: Boolean(opts.yes),
+              concurrency: opts.concurrency,
+              ...(opts.workers ? { workers: opts.workers } : {}),
+              ...signingOptions(opts),
+            },
             env,
           ),
       ),

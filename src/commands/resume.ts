@@ -33,6 +33,8 @@ import { loadSigner, type SigningOptions } from './signing.js';
 export interface ResumeOptions extends SigningOptions {
   yes: boolean;
   concurrency: number;
+  /** --workers: threads for per-version work; default one per core. */
+  workers?: number;
 }
 
 interface Genesis {
@@ -161,6 +163,7 @@ async function resumeLocked(
       incidentId: genesis.incidentId,
       exemptPrincipals: genesis.exemptPrincipals,
       concurrency: opts.concurrency,
+      ...(opts.workers ? { workers: opts.workers } : {}),
       evidenceDir: dirname(journalPath),
       evidenceBucket: genesis.evidenceBucket,
       writable: true,

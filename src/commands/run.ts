@@ -49,6 +49,8 @@ export interface RunOptions extends SigningOptions {
   detectedAt?: string;
   exemptPrincipals: string[];
   concurrency: number;
+  /** --workers: threads for per-version work; default one per core. */
+  workers?: number;
   operator?: string;
   /** The command that started the run, for the journal: run, contain, scan, ... */
   command: string;
@@ -162,6 +164,7 @@ export async function runRunbook(opts: RunOptions, env: CommandEnv): Promise<Com
       incidentId,
       exemptPrincipals: opts.exemptPrincipals,
       concurrency: opts.concurrency,
+      ...(opts.workers ? { workers: opts.workers } : {}),
       evidenceDir,
       evidenceBucket: opts.evidenceBucket,
       evidenceRegion: opts.evidenceRegion,
@@ -200,7 +203,8 @@ async function offerResume(
   }
   const { resume } = await import('./resume.js');
   const signing = { keyPath: opts.keyPath, kmsKeyId: opts.kmsKeyId };
-  return resume(run.journal, { yes: false, concurrency: opts.concurrency, ...signing }, env);
+  const threads = opts.workers ? { workers: opts.workers } : {};
+  return resume(run.journal, { yes: false, concurrency: opts.concurrency, ...threads, ...signing }, env);
 }
 
 type Phase = 'planning' | 'prompt' | 'applying' | 'sealing';

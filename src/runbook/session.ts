@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from '../journal/writer.js';
 
@@ -35,6 +36,8 @@ export interface SessionOptions {
   incidentId?: string;
   exemptPrincipals: string[];
   concurrency: number;
+  /** Worker threads for per-version work (--workers); default one per core. */
+  workers?: number;
   evidenceDir?: string;
   /** --evidence-bucket; default drp-evidence-<evidence account>-<evidence region>. */
   evidenceBucket?: string;
@@ -236,7 +239,13 @@ export async function openSession(
         ...acting.contextOf(step.definition, ports, phase === 'plan'),
         exemptPrincipals,
         artefacts: phase === 'apply' && artefacts ? artefacts : refuseArtefacts,
-        settings: { concurrency: options.concurrency, evidenceDir, evidenceBucket },
+        settings: {
+          concurrency: options.concurrency,
+          // Only apply makes changes; a plan has read-only clients and never starts a worker.
+          ...(phase === 'apply' ? { workers: workersOf(options.workers) } : {}),
+          evidenceDir,
+          evidenceBucket,
+        },
         log: options.log.child({ step: step.id }),
         progress: options.progress,
         results: NO_RESULTS,
@@ -254,3 +263,7 @@ const refuse = () => {
   throw new Error('a plan is read-only: artefacts are written in apply');
 };
 const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse, list: refuse };
+
+/** --workers N is used as given, for a job of any size; without it, one per core for large jobs. */
+const workersOf = (flag: number | undefined) =>
+  flag === undefined ? { threads: availableParallelism(), always: false } : { threads: flag, always: true };

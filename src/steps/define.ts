@@ -36,8 +36,14 @@ export type { Identity } from '../identities.js';
 
 /** Run-wide settings from the command line that steps may read. */
 export interface RunSettings {
-  /** Bounded parallelism for per-object work (legal holds, copies). */
+  /** Bounded parallelism for per-object work (legal holds, copies): calls in flight in all threads. */
   concurrency: number;
+  /**
+   * Worker threads for per-version work (legal holds, log copies: src/steps/lib/per-version.ts);
+   * absent or 1 thread: all of it in the main thread. `always`: --workers was given, so a job of
+   * any size uses them; by default (one per core) only a job large enough to repay their start.
+   */
+  workers?: { threads: number; always: boolean };
   /** Directory holding the journal and artefacts. */
   evidenceDir: string;
   /** The Object-Locked bucket evidence is preserved to (--evidence-bucket, default drp-evidence-<account>-<region>). */

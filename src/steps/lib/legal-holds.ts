@@ -1,54 +1,21 @@
-import type { S3VersionsPort, VersionEntry } from '../../aws/s3-versions.js';
+import type { VersionEntry } from '../../aws/s3-versions.js';
 import type { ArtefactRef } from '../../journal/entry.js';
 import { StepFailure, type StepContext } from '../define.js';
 import { lineWriter, type LineWriter } from './artefact-lines.js';
+import { holdVersion, type VersionOutcome } from './hold-version.js';
 import { forEachPaged } from './paged-pool.js';
+import { eachOf, onWorkers, threadsFor } from './per-version.js';
+import { errorOfOutcome } from './portable-error.js';
 
 /**
- * The per-version legal holds of s3-legal-holds, in three parts that a pool of worker threads can
- * later share: `holdVersion` does one version's work and returns what happened as plain data (it
- * never throws, so a worker can post it); `HoldManifest` is the one writer every outcome goes
- * through, as it happens; `holdEveryVersion` feeds the listing to the work and the outcomes to
- * the manifest, `concurrency` calls in flight.
+ * The per-version legal holds of s3-legal-holds, in three parts: `holdVersion` (hold-version.ts)
+ * does one version's work and returns what happened as plain data, in the main thread or in a
+ * worker thread; `HoldManifest` is the one writer every outcome goes through, in the main thread,
+ * as it happens; `holdEveryVersion` feeds the one listing to the work and the outcomes to the
+ * manifest, `concurrency` calls in flight, on `--workers` threads for a bucket large enough.
  */
 
-/** What became of one listed entry. */
-export type VersionOutcome =
-  | { entry: VersionEntry; result: 'delete-marker' }
-  | { entry: VersionEntry; result: 'held'; requestId?: string }
-  | { entry: VersionEntry; result: 'already-held' }
-  /** Deleted between the listing and the hold (lifecycle expiry, or someone still writing): evidence too. */
-  | { entry: VersionEntry; result: 'vanished'; code: string }
-  /** `error` is the SDK's own error (its operation and request id, for the journal); a worker thread sends code and message only. */
-  | { entry: VersionEntry; result: 'failed'; code: string; message: string; error?: unknown };
-
-/** S3's answers for a version or key that no longer exists. */
-const VANISHED = new Set(['NoSuchVersion', 'NoSuchKey']);
-
-/**
- * One entry's work: a delete marker is recorded (it cannot hold one); with `checkHolds` (Object
- * Lock was on before the run) a version already held is left as it is; any other version gets a
- * legal hold ON.
- */
-export async function holdVersion(
-  s3: Pick<S3VersionsPort, 'getObjectLegalHold' | 'putObjectLegalHold'>,
-  bucket: string,
-  entry: VersionEntry,
-  checkHolds: boolean,
-): Promise<VersionOutcome> {
-  if (entry.isDeleteMarker) return { entry, result: 'delete-marker' };
-  try {
-    if (checkHolds && (await s3.getObjectLegalHold(bucket, entry.key, entry.versionId)))
-      return { entry, result: 'already-held' };
-    const call = await s3.putObjectLegalHold(bucket, entry.key, entry.versionId);
-    return { entry, result: 'held', ...(call.requestId ? { requestId: call.requestId } : {}) };
-  } catch (err) {
-    const code = err instanceof Error ? err.name : 'Error';
-    if (VANISHED.has(code)) return { entry, result: 'vanished', code };
-    const message = err instanceof Error ? err.message : String(err);
-    return { entry, result: 'failed', code, message, error: err };
-  }
-}
+export type { VersionOutcome } from './hold-version.js';
 
 export interface HoldCounts {
   /** Legal holds this run put on. */
@@ -125,16 +92,21 @@ export class HoldManifest {
   }
 }
 
-/** The error a failed outcome stands for: the SDK's own when it is at hand, else one rebuilt from its code. */
-function errorOf(o: Extract<VersionOutcome, { result: 'failed' }>): unknown {
-  if (o.error !== undefined) return o.error;
-  return Object.assign(new Error(o.message), { name: o.code });
-}
+/** The outcome of a version whose worker thread died before it answered: failed, its hold unknown until a re-run. */
+const lostHold = (entry: VersionEntry, error: Error): VersionOutcome => ({
+  entry,
+  result: 'failed',
+  code: error.name,
+  message: error.message,
+  error,
+});
 
 /**
  * Puts a legal hold ON on every version of the bucket, streaming the listing. Vanished versions
  * are recorded and the holds go on; any other failure stops them (calls in flight finish and are
- * recorded) and is thrown as StepFailure<HoldResult> with the closed manifest.
+ * recorded) and is thrown as StepFailure<HoldResult> with the closed manifest. With `--workers`
+ * above 1 and at least WORKERS_FROM versions (`total`), the holds run on worker threads; on Ctrl-C
+ * (ctx.signal) either way the holds in flight finish and reach the manifest, and no new one starts.
  */
 export async function holdEveryVersion(
   ctx: StepContext,
@@ -143,21 +115,26 @@ export async function holdEveryVersion(
 ): Promise<HoldResult> {
   const manifest = new HoldManifest(ctx, bucket);
   const bar = ctx.progress.start(`legal holds s3://${bucket}`, options.total);
+  const record = (outcome: VersionOutcome) => {
+    manifest.record(outcome);
+    bar.tick();
+    if (outcome.result === 'failed') throw errorOfOutcome(outcome);
+  };
+  const listing = ctx.aws.s3.listObjectVersions(bucket);
+  const threads = threadsFor(ctx, options.total, ctx.aws.s3);
   let failure: { error: unknown } | undefined;
   let ref: ArtefactRef | undefined;
   try {
-    // On Ctrl-C (ctx.signal) the holds in flight finish and reach the manifest; no new one starts.
-    await forEachPaged(
-      ctx.aws.s3.listObjectVersions(bucket),
-      ctx.settings.concurrency,
-      async (entry) => {
-        const outcome = await holdVersion(ctx.aws.s3, bucket, entry, options.checkHolds);
-        manifest.record(outcome);
-        bar.tick();
-        if (outcome.result === 'failed') throw errorOf(outcome);
-      },
-      { signal: ctx.signal },
-    );
+    if (threads) {
+      const task = { kind: 'legal-hold', bucket, checkHolds: options.checkHolds } as const;
+      await onWorkers(ctx, threads, task, eachOf(listing), { lost: lostHold }, record);
+    } else
+      await forEachPaged(
+        listing,
+        ctx.settings.concurrency,
+        async (entry) => record(await holdVersion(ctx.aws.s3, bucket, entry, options.checkHolds)),
+        { signal: ctx.signal },
+      );
   } catch (error) {
     failure = { error };
   } finally {

@@ -17,6 +17,7 @@ import {
   PutObjectLockConfigurationCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeS3, type FakeS3 } from '../../../bench/fake-s3.js';
@@ -368,5 +369,25 @@ describe('fake S3 isolation calls (time to deny)', () => {
     expect((await s3.send(new GetBucketPolicyCommand({ Bucket: 'bench-media' }))).Policy).toBe(deny);
     fake.reset();
     expect(fake.state.denyAnsweredAt).toBeUndefined();
+  });
+});
+
+describe('fake S3 and the plan cost', () => {
+  it('answers the Price List API with no price (the plan then uses its dated table) instead of an unhandled request', async () => {
+    const fake = await startFakeS3({ latencyMs: 0, versions: 1, logFiles: 1 });
+    try {
+      const pricing = new PricingClient({
+        region: 'us-east-1',
+        endpoint: fake.url,
+        credentials,
+        maxAttempts: 1,
+      });
+      const out = await pricing.send(new GetProductsCommand({ ServiceCode: 'AmazonS3' }));
+      expect(out.PriceList).toEqual([]);
+      expect(fake.stats().unhandled).toEqual({});
+      expect(fake.stats().ops['Pricing.GetProducts']).toBe(1);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -15,6 +15,25 @@ export const copyKey = (
   key: string,
 ) => `${incidentPrefix(incidentId)}${kind}/${bucket}/${key}`;
 
+/**
+ * Where the copies of one source bucket go: plain data, so that a worker thread can be handed it.
+ * `copyTo`: a key under `from` is copied to the same path under `to` (CloudWatch Logs exports,
+ * already in the evidence bucket); any other key to `incidents/<id>/<kind>/<bucket>/<key>`.
+ */
+export interface CopyDestination {
+  incidentId: string;
+  kind: 'cloudtrail' | 'access-logs' | 'flow-logs';
+  bucket: string;
+  copyTo?: { from: string; to: string };
+}
+
+/** The evidence key of a source key. */
+export function destinationKey(d: CopyDestination, key: string): string {
+  const to = d.copyTo;
+  if (to && key.startsWith(to.from)) return `${to.to}${key.slice(to.from.length)}`;
+  return copyKey(d.incidentId, d.kind, d.bucket, key);
+}
+
 export const s3Uri = (bucket: string, key = '') => (key ? `s3://${bucket}/${key}` : `s3://${bucket}`);
 
 /** "20261124T1015Z" or "20261124T101500Z" in a CloudTrail log or digest file name. */

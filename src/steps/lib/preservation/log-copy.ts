@@ -3,7 +3,7 @@ import type { S3Port } from '../../../aws/s3.js';
 import type { ListedObject } from '../../../aws/s3-evidence.js';
 import { type Applied, type Change, type Identity, type StepContext, StepFailure } from '../../define.js';
 import { copyVerified } from './copy.js';
-import { copyKey, inWindow, keysUnder, objectsUnder, s3Uri } from './layout.js';
+import { destinationKey, inWindow, keysUnder, objectsUnder, s3Uri, type CopyDestination } from './layout.js';
 
 /** A log bucket and the exact prefixes (one per day, per log kind) the window needs listed. */
 export interface LogSource {
@@ -24,12 +24,13 @@ export interface LogSource {
 
 export type LogKind = 'cloudtrail' | 'access-logs' | 'flow-logs';
 
-/** The evidence key of a source key. */
-export function destinationKey(incidentId: string, kind: LogKind, source: LogSource, key: string): string {
-  const to = source.copyTo;
-  if (to && key.startsWith(to.from)) return `${to.to}${key.slice(to.from.length)}`;
-  return copyKey(incidentId, kind, source.bucket, key);
-}
+/** Where `source`'s copies go, as data a worker thread can be handed. */
+const destinationOf = (incidentId: string, kind: LogKind, source: LogSource): CopyDestination => ({
+  incidentId,
+  kind,
+  bucket: source.bucket,
+  ...(source.copyTo ? { copyTo: source.copyTo } : {}),
+});
 
 const wanted = (source: LogSource, key: string) => !source.only || source.only.some((s) => key.includes(s));
 
@@ -89,7 +90,8 @@ async function* pending(
   scan: Scan,
 ): AsyncGenerator<ListedObject> {
   const evidence = ctx.settings.evidenceBucket;
-  const destination = (key: string) => destinationKey(ctx.incidentId, scan.kind, source, key);
+  const to = destinationOf(ctx.incidentId, scan.kind, source);
+  const destination = (key: string) => destinationKey(to, key);
   for (const prefix of source.prefixes) {
     const preserved = scan.evidenceExists
       ? await keysUnder(io.evidence, evidence, destination(prefix))
@@ -148,7 +150,7 @@ export function copyChange(
   return {
     action: 'copy-log-files',
     target: s3Uri(source.bucket, source.root),
-    detail: `${count.files} file(s), ${formatBytes(count.bytes)}, ${window}, to ${s3Uri(ctx.settings.evidenceBucket, destinationKey(ctx.incidentId, kind, source, source.root))}`,
+    detail: `${count.files} file(s), ${formatBytes(count.bytes)}, ${window}, to ${s3Uri(ctx.settings.evidenceBucket, destinationKey(destinationOf(ctx.incidentId, kind, source), source.root))}`,
     count: count.files,
   };
 }
@@ -176,7 +178,7 @@ export async function copyLogs(
       ...io,
       sourceBucket: source.bucket,
       evidenceBucket: ctx.settings.evidenceBucket,
-      destination: (key) => destinationKey(ctx.incidentId, kind, source, key),
+      destination: destinationOf(ctx.incidentId, kind, source),
       manifest,
       label: scan.label,
       total: scan.total,

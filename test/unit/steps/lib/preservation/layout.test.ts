@@ -4,7 +4,7 @@ import {
   cloudTrailFileTime,
   inWindow,
 } from '../../../../../src/steps/lib/preservation/layout.js';
-import { copyProblem } from '../../../../../src/steps/lib/preservation/copy.js';
+import { copyProblem } from '../../../../../src/steps/lib/preservation/copy-one.js';
 
 describe('log file names', () => {
   it('reads the time of a CloudTrail log file and of a digest file', () => {
