@@ -98,11 +98,14 @@ function drpReady(runbook: string): true | string {
   return `not measured: drp validate ${runbook}: ${why}`;
 }
 
+/** Worker threads drp is given in its every-core runs: one per core (on 2 cores its default is 1). */
+const WORKERS = cpus().length;
+
 let runs = 0;
-function drp(fake: FakeS3, path: keyof typeof DRP): Promise<ChildRun> {
+function drp(fake: FakeS3, path: keyof typeof DRP, extra: string[] = []): Promise<ChildRun> {
   const evidenceDir = join(scratch, `evidence-${++runs}`);
   const argv = [CLI, '--endpoint-url', fake.url, 'run', DRP[path].runbook, ...DRP[path].args];
-  const run = ['--yes', '--concurrency', String(o.concurrency), '--evidence-dir', evidenceDir];
+  const run = ['--yes', '--concurrency', String(o.concurrency), '--evidence-dir', evidenceDir, ...extra];
   return runChild(
     process.execPath,
     [...argv, ...run, '--key', join(scratch, 'key/signing-key.pem')],
@@ -215,6 +218,11 @@ async function path(fake: FakeS3, mode: 'holds' | 'copies', count: number): Prom
     ready === true
       ? await measure(label, fake, count, check, () => drp(fake, mode))
       : { name: 'drp', check: ready },
+    ready === true
+      ? await measure(`${label}, --workers ${WORKERS}`, fake, count, check, () =>
+          drp(fake, mode, ['--workers', String(WORKERS)]),
+        )
+      : { name: `drp --workers ${WORKERS}`, check: ready },
     await measure('limit (bare AWS SDK v3)', fake, count, check, () => limit(fake, mode)),
     await measure(`limit, all cores (${cpus().length} processes)`, fake, count, check, () =>
       allCores(fake, mode),
@@ -226,7 +234,7 @@ async function path(fake: FakeS3, mode: 'holds' | 'copies', count: number): Prom
   ];
 }
 
-/** Peak RSS of the limit loop (and of drp, once its step exists) over a bucket of `rssVersions`, latency 0. */
+/** Peak RSS of drp with its worker threads on, and of the limit loop, over a bucket of `rssVersions`, latency 0. */
 async function memory(): Promise<Row[]> {
   if (!o.rssVersions) return [];
   const fake = await startFakeS3({ latencyMs: 0, versions: o.rssVersions, logFiles: 1 });
@@ -234,8 +242,12 @@ async function memory(): Promise<Row[]> {
     const ready = drpReady(DRP.holds.runbook);
     return [
       ready === true
-        ? await measureOnce('drp run (s3-object-lock)', fake, o.rssVersions, everyVersionOnce, () =>
-            drp(fake, 'holds'),
+        ? await measureOnce(
+            `drp run (s3-object-lock), --workers ${WORKERS}`,
+            fake,
+            o.rssVersions,
+            everyVersionOnce,
+            () => drp(fake, 'holds', ['--workers', String(WORKERS)]),
           )
         : { name: 'drp', check: ready },
       await measureOnce('limit (bare AWS SDK v3)', fake, o.rssVersions, everyVersionOnce, () =>
@@ -309,16 +321,19 @@ async function main() {
     versions: o.versions,
     latencyMs: o.latencyMs,
     concurrency: o.concurrency,
+    workers: WORKERS,
     drpPerS: perS(holds, 0),
-    limitPerS: perS(holds, 1),
-    limitAllCoresPerS: perS(holds, 2),
-    boto3PerS: perS(holds, 3),
-    awsCliPerS: holds[4]?.perS != null ? Number(holds[4].perS.toFixed(2)) : null,
+    drpWorkersPerS: perS(holds, 1),
+    limitPerS: perS(holds, 2),
+    limitAllCoresPerS: perS(holds, 3),
+    boto3PerS: perS(holds, 4),
+    awsCliPerS: holds[5]?.perS != null ? Number(holds[5].perS.toFixed(2)) : null,
     copyDrpPerS: perS(copies, 0),
-    copyLimitPerS: perS(copies, 1),
-    copyLimitAllCoresPerS: perS(copies, 2),
-    copyBoto3PerS: perS(copies, 3),
-    copyAwsCliPerS: copies[4]?.perS != null ? Number(copies[4].perS.toFixed(2)) : null,
+    copyDrpWorkersPerS: perS(copies, 1),
+    copyLimitPerS: perS(copies, 2),
+    copyLimitAllCoresPerS: perS(copies, 3),
+    copyBoto3PerS: perS(copies, 4),
+    copyAwsCliPerS: copies[5]?.perS != null ? Number(copies[5].perS.toFixed(2)) : null,
     rss1mMB: rss[0]?.check === 'ok' ? (rss[0].peakRssMB ?? null) : null,
     rss1mLimitMB: rss[1]?.check === 'ok' ? (rss[1].peakRssMB ?? null) : null,
     helpMs: startup.helpMs,
@@ -326,11 +341,13 @@ async function main() {
     nodeMs: startup.nodeMs,
     ...denied.figures,
     drpMessage: messageOf(holds[0]),
+    drpWorkersMessage: messageOf(holds[1]),
     copyDrpMessage: messageOf(copies[0]),
+    copyDrpWorkersMessage: messageOf(copies[1]),
     quick,
   };
   const cliRate = (rows: Row[], n: number) =>
-    rows[4]?.perS ? `AWS CLI extrapolated to ${n}: ${(n / rows[4].perS / 60).toFixed(0)} min.` : '';
+    rows[5]?.perS ? `AWS CLI extrapolated to ${n}: ${(n / rows[5].perS / 60).toFixed(0)} min.` : '';
   const tables = [
     table(
       `Legal holds on ${o.versions} versions (latency ${o.latencyMs} ms, concurrency ${o.concurrency})`,

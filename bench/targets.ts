@@ -28,7 +28,7 @@ export function boundsNotes(
   const notes = [
     `Latency bound: ${o.concurrency} calls in flight / ${o.latencyMs} ms = ${Math.round((o.concurrency * 1000) / Math.max(1, o.latencyMs))} calls/s.`,
   ];
-  const limit = holds[1];
+  const limit = holds[2];
   if (limit?.cpuMsPerCall !== undefined && limit.fakeCpuMsPerCall !== undefined) {
     const perCall = limit.cpuMsPerCall + limit.fakeCpuMsPerCall;
     notes.push(

@@ -26,7 +26,7 @@ export const concurrencyOption = () =>
 export const workersOption = () =>
   new Option(
     '--workers <n>',
-    'threads for per-version work (legal holds, log copies) above 2,000 items; 1 keeps it in one thread (default: one per core)',
+    'threads for per-version work (legal holds, log copies); 1 keeps it in the main thread (default: one per core from 4 cores and 2,000 items, else 1)',
   ).argParser(wholeNumber('--workers', 1, 64));
 
 export const dryRunOption = () =>

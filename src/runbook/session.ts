@@ -264,6 +264,16 @@ const refuse = () => {
 };
 const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refuse, list: refuse };
 
-/** --workers N is used as given, for a job of any size; without it, one per core for large jobs. */
-const workersOf = (flag: number | undefined) =>
-  flag === undefined ? { threads: availableParallelism(), always: false } : { threads: flag, always: true };
+/**
+ * --workers N is used as given, for a job of any size. Without it: one per core on a machine of 4
+ * cores or more, for jobs large enough to repay their start (per-version.ts). On 2 cores the work
+ * stays in the main thread: there even the bare SDK loop gains only 1.1-1.2 x from a second
+ * process, each call costing about a third more CPU when both cores are busy, and two workers
+ * measured no faster than the main thread alone (bench/README.md, "Worker threads").
+ */
+export const DEFAULT_WORKERS_FROM_CORES = 4;
+
+export function workersOf(flag: number | undefined, cores = availableParallelism()) {
+  if (flag !== undefined) return { threads: flag, always: true };
+  return { threads: cores >= DEFAULT_WORKERS_FROM_CORES ? cores : 1, always: false };
+}

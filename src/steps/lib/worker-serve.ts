@@ -10,6 +10,8 @@ export type Work = (item: never) => Promise<unknown>;
 const REFRESH_BEFORE_MS = 5 * 60_000;
 /** And asks no more often than this, should the main thread have nothing fresher yet. */
 const ASK_EVERY_MS = 30_000;
+/** Credentials this close to their expiry are not signed with: a call waits for fresh ones. */
+const UNUSABLE_WITHIN_MS = 30_000;
 
 /**
  * The worker side of worker-pool.ts: `makeWork` builds the work function once, from the setup the
@@ -83,8 +85,10 @@ function credentialsAsker(port: MessagePort, initial: AwsCredentials | undefined
   let seq = 0;
   let asking: Promise<AwsCredentials> | undefined;
   const waiting = new Map<number, { resolve(c: AwsCredentials): void; reject(e: Error): void }>();
-  const stale = (c: AwsCredentials) =>
-    c.expiration !== undefined && c.expiration.getTime() - Date.now() < REFRESH_BEFORE_MS;
+  const left = (c: AwsCredentials) => (c.expiration ? c.expiration.getTime() - Date.now() : Infinity);
+  const stale = (c: AwsCredentials) => left(c) < REFRESH_BEFORE_MS;
+  const usable = (c: AwsCredentials | undefined): c is AwsCredentials =>
+    c !== undefined && left(c) > UNUSABLE_WITHIN_MS;
 
   const ask = () =>
     new Promise<AwsCredentials>((resolve, reject) => {
@@ -95,12 +99,23 @@ function credentialsAsker(port: MessagePort, initial: AwsCredentials | undefined
     });
 
   return {
+    /**
+     * Fresh credentials as they are; near their expiry, one request to the main thread for all
+     * the calls, which sign with the current ones meanwhile while they are still usable, and wait
+     * for the answer once they are not.
+     */
     async credentials(): Promise<AwsCredentials> {
-      if (current && (!stale(current) || Date.now() - askedAt < ASK_EVERY_MS)) return current;
-      asking ??= ask()
-        .then((c) => (current = c))
-        .finally(() => (asking = undefined));
-      return asking;
+      if (current && !stale(current)) return current;
+      const now = usable(current);
+      if (!asking && (!now || Date.now() - askedAt >= ASK_EVERY_MS)) {
+        asking = ask()
+          .then((c) => (current = c))
+          .finally(() => (asking = undefined));
+        // Not awaited while the current ones serve: its failure is met by the next call that waits.
+        asking.catch(() => undefined);
+      }
+      if (now) return current!;
+      return asking!;
     },
     answered(m: Extract<ToWorker, { type: 'credentials' }>) {
       const w = waiting.get(m.seq);
