@@ -83,8 +83,12 @@ async function once(o: DenyOptions, versions: number): Promise<number | string> 
             : `exit ${code} before the deny: ${stderr.trim().split('\n').pop()}`,
         );
       });
-      void exited.finally(() => clearInterval(timer));
-      void new Promise((r) => setTimeout(r, GIVE_UP_MS + 1000)).then(() => clearInterval(timer));
+      // Both timers end with the child: a pending one kept the bench alive for 10 minutes after its last line.
+      const giveUp = setTimeout(() => clearInterval(timer), GIVE_UP_MS + 1000);
+      void exited.finally(() => {
+        clearInterval(timer);
+        clearTimeout(giveUp);
+      });
     });
     return result;
   } finally {

@@ -92,7 +92,7 @@ async function containKilledMidHolds(args: string[], journal: string, first: Obj
   return exited;
 }
 
-describe('drp resume after kill -9 in the middle of the legal holds', () => {
+describe('drp resume after kill -9 in the middle of the legal holds, finishing them on worker threads', () => {
   const dir = join(scratch(), 'ev');
   const journal = join(dir, 'journal.jsonl');
   const key = join(scratch(), 'keys');
@@ -138,10 +138,24 @@ describe('drp resume after kill -9 in the middle of the legal holds', () => {
     expect(cut.some((e) => e.type === 'seal')).toBe(false);
     // Killed mid-step: the first version listed is held, the last is not yet.
     expect([await holdOf(first), await holdOf(all.at(-1)!)]).toEqual(['ON', 'none']);
-    const out = await runDrp(['resume', journal, '--yes', '--key', join(key, 'signing-key.pem')], {
-      endpoint,
-    });
+    // The resume finishes the holds on two worker threads (forced: the bucket is below the default's
+    // 2,000 versions), each with its own client and the run's credentials.
+    const out = await runDrp(
+      [
+        '--log-level',
+        'info',
+        'resume',
+        journal,
+        '--yes',
+        '--workers',
+        '2',
+        '--key',
+        join(key, 'signing-key.pem'),
+      ],
+      { endpoint },
+    );
     expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stderr).toMatch(/"workers":2.*legal-hold: on worker threads/);
     expect(await holds()).toEqual(all.map(() => 'ON'));
 
     const verification = verifyJournal(readFileSync(journal));
