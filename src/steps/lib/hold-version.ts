@@ -1,4 +1,5 @@
 import type { S3VersionsPort, VersionEntry } from '../../aws/s3-versions.js';
+import { failedWith, type Failed } from './portable-error.js';
 
 /**
  * One version's legal hold, the unit of work s3-legal-holds spreads over worker threads. Kept
@@ -13,11 +14,7 @@ export type VersionOutcome =
   | { entry: VersionEntry; result: 'already-held' }
   /** Deleted between the listing and the hold (lifecycle expiry, or someone still writing): evidence too. */
   | { entry: VersionEntry; result: 'vanished'; code: string }
-  /**
-   * `error` is the SDK's own error in the main thread, or its portable description from a worker
-   * thread (operation, code, message, request id: what the journal says of it).
-   */
-  | { entry: VersionEntry; result: 'failed'; code: string; message: string; error?: unknown };
+  | ({ entry: VersionEntry } & Failed);
 
 /** S3's answers for a version or key that no longer exists. */
 const VANISHED = new Set(['NoSuchVersion', 'NoSuchKey']);
@@ -40,9 +37,8 @@ export async function holdVersion(
     const call = await s3.putObjectLegalHold(bucket, entry.key, entry.versionId);
     return { entry, result: 'held', ...(call.requestId ? { requestId: call.requestId } : {}) };
   } catch (err) {
-    const code = err instanceof Error ? err.name : 'Error';
-    if (VANISHED.has(code)) return { entry, result: 'vanished', code };
-    const message = err instanceof Error ? err.message : String(err);
-    return { entry, result: 'failed', code, message, error: err };
+    const failed = failedWith(err);
+    if (VANISHED.has(failed.code)) return { entry, result: 'vanished', code: failed.code };
+    return { entry, ...failed };
   }
 }

@@ -5,7 +5,7 @@ import { lineWriter, type LineWriter } from './artefact-lines.js';
 import { holdVersion, type VersionOutcome } from './hold-version.js';
 import { forEachPaged } from './paged-pool.js';
 import { eachOf, onWorkers, threadsFor } from './per-version.js';
-import { errorOfOutcome } from './portable-error.js';
+import { errorOfOutcome, failedWith } from './portable-error.js';
 
 /**
  * The per-version legal holds of s3-legal-holds, in three parts: `holdVersion` (hold-version.ts)
@@ -93,13 +93,7 @@ export class HoldManifest {
 }
 
 /** The outcome of a version whose worker thread died before it answered: failed, its hold unknown until a re-run. */
-const lostHold = (entry: VersionEntry, error: Error): VersionOutcome => ({
-  entry,
-  result: 'failed',
-  code: error.name,
-  message: error.message,
-  error,
-});
+const lostHold = (entry: VersionEntry, error: Error): VersionOutcome => ({ entry, ...failedWith(error) });
 
 /**
  * Puts a legal hold ON on every version of the bucket, streaming the listing. Vanished versions

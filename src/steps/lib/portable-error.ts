@@ -30,3 +30,19 @@ export function errorOfOutcome(o: { code: string; message: string; error?: unkno
   if (o.error instanceof Error) return o.error;
   return errorFrom((o.error as PortableError | undefined) ?? { code: o.code, message: o.message });
 }
+
+/** A failed outcome of one item's work: what the journal says of its error, and the error itself. */
+export interface Failed {
+  result: 'failed';
+  code: string;
+  message: string;
+  /** The SDK's own error in the main thread; its portable description once it crossed from a worker. */
+  error?: unknown;
+}
+
+/** The failed outcome `err` makes (work functions return it, never throw, so that a worker can post it). */
+export function failedWith(err: unknown): Failed {
+  const code = err instanceof Error ? err.name : 'Error';
+  const message = err instanceof Error ? err.message : String(err);
+  return { result: 'failed', code, message, error: err };
+}

@@ -1,5 +1,6 @@
 import type { CopiedObject, ListedObject, ObjectHead } from '../../../aws/s3-evidence.js';
 import type { EvidencePort } from '../../../aws/s3-evidence.js';
+import { failedWith, type Failed } from '../portable-error.js';
 import { destinationKey, s3Uri, type CopyDestination } from './layout.js';
 
 /**
@@ -105,9 +106,7 @@ export async function verifiedLine(
 
 /** What became of one file on a worker thread: its manifest line, or why it failed (posted, never thrown). */
 export type FileOutcome =
-  | { file: ListedObject; result: 'copied'; line: PreservedFile }
-  /** `error`: the SDK's own error, or its portable description once it crossed from a worker. */
-  | { file: ListedObject; result: 'failed'; code: string; message: string; error?: unknown };
+  { file: ListedObject; result: 'copied'; line: PreservedFile } | ({ file: ListedObject } & Failed);
 
 /**
  * One file copied server-side into the evidence bucket, pinned to its listed ETag, then read back:
@@ -126,8 +125,6 @@ export async function copyServerSide(
     const line = await verifiedLine(evidence, file, target, key, { copy, via: 'server-side-copy' });
     return { file, result: 'copied', line };
   } catch (err) {
-    const code = err instanceof Error ? err.name : 'Error';
-    const message = err instanceof Error ? err.message : String(err);
-    return { file, result: 'failed', code, message, error: err };
+    return { file, ...failedWith(err) };
   }
 }

@@ -3,8 +3,8 @@ import { interruptedBy } from '../../../errors.js';
 import type { ListedObject } from '../../../aws/s3-evidence.js';
 import type { ArtefactStream } from '../../../journal/artefacts.js';
 import type { StepContext } from '../../define.js';
-import { onWorkers, threadsFor } from '../per-version.js';
-import { errorOfOutcome } from '../portable-error.js';
+import { onWorkers, threadsFor, type Threads } from '../per-version.js';
+import { errorOfOutcome, failedWith } from '../portable-error.js';
 import {
   verifiedLine,
   type CopyTarget,
@@ -120,23 +120,7 @@ export async function copyVerified(
   // the logs itself): the fallback to read-and-upload needs the reader's client, which stays here.
   const threads = job.canUpload ? undefined : threadsFor(ctx, job.total, s3);
   if (threads) {
-    const record = async (o: FileOutcome) => {
-      if (o.result === 'copied') return recordLine(o.file, o.line);
-      outcome.failure ??= { key: o.file.key, error: errorOfOutcome(o) };
-      throw outcome.failure.error;
-    };
-    const lost = (file: ListedObject, error: Error): FileOutcome => ({
-      file,
-      result: 'failed',
-      code: error.name,
-      message: error.message,
-      error,
-    });
-    try {
-      await onWorkers(ctx, threads, { kind: 'log-copy', target }, files, { lost }, record);
-    } catch (error) {
-      outcome.failure ??= { error };
-    }
+    await copyOnThreads(ctx, threads, files, target, outcome, recordLine);
     bar.done();
     return outcome;
   }
@@ -168,4 +152,27 @@ export async function copyVerified(
   await Promise.all(inflight);
   bar.done();
   return outcome;
+}
+
+/** The copies on worker threads: each file's outcome recorded here, the first failure stopping them. */
+async function copyOnThreads(
+  ctx: StepContext,
+  threads: Threads,
+  files: AsyncIterable<ListedObject>,
+  target: CopyTarget,
+  outcome: CopyOutcome,
+  recordLine: (file: ListedObject, line: PreservedFile) => Promise<void>,
+): Promise<void> {
+  const record = async (o: FileOutcome) => {
+    if (o.result === 'copied') return recordLine(o.file, o.line);
+    outcome.failure ??= { key: o.file.key, error: errorOfOutcome(o) };
+    throw outcome.failure.error;
+  };
+  const lost = (file: ListedObject, error: Error): FileOutcome => ({ file, ...failedWith(error) });
+  try {
+    await onWorkers(ctx, threads, { kind: 'log-copy', target }, files, { lost }, record);
+  } catch (error) {
+    // A failed copy is recorded above; else the listing failed, a worker died, or Ctrl-C.
+    outcome.failure ??= { error };
+  }
 }
