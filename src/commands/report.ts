@@ -62,6 +62,8 @@ export async function report(given: string, opts: ReportOptions): Promise<Comman
     text: opts.out
       ? `wrote ${opts.out} (${format}${model.rehearsal ? ', REHEARSAL' : ''}): ${status}`
       : doc.trimEnd(),
-    json: { ok: intact, journal: journalPath, format, out: opts.out, report: model },
+    // `document`: what the text output prints (or --out holds): the markdown, the HTML or the GDPR
+    // draft, so that --output json gives the draft itself, not only the model it is made from.
+    json: { ok: intact, journal: journalPath, format, out: opts.out, report: model, document: doc },
   };
 }

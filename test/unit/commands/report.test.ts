@@ -21,6 +21,16 @@ describe('drp report', () => {
     expect(modelOf(result.json).steps).toHaveLength(3);
   });
 
+  it('gives the GDPR draft itself under --output json, beside the model it is made from', async () => {
+    const { path } = await writeRun(containedRun());
+    const result = await report(path, { now: NOW, format: 'gdpr' });
+    const json = result.json as { format: string; document: string; report: ReportModel };
+    expect(json.format).toBe('gdpr');
+    expect(json.document.trimEnd()).toBe(result.text);
+    expect(json.document).toMatch(/Art\. 33/);
+    expect(json.report.steps).toHaveLength(3);
+  });
+
   it('is deterministic for a given --now: the same journal gives the same report', async () => {
     const { path } = await writeRun(containedRun());
     const a = await report(path, { now: NOW, format: 'html', tz: 'Europe/Berlin' });
