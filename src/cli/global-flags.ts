@@ -55,7 +55,14 @@ export function withGlobalFlags(program: Command): Command {
       new Option('--mfa-serial <arn>', 'your MFA device: drp asks for its code once, on the terminal'),
     )
     .addOption(new Option('--output <format>', 'stdout format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--log-level <level>', 'stderr log level').choices(LOG_LEVELS).default('warn'));
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        'stderr log level; at warn, error or fatal a terminal gets one readable line per message, else JSON lines',
+      )
+        .choices(LOG_LEVELS)
+        .default('warn'),
+    );
 }
 
 export function commandEnv(flags: GlobalFlags, interrupts?: Interrupts): CommandEnv {
