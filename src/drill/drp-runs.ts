@@ -34,15 +34,17 @@ const paths = (dir: string) => ({
   journal: join(dir, 'evidence', 'journal.jsonl'),
 });
 
-/**
- * A throwaway signing key for the drill (never the operator's default key), then `drp contain`
- * against the seeded incident, its output streamed, indented.
- */
+/** A throwaway signing key for the drill (never the operator's default key). */
+export async function runKeygen(r: DrpRuns): Promise<void> {
+  const env = drillChildEnv(r.endpoint, r.dir);
+  const keygen = await runCli(['keygen', '--out', paths(r.dir).keyDir], { env, signal: r.signal });
+  if (keygen.code !== 0) throw new Error(`drp keygen failed: ${keygen.stderr.trim()}`);
+}
+
+/** `drp contain` against the seeded incident (after runKeygen), its output streamed, indented. */
 export async function runContain(r: DrpRuns): Promise<CliRun> {
   const env = drillChildEnv(r.endpoint, r.dir);
   const p = paths(r.dir);
-  const keygen = await runCli(['keygen', '--out', p.keyDir], { env, signal: r.signal });
-  if (keygen.code !== 0) throw new Error(`drp keygen failed: ${keygen.stderr.trim()}`);
   const detectedAt = new Date(Date.now() - r.scenario.detectedMinutesAgo * 60_000).toISOString();
   const s = r.scenario;
   const args = [
@@ -94,3 +96,4 @@ export async function writeReports(r: Pick<DrpRuns, 'dir'>): Promise<WrittenRepo
 }
 
 export const journalPath = (dir: string) => paths(dir).journal;
+export const keyPath = (dir: string) => paths(dir).key;

@@ -9,9 +9,19 @@ import { createLogger } from '../log.js';
 import { resolveCaller } from '../runbook/caller.js';
 import { checkIncidentId } from '../runbook/session.js';
 import { organizeAccounts, roleFlags, type AccountMode } from './accounts.js';
-import { journalPath, runContain, runVerify, shown, writeReports, type DrpRuns } from './drp-runs.js';
+import {
+  journalPath,
+  keyPath,
+  runContain,
+  runKeygen,
+  runVerify,
+  shown,
+  writeReports,
+  type DrpRuns,
+} from './drp-runs.js';
 import { checkEmulator, onInterrupt, openEmulator, type DrillEmulator } from './emulator.js';
 import { checkControls, journalVerified } from './evidence-checks.js';
+import { preflightLine, runPreflight } from './preflight-runs.js';
 import { deepfakeS3Leak, SCENARIOS, type Scenario } from './scenario.js';
 import { timesFromReport, type Scorecard } from './scorecard.js';
 import { seedIncident } from './seed.js';
@@ -117,6 +127,18 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
   const multi =
     x.accounts === 'multi' ? await organizeAccounts(emulator.url, s, identity.account) : undefined;
   const workload = multi?.workload ?? identity.account;
+  const base: DrpRuns = {
+    scenario: s,
+    incidentId,
+    dir,
+    endpoint: emulator.url,
+    say: io.say,
+    signal,
+    roleFlags: multi ? roleFlags(multi) : [],
+  };
+  // What preflight would have told the account owner before the incident: nothing is there yet.
+  const preflightBefore = await runPreflight(base, keyPath(dir));
+  io.say(`\n${preflightLine('before seeding', preflightBefore)}`);
   io.say(
     multi
       ? `\nSeeding the incident across accounts (${DRILL_REGION}): workload ${multi.workload}, log archive ${multi.logArchive}, forensics ${multi.forensics}, management ${identity.account}...`
@@ -134,16 +156,10 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
   io.say(describeSeed(s, seeded.versions, seeded.deleteMarkers, seeded.ms));
   io.say(describeEdge(edge));
 
-  const runs: DrpRuns = {
-    scenario: s,
-    incidentId,
-    dir,
-    endpoint: emulator.url,
-    say: io.say,
-    signal,
-    containArgs: edge.containArgs,
-    roleFlags: multi ? roleFlags(multi) : [],
-  };
+  const runs: DrpRuns = { ...base, containArgs: edge.containArgs };
+  await runKeygen(runs);
+  const preflightAfter = await runPreflight(runs, keyPath(dir));
+  io.say(preflightLine('after seeding', preflightAfter));
   const contain = await runContain(runs);
   const evidenceBucket = `drp-evidence-${multi?.forensics ?? identity.account}-${DRILL_REGION}`;
   const verify = await runVerify(runs, evidenceBucket);
@@ -163,6 +179,7 @@ async function exercise(x: Exercise, io: DrillIo, signal: AbortSignal): Promise<
     ...times,
     seedMs: seeded.ms,
     containMs: contain.ms,
+    preflight: { before: preflightBefore, after: preflightAfter },
     journal: shown(journalPath(dir)),
     ...(reports ? { report: { html: shown(reports.html), markdown: shown(reports.markdown) } } : {}),
     emulator: {

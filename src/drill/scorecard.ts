@@ -2,6 +2,7 @@ import { table } from '../output/table.js';
 import type { ReportModel } from '../report/model.js';
 import { formatDuration } from '../report/text.js';
 import type { ControlCheck } from './checks.js';
+import { preflightLine, type PreflightSummary } from './preflight-runs.js';
 import { CONTAINMENT_STEPS } from './scenario.js';
 
 export interface ScoredControl extends ControlCheck {
@@ -22,6 +23,8 @@ export interface Scorecard {
   containmentGaps: string[];
   seedMs: number;
   containMs: number;
+  /** `drp preflight` before the seeding (a fresh account: gaps, blocks) and after it. */
+  preflight?: { before: PreflightSummary; after: PreflightSummary };
   journal: string;
   /** Where the report was written; absent when there was no journal to report on. */
   report?: { html: string; markdown: string };
@@ -92,6 +95,12 @@ export function renderScorecard(card: Scorecard): string {
     '',
     verdictLine(card, failed),
     containLine(card),
+    ...(card.preflight
+      ? [
+          preflightLine('before seeding', card.preflight.before),
+          preflightLine('after seeding', card.preflight.after),
+        ]
+      : []),
     `Seeding took ${formatDuration(card.seedMs)}; drp contain ran ${formatDuration(card.containMs)}.`,
     `Journal: ${card.journal}`,
     card.report

@@ -52,6 +52,17 @@ describe('drp drill', () => {
     );
   });
 
+  it('runs preflight before the seeding (the bucket is not there yet: blocked) and after it (nothing blocked)', () => {
+    const { before, after } = card.preflight!;
+    if ('error' in before || 'error' in after) throw new Error(JSON.stringify(card.preflight));
+    expect(before.exitCode).toBe(1);
+    expect(before.counts.blocked).toBeGreaterThan(0);
+    expect(before.topFixes[0]?.verdict).toBe('blocked');
+    expect(after.exitCode).toBe(0);
+    expect(after.counts.blocked).toBe(0);
+    expect(after.counts.ready).toBeGreaterThan(before.counts.ready);
+  });
+
   it('times each control and containment from the journal', () => {
     for (const c of card.controls) expect(c.sinceStartMs, c.control).toBeGreaterThanOrEqual(0);
     expect(card.timeToContainMs).toBeGreaterThan(0);

@@ -42,6 +42,26 @@ function card(over: Partial<Scorecard> = {}): Scorecard {
 }
 
 describe('renderScorecard', () => {
+  it('says what preflight found before the seeding and after it, with the first fix, or why it gave no answer', () => {
+    const text = renderScorecard(
+      card({
+        preflight: {
+          before: {
+            exitCode: 1,
+            counts: { ready: 4, gap: 1, blocked: 3 },
+            topFixes: [{ verdict: 'blocked', name: 'bucket media-prod', fix: 'check the bucket name' }],
+          },
+          after: { error: 'drp preflight gave no report: exit 2' },
+        },
+      }),
+    );
+    expect(text).toContain(
+      'Preflight before seeding: 4 ready, 1 gap, 3 blocked; first fix (blocked, bucket media-prod): check the bucket name',
+    );
+    expect(text).toContain('Preflight after seeding: drp preflight gave no report: exit 2');
+    expect(renderScorecard(card())).not.toContain('Preflight');
+  });
+
   it('prints one line per control: name, verified, time to it, detail; then the times and where things are', () => {
     const text = renderScorecard(card());
     expect(text).toMatch(/^Block Public Access\s+verified\s+\+80 ms\s+Block Public Access detail$/m);
