@@ -1,4 +1,3 @@
-import type { Verdict } from '../preflight/check.js';
 import { drillChildEnv, runCli } from './cli-child.js';
 import type { DrpRuns } from './drp-runs.js';
 
@@ -8,6 +7,12 @@ import type { DrpRuns } from './drp-runs.js';
  * find the account ready, save for what the emulator lacks (the IAM policy simulator). The score
  * card shows both, so a tabletop sees what preflight would have told the account owner.
  */
+
+/**
+ * A verdict as `drp preflight --output json` prints it. The drill reads preflight's JSON as an
+ * operator's script would (src/preflight is its peer, not a library it imports).
+ */
+type Verdict = 'ready' | 'gap' | 'blocked';
 
 /** What one preflight found: its verdict counts and its first fixes, or why it gave no answer. */
 export type PreflightSummary =
