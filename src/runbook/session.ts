@@ -267,8 +267,8 @@ const refuseArtefacts: StepContext['artefacts'] = { write: refuse, stream: refus
 /**
  * --workers N is used as given, for a job of any size. Without it: one per core on a machine of 4
  * cores or more, for jobs large enough to repay their start (per-version.ts). On 2 cores the work
- * stays in the main thread: there even the bare SDK loop gains only 1.1-1.2 x from a second
- * process, each call costing about a third more CPU when both cores are busy, and two workers
+ * stays in the main thread: there even the bare SDK loop gains at most 1.1-1.2 x from a second
+ * process (0.85-1.17 x across runs), each call costing a quarter to a half more CPU, and two workers
  * measured no faster than the main thread alone (bench/README.md, "Worker threads").
  */
 export const DEFAULT_WORKERS_FROM_CORES = 4;

@@ -23,10 +23,10 @@ export interface PerVersionSetup {
 }
 
 /**
- * Below this many items the work stays in the main thread unless --workers was given. Starting a
- * worker costs its own Node isolate and a second load of the S3 client (bench/README.md, "Worker
- * threads", has the measurement), paid while it competes for the same cores; a worker saves about
- * half a millisecond of CPU per item on two cores, so below a few thousand items the start costs
+ * Below this many items the work stays in the main thread unless --workers was given. A worker
+ * costs about 0.2 s of CPU to start (its own isolate, a second load of the S3 client: bench/README.md,
+ * "Worker threads"), paid while it competes for the same cores; where cores do add speed, a worker
+ * saves some tenths of a millisecond of CPU per item, so below a few thousand items its start costs
  * about what it saves.
  */
 export const WORKERS_FROM = 2_000;
