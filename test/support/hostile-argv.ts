@@ -51,6 +51,7 @@ const value = fc
 const RUN_FLAGS = [
   '--exempt-principal',
   '--concurrency',
+  '--workers',
   '--evidence-dir',
   '--evidence-bucket',
   '--detected-at',
@@ -92,7 +93,11 @@ const COMMANDS: Record<
   status: { flags: ['--evidence-dir', '--notify-topic', '--bogus'], switches: [] },
   validate: { flags: ['--bogus'], switches: [], positional: 'runbooks' },
   verify: { flags: ['--pubkey'], switches: ['--artefacts'], positional: 'journals' },
-  resume: { flags: ['--concurrency', '--key', '--kms-key-id'], switches: ['--yes'], positional: 'journals' },
+  resume: {
+    flags: ['--concurrency', '--workers', '--key', '--kms-key-id'],
+    switches: ['--yes'],
+    positional: 'journals',
+  },
 };
 const GLOBAL_FLAGS = ['--region', '--profile', '--incident', '--output', '--log-level'];
 

@@ -8,8 +8,9 @@ import { runOnWorkers } from './worker-pool.js';
 /**
  * Per-version work (a legal hold per version, a verified copy per log file) on worker threads:
  * the SDK spends about 1.4 ms of CPU per call, so one event loop caps a run well below what 32
- * calls in flight could do; a worker per core lifts that cap. The listing, the manifest and the
- * journal stay in the main thread (worker-pool.ts); the work itself is dist/per-version.worker.js.
+ * calls in flight could do; where cores add speed, a worker per core lifts that cap (on the 2-core
+ * VM drp is measured on they do not: bench/README.md, "Worker threads"). The listing, the manifest
+ * and the journal stay in the main thread (worker-pool.ts); the work is dist/per-version.worker.js.
  */
 
 /** What a worker is asked to do with each item it is handed. */
@@ -32,13 +33,13 @@ export interface PerVersionSetup {
 export const WORKERS_FROM = 2_000;
 
 /**
- * A worker's heap: it holds its S3 client and at most twice its share of the calls in flight, a
- * few megabytes live. V8's default young generation (up to 48 MB per isolate) let each worker's
- * garbage pile up: two workers at their defaults took a run from about 200 MB to about 300 MB of
- * peak RSS on 10,000 versions; with these limits, about 207 MB, for about 5% more CPU in garbage
- * collection (bench/README.md, "Worker threads"). The old generation's limit is four times what a
- * worker needs: one that reaches it ends (ERR_WORKER_OUT_OF_MEMORY) and its items are recorded as
- * failed, as for any worker that dies.
+ * A worker's heap: it keeps its S3 client and at most twice its share of the calls in flight.
+ * V8's default young generation (up to 48 MB per isolate) let each worker's garbage pile up: two
+ * workers at their defaults took a run from about 200 MB to about 300 MB of peak RSS on 10,000
+ * versions; with these limits, about 207 MB, for 5-10% more CPU in garbage collection (bench/
+ * README.md, "Worker threads"). The old generation's limit is kept generous on purpose: a worker
+ * that reaches it ends (ERR_WORKER_OUT_OF_MEMORY) and its items are recorded as failed, which
+ * would stop the step; a few megabytes of RSS are not worth that risk.
  */
 export const WORKER_HEAP = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } as const;
 
