@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loaded } from '../../bench/startup.js';
 import { DRP_BIN, drpEnv } from '../support/drp.js';
@@ -40,6 +42,17 @@ describe('commands that need no AWS load no AWS SDK', () => {
     expect(packagesOf(['validate', 'runbooks/deepfake-s3-leak.yaml']).packages).toEqual(
       expect.arrayContaining(['zod', 'yaml']),
     );
+  });
+
+  it('drp validate loads none of the worker-thread machinery, which only a run with workers needs', () => {
+    const uses = (file: string) => readFileSync(file, 'utf8').includes('worker_threads');
+    const dist = dirname(DRP_BIN);
+    // The check would pass on a bundle without workers: the machinery is there, in files of its own.
+    const holders = readdirSync(dist).filter((f) => f.endsWith('.js') && uses(join(dist, f)));
+    expect(holders).toContain('per-version.worker.js');
+    expect(holders.length).toBeGreaterThan(1);
+    const { files } = packagesOf(['validate', 'runbooks/deepfake-s3-leak.yaml']);
+    expect(files.filter((f) => f.startsWith(dist) && uses(f))).toEqual([]);
   });
 
   it('sees the SDK and pino when a command does load them', () => {

@@ -3,7 +3,6 @@ import type { WorkerAccess, WorkerAwsSettings } from '../../aws/worker-clients.j
 import { packagePath } from '../../paths.js';
 import type { StepContext } from '../define.js';
 import type { CopyTarget } from './preservation/copy-one.js';
-import { runOnWorkers } from './worker-pool.js';
 
 /**
  * Per-version work (a legal hold per version, a verified copy per log file) on worker threads:
@@ -73,7 +72,7 @@ export interface OnWorkersOptions<Item, Outcome> {
  * Runs `task` on every item on `threads`, `ctx.settings.concurrency` calls in flight in all. On
  * Ctrl-C (ctx.signal) no item is handed out any more, the calls in flight finish and are recorded.
  */
-export function onWorkers<Item, Outcome>(
+export async function onWorkers<Item, Outcome>(
   ctx: StepContext,
   threads: Threads,
   task: PerVersionTask,
@@ -81,6 +80,9 @@ export function onWorkers<Item, Outcome>(
   options: OnWorkersOptions<Item, Outcome>,
   record: (outcome: Outcome) => void | Promise<void>,
 ): Promise<void> {
+  // Loaded here, not with the step: node:worker_threads costs `drp validate` (which loads every
+  // step type) a few milliseconds of start-up for nothing.
+  const { runOnWorkers } = await import('./worker-pool.js');
   const { concurrency } = ctx.settings;
   const perWorker = Math.max(1, Math.ceil(concurrency / threads.workers));
   const setup: PerVersionSetup = { task, aws: { ...threads.access.settings, concurrency: perWorker } };
